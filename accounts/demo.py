@@ -1,0 +1,52 @@
+"""Demo people for every role, so a newcomer can sign in and look around."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from accounts.models import Team, User
+
+DEMO_PASSWORD = "attune-demo"  # a published demo login, never a real secret
+MANAGER_APPS = ("accounts", "programs", "cohorts", "certification")
+
+DEMO_TEAMS = ("Billing", "Technical support")
+DEMO_PEOPLE = (
+    # email, display name, role, team
+    ("manager@attune.example", "Maya Manager", User.Role.MANAGER, None),
+    ("coach@attune.example", "Carlos Coach", User.Role.COACH, None),
+    ("hr@attune.example", "Hana HR", User.Role.HR, None),
+    ("agent@attune.example", "Ada Agent", User.Role.AGENT, "Billing"),
+    ("agent2@attune.example", "Ben Agent", User.Role.AGENT, "Billing"),
+    ("agent3@attune.example", "Chloe Agent", User.Role.AGENT, "Technical support"),
+    ("agent4@attune.example", "Dev Agent", User.Role.AGENT, "Technical support"),
+)
+
+
+def training_managers_group() -> Group:
+    """The admin permissions a training manager needs, kept in one group."""
+    group, _ = Group.objects.get_or_create(name="Training managers")
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=MANAGER_APPS))
+    return group
+
+
+@transaction.atomic
+def demo_users_create() -> list[User]:
+    """Create (or reset the password of) one demo login per role. Idempotent."""
+    teams = {name: Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS}
+    managers = training_managers_group()
+    people = []
+    for email, name, role, team in DEMO_PEOPLE:
+        user, _ = User.objects.update_or_create(
+            email=email,
+            defaults={
+                "display_name": name,
+                "role": role,
+                "team": teams.get(team),
+                "is_staff": role == User.Role.MANAGER,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        if role == User.Role.MANAGER:
+            user.groups.add(managers)
+        people.append(user)
+    return people

@@ -1,0 +1,30 @@
+"""Who may do what: one permission class per rule, used by every app's API."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+
+class IsTrainingManager(BasePermission):
+    message = "Only training managers may do this."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_manager)
+
+
+class IsManagerOrReadOnly(BasePermission):
+    """Everyone signed in may read (views scope what they see); managers may write."""
+
+    message = "Only training managers may change this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or user.is_manager
+
+
+class IsHR(BasePermission):
+    message = "Only HR may read this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_hr or user.is_superuser))

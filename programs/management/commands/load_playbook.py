@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from programs.playbook import PLAYBOOKS, playbook_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the built-in programs (Empathy Essentials 30/60/90 and the seven-day new-hire "
+        "primer) with their rubric, scenario cards and micro-scripts. Safe to run again: "
+        "programs that exist already are left as they are."
+    )
+
+    def handle(self, *args, **options):
+        for content in PLAYBOOKS:
+            program, created = playbook_load(content=content)
+            verb = "Created" if created else "Already present:"
+            self.stdout.write(f"{verb} “{program.name}” ({program.get_status_display()}).")

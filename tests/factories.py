@@ -1,0 +1,143 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Team, User
+from programs.models import (
+    MicroScript,
+    Module,
+    Phase,
+    Program,
+    Rubric,
+    RubricCriterion,
+    ScenarioCard,
+    Workshop,
+)
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    display_name = factory.Faker("name")
+    role = User.Role.AGENT
+    password = factory.django.Password("pw")
+
+
+class AgentFactory(UserFactory):
+    role = User.Role.AGENT
+    team = factory.SubFactory(TeamFactory)
+
+
+class ManagerFactory(UserFactory):
+    role = User.Role.MANAGER
+
+
+class CoachFactory(UserFactory):
+    role = User.Role.COACH
+
+
+class HRFactory(UserFactory):
+    role = User.Role.HR
+
+
+class RubricFactory(DjangoModelFactory):
+    class Meta:
+        model = Rubric
+
+    name = factory.Sequence(lambda n: f"Rubric {n}")
+    version = 1
+
+
+class RubricCriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = RubricCriterion
+
+    rubric = factory.SubFactory(RubricFactory)
+    order = factory.Sequence(int)
+    key = factory.Sequence(lambda n: f"criterion_{n}")
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+
+
+class ProgramFactory(DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    owner = factory.SubFactory(ManagerFactory)
+    rubric = factory.SubFactory(RubricFactory)
+
+
+class PhaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    program = factory.SubFactory(ProgramFactory)
+    order = 1
+    name = factory.Sequence(lambda n: f"Phase {n}")
+    first_day = 1
+    last_day = 30
+
+
+class WorkshopFactory(DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    phase = factory.SubFactory(PhaseFactory)
+    program = factory.SelfAttribute("phase.program")
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    minutes = 60
+    day = 1
+
+
+class ModuleFactory(DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    phase = factory.SubFactory(PhaseFactory)
+    program = factory.SelfAttribute("phase.program")
+    week = 1
+    topic = factory.Sequence(lambda n: f"Module {n}")
+
+
+class ScenarioCardFactory(DjangoModelFactory):
+    class Meta:
+        model = ScenarioCard
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Scenario {n}")
+    persona = "A small-business owner"
+    situation = "Was charged twice"
+    intensity = "medium"
+
+
+class MicroScriptFactory(DjangoModelFactory):
+    class Meta:
+        model = MicroScript
+
+    program = factory.SubFactory(ProgramFactory)
+    kind = MicroScript.Kind.OPENING
+    text = "Thanks for getting in touch."
+
+
+def complete_program(**kwargs) -> Program:
+    """A draft program with everything publishing needs: 2 phases, a workshop, a module."""
+    program = ProgramFactory(**kwargs)
+    RubricCriterionFactory.create_batch(3, rubric=program.rubric)
+    first = PhaseFactory(program=program, order=1, first_day=1, last_day=30)
+    second = PhaseFactory(program=program, order=2, first_day=31, last_day=60)
+    WorkshopFactory(phase=first)
+    ModuleFactory(phase=second, week=1)
+    ModuleFactory(phase=second, week=2)
+    ScenarioCardFactory(program=program)
+    MicroScriptFactory(program=program)
+    return program
