@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
+from config.admin import run_service_action
 from programs import services
 from programs.models import (
     MicroScript,
@@ -17,7 +17,7 @@ from programs.models import (
 class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
-    fields = ("order", "name", "first_day", "last_day", "goals")
+    fields = ("order", "name", "first_day", "last_day", "peer_coaching", "goals")
 
 
 class PhaseItemInline(admin.StackedInline):
@@ -49,16 +49,6 @@ class ModuleInline(PhaseItemInline):
     )
 
 
-def _run_service(modeladmin, request, queryset, service, done):
-    for obj in queryset:
-        try:
-            service(obj)
-        except ValidationError as error:
-            modeladmin.message_user(request, f"{obj}: {'; '.join(error.messages)}", messages.ERROR)
-        else:
-            modeladmin.message_user(request, f"{obj}: {done}.", messages.SUCCESS)
-
-
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("name", "status", "owner", "rubric", "updated_at")
@@ -71,19 +61,19 @@ class ProgramAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected programs")
     def publish(self, request, queryset):
-        _run_service(
+        run_service_action(
             self, request, queryset, lambda p: services.program_publish(program=p), "published"
         )
 
     @admin.action(description="Archive the selected programs")
     def archive(self, request, queryset):
-        _run_service(
+        run_service_action(
             self, request, queryset, lambda p: services.program_archive(program=p), "archived"
         )
 
     @admin.action(description="Clone the selected programs as new drafts")
     def clone(self, request, queryset):
-        _run_service(
+        run_service_action(
             self,
             request,
             queryset,
@@ -118,13 +108,13 @@ class RubricAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish (freeze) the selected rubric versions")
     def publish(self, request, queryset):
-        _run_service(
+        run_service_action(
             self, request, queryset, lambda r: services.rubric_publish(rubric=r), "published"
         )
 
     @admin.action(description="Start a new editable version of the selected rubrics")
     def new_version(self, request, queryset):
-        _run_service(
+        run_service_action(
             self,
             request,
             queryset,

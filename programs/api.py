@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsManagerOrReadOnly
+from cohorts.tasks import program_cohorts_resync
 from config.api import ModelCleanSerializer
 from programs import selectors, services
 from programs.models import (
@@ -101,7 +102,16 @@ class ModuleSerializer(PhaseItemSerializer):
 class PhaseSerializer(ModelCleanSerializer):
     class Meta:
         model = Phase
-        fields = ["id", "program", "order", "name", "first_day", "last_day", "goals"]
+        fields = [
+            "id",
+            "program",
+            "order",
+            "name",
+            "first_day",
+            "last_day",
+            "goals",
+            "peer_coaching",
+        ]
 
 
 class PhaseDetailSerializer(PhaseSerializer):
@@ -248,6 +258,8 @@ class ProgramContentViewSet(viewsets.ModelViewSet):
         program.refresh_from_db(fields=["status"])
         if program.status != Program.Status.PUBLISHED:
             return
+        # Running cohorts re-lay their future schedule once the change is committed.
+        transaction.on_commit(lambda: program_cohorts_resync.delay(program.pk))
         errors = services.program_publication_errors(program=program)
         if errors:
             raise ValidationError(

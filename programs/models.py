@@ -80,6 +80,9 @@ class Phase(models.Model):
     first_day = models.PositiveSmallIntegerField()
     last_day = models.PositiveSmallIntegerField()
     goals = models.TextField(blank=True)
+    peer_coaching = models.BooleanField(
+        default=False, help_text="Agents meet a coaching partner every week of this phase."
+    )
 
     class Meta:
         ordering = ["program", "order"]

@@ -142,6 +142,7 @@ EMPATHY_ESSENTIALS = {
             "name": "Practice and integration",
             "first_day": 31,
             "last_day": 60,
+            "peer_coaching": True,
             "goals": (
                 "Finish one 30-minute module each week\n"
                 "Meet your coaching partner weekly and score one interaction together\n"
