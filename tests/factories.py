@@ -1,7 +1,10 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Team, User
+from cohorts.models import Cohort, Enrollment
 from programs.models import (
     MicroScript,
     Module,
@@ -141,3 +144,28 @@ def complete_program(**kwargs) -> Program:
     ScenarioCardFactory(program=program)
     MicroScriptFactory(program=program)
     return program
+
+
+class CohortFactory(DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    start_date = datetime.date(2026, 10, 5)
+    time_zone = "Europe/Paris"
+
+    @factory.post_generation
+    def facilitators(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.facilitators.set(extracted)
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    cohort = factory.SubFactory(CohortFactory)
+    program = factory.SelfAttribute("cohort.program")
+    agent = factory.SubFactory(AgentFactory)

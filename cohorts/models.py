@@ -1,0 +1,341 @@
+"""People going through a program: cohorts, enrolment, the dated schedule, progress,
+coaching pairs and rubric scores.
+
+Times are stored in UTC; a cohort's schedule is computed in the cohort's own time zone
+(cohorts/schedule.py), so a workshop at 10:00 stays at 10:00 local across a DST change.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import validate_time_zone
+
+
+class Cohort(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(max_length=200)
+    start_date = models.DateField(help_text="Day 1 of the program, in the cohort's time zone.")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    session_time = models.TimeField(
+        default="10:00", help_text="Local start time of workshops and coaching sessions."
+    )
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_cohorts", blank=True
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    avoid_same_team_pairs = models.BooleanField(
+        default=False, help_text="Prefer coaching partners from different teams."
+    )
+    pairing_seed = models.PositiveIntegerField(
+        default=1, help_text="Coaching pairs are the same for the same seed and agents."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "running", "completed", "cancelled"]),
+                name="cohort_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Enrollment(models.Model):
+    """An agent in a cohort. Status changes are kept in EnrollmentEvent."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    # Repeats cohort.program so that the database can hold "one active enrolment per agent
+    # per program" as a constraint.
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "agent__display_name", "agent__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "agent"],
+                name="enrollment_once_per_cohort",
+                violation_error_message="This agent is already enrolled in this cohort.",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "agent"],
+                condition=Q(status="active"),
+                name="enrollment_one_active_per_program",
+                violation_error_message="This agent is already enrolled in this program.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "withdrawn", "completed"]),
+                name="enrollment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} in {self.cohort}"
+
+
+class EnrollmentEvent(models.Model):
+    """One status change of an enrolment: who, when, from what to what, and why."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    reason = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrollment", "at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class ScheduleItem(models.Model):
+    """A dated entry of a cohort's plan: a workshop session, a module window, a coaching week.
+
+    Items are keyed by what they come from (the workshop, the module, the coaching week), so
+    regenerating the schedule updates them in place and progress recorded against them
+    stays attached.
+    """
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", "Workshop session"
+        MODULE = "module", "Module window"
+        COACHING = "coaching", "Coaching week"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="schedule_items")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    workshop = models.ForeignKey(
+        "programs.Workshop", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    module = models.ForeignKey(
+        "programs.Module", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coaching_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    phase = models.ForeignKey(
+        "programs.Phase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="When it counts as due for progress.")
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(blank=True)
+    moved = models.BooleanField(
+        default=False, help_text="Moved by hand: regeneration keeps its time."
+    )
+    cancelled = models.BooleanField(default=False)
+    sequence = models.PositiveIntegerField(default=0, help_text="Raised each time it moves.")
+
+    class Meta:
+        ordering = ["cohort", "starts_at", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "workshop"],
+                condition=Q(workshop__isnull=False),
+                name="schedule_one_session_per_workshop",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "module"],
+                condition=Q(module__isnull=False),
+                name="schedule_one_window_per_module",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "coaching_week"],
+                condition=Q(coaching_week__isnull=False),
+                name="schedule_one_item_per_coaching_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="schedule_item_ends_after_start",
+                violation_error_message="An item cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class ModuleProgress(models.Model):
+    """An agent's progress on one module window: pre-work, then live practice.
+
+    Kept against the schedule item (not the module) so that editing the program never
+    loses it: a removed module's item is cancelled, not deleted.
+    """
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="module_progress"
+    )
+    item = models.ForeignKey(ScheduleItem, on_delete=models.CASCADE, related_name="progress")
+    prework_done_at = models.DateTimeField(null=True, blank=True)
+    practice_attended_at = models.DateTimeField(null=True, blank=True)
+    practice_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "module progress"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "item"], name="module_progress_once_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} / {self.item}"
+
+    @property
+    def completed(self) -> bool:
+        return self.prework_done_at is not None and self.practice_attended_at is not None
+
+
+class Attendance(models.Model):
+    """Whether an agent attended a workshop session, as recorded by a facilitator."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
+    item = models.ForeignKey(ScheduleItem, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "item"], name="attendance_once_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} {'attended' if self.attended else 'absent'}"
+
+
+class CoachingPair(models.Model):
+    """Two (or, with an odd count, three) agents who coach each other for one week."""
+
+    class Session(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="coaching_pairs")
+    week = models.PositiveSmallIntegerField(help_text="Coaching week of the cohort, from 1.")
+    item = models.ForeignKey(ScheduleItem, on_delete=models.CASCADE, related_name="coaching_pairs")
+    session = models.CharField(max_length=16, choices=Session.choices, default=Session.PLANNED)
+    session_recorded_at = models.DateTimeField(null=True, blank=True)
+    session_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["cohort", "week", "id"]
+
+    def __str__(self):
+        return f"{self.cohort} week {self.week} pair {self.pk}"
+
+
+class CoachingPairMember(models.Model):
+    pair = models.ForeignKey(CoachingPair, on_delete=models.CASCADE, related_name="members")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
+    # Repeated from the pair so the database can hold "one pair per agent per week".
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    week = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["pair", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "week", "enrollment"], name="coaching_one_pair_per_week"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.enrollment)
+
+
+class RubricScore(models.Model):
+    """One application of a rubric version: who scored whom, in which context, how.
+
+    `values` maps each criterion key to its score; `percent` is derived from them by
+    `rubric_score_create` (weighted mean of value / scale maximum) and never typed in.
+    """
+
+    class Context(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        PEER = "peer", "Peer practice"
+        QA = "qa", "QA review"
+        ROLE_PLAY = "role_play", "Role-play"
+        CALIBRATION = "calibration", "Calibration"
+
+    class Observed(models.TextChoices):
+        INTERACTION = "interaction", "Observed interaction"
+        ROLE_PLAY = "role_play", "Role-play"
+
+    rubric = models.ForeignKey("programs.Rubric", on_delete=models.PROTECT, related_name="scores")
+    scorer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores_given"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scores_received"
+    )
+    context = models.CharField(max_length=16, choices=Context.choices)
+    observed = models.CharField(
+        max_length=16, choices=Observed.choices, default=Observed.INTERACTION
+    )
+    values = models.JSONField(help_text="Criterion key -> score on that criterion's scale.")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores"
+    )
+    coaching_pair = models.ForeignKey(
+        CoachingPair, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores"
+    )
+    interaction_ref = models.CharField(
+        max_length=200, blank=True, help_text="The helpdesk ticket or call this score is about."
+    )
+    feedback = models.TextField(blank=True)
+    scored_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scored_at", "-id"]
+        indexes = [models.Index(fields=["subject", "context", "-scored_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=Decimal(0)) & Q(percent__lte=Decimal(100)),
+                name="rubric_score_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(context__in=["baseline", "peer", "qa", "role_play", "calibration"]),
+                name="rubric_score_context_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.percent}% ({self.get_context_display()})"
