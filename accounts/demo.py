@@ -42,6 +42,7 @@ def demo_users_create() -> list[User]:
                 "role": role,
                 "team": teams.get(team),
                 "is_staff": role == User.Role.MANAGER,
+                "time_zone": "Europe/London",
             },
         )
         user.set_password(DEMO_PASSWORD)

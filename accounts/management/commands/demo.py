@@ -1,6 +1,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from accounts.models import User
+from cohorts.demo import demo_cohort_create
+
 
 class Command(BaseCommand):
     help = (
@@ -18,6 +21,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_playbook", stdout=self.stdout)
         call_command("create_demo_users", stdout=self.stdout)
+        cohort = demo_cohort_create(
+            manager=User.objects.get(email="manager@attune.example"),
+            agents=list(User.objects.filter(email__startswith="agent").order_by("email")),
+        )
+        self.stdout.write(f"Demo cohort “{cohort}” is running (day 33 of 90).")
         if no_serve:
             return
         self.stdout.write(f"Open http://{addrport}/admin/ or http://{addrport}/api/docs/")

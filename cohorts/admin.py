@@ -1,0 +1,186 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+
+from cohorts import services
+from cohorts.enrollment_import import enrollment_import
+from cohorts.models import (
+    Attendance,
+    CoachingPair,
+    CoachingPairMember,
+    Cohort,
+    Enrollment,
+    EnrollmentEvent,
+    RubricScore,
+    ScheduleItem,
+)
+from config.admin import run_service_action
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+    fields = ("agent", "status", "enrolled_at", "status_changed_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # enrol through the CSV import or the API, which check the rules
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="CSV with columns email, name, team and optionally time_zone.")
+    dry_run = forms.BooleanField(required=False, initial=True, label="Dry run (write nothing)")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("name", "program", "start_date", "time_zone", "status")
+    list_filter = ("status", "program")
+    search_fields = ("name",)
+    filter_horizontal = ("facilitators",)
+    readonly_fields = ("status", "created_at")
+    inlines = [EnrollmentInline]
+    actions = ["start", "regenerate"]
+    change_form_template = "admin/cohorts/cohort/change_form.html"
+
+    @admin.action(description="Start the selected cohorts (lay out the schedule)")
+    def start(self, request, queryset):
+        run_service_action(
+            self, request, queryset, lambda c: services.cohort_start(cohort=c), "started"
+        )
+
+    @admin.action(description="Regenerate future schedule items and coaching pairs")
+    def regenerate(self, request, queryset):
+        run_service_action(
+            self, request, queryset, lambda c: services.cohort_resync(cohort=c), "regenerated"
+        )
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:cohort_id>/import-enrollments/",
+                self.admin_site.admin_view(self.import_enrollments),
+                name="cohorts_cohort_import",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def import_enrollments(self, request, cohort_id):
+        """Upload a CSV; a dry run shows the plan, a real run enrols everyone or no one."""
+        cohort = get_object_or_404(Cohort, pk=cohort_id)
+        if not self.has_change_permission(request, cohort):
+            raise PermissionDenied
+        report = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = enrollment_import(
+                cohort=cohort,
+                data=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+                by=request.user,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "cohort": cohort,
+            "form": form,
+            "report": report,
+            "title": f"Import enrolments into {cohort}",
+            "back": reverse("admin:cohorts_cohort_change", args=[cohort.pk]),
+        }
+        return render(request, "admin/cohorts/cohort/import_enrollments.html", context)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("agent", "cohort", "status", "status_changed_at")
+    list_filter = ("status", "cohort")
+    search_fields = ("agent__email", "agent__display_name")
+    readonly_fields = ("cohort", "program", "agent", "status", "enrolled_at", "status_changed_at")
+    actions = ["withdraw", "reactivate"]
+
+    class EventInline(admin.TabularInline):
+        model = EnrollmentEvent
+        extra = 0
+        can_delete = False
+        readonly_fields = ("from_status", "to_status", "reason", "by", "at")
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Withdraw the selected agents")
+    def withdraw(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda e: services.enrollment_withdraw(enrollment=e, by=request.user, reason="admin"),
+            "withdrawn",
+        )
+
+    @admin.action(description="Re-activate the selected agents")
+    def reactivate(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda e: services.enrollment_reactivate(enrollment=e, by=request.user, reason="admin"),
+            "re-activated",
+        )
+
+
+@admin.register(ScheduleItem)
+class ScheduleItemAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("title", "cohort", "kind", "starts_at", "due_at", "moved", "cancelled")
+    list_filter = ("kind", "cancelled", "moved", "cohort")
+    readonly_fields = ("cohort", "kind", "workshop", "module", "coaching_week", "phase", "sequence")
+
+    class AttendanceInline(admin.TabularInline):
+        model = Attendance
+        extra = 0
+        fields = ("enrollment", "attended", "recorded_by", "recorded_at")
+        readonly_fields = ("recorded_by", "recorded_at")
+
+    inlines = [AttendanceInline]
+
+    def save_model(self, request, obj, form, change):
+        if change and "starts_at" in form.changed_data:
+            services.schedule_item_move(item=obj, starts_at=form.cleaned_data["starts_at"])
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CoachingPair)
+class CoachingPairAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "cohort", "week", "session")
+    list_filter = ("cohort", "week", "session")
+
+    class MemberInline(admin.TabularInline):
+        model = CoachingPairMember
+        extra = 0
+        readonly_fields = ("enrollment", "cohort", "week")
+
+    inlines = [MemberInline]
+
+
+@admin.register(RubricScore)
+class RubricScoreAdmin(admin.ModelAdmin):
+    list_display = ("subject", "scorer", "context", "percent", "rubric", "scored_at")
+    list_filter = ("context", "rubric")
+    search_fields = ("subject__email", "scorer__email", "interaction_ref")
+    readonly_fields = ("percent",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a score is a record of what happened; it is never edited

@@ -1,0 +1,280 @@
+"""Reads of cohorts, scoped to who asks: the agent's plan and the facilitator's progress view.
+
+Both views are computed from a fixed set of queries whatever the cohort's size; the
+query counts are pinned in tests.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cohorts.models import (
+    Attendance,
+    CoachingPair,
+    CoachingPairMember,
+    Cohort,
+    Enrollment,
+    ModuleProgress,
+    RubricScore,
+    ScheduleItem,
+)
+from cohorts.schedule import CohortCalendar
+from programs.models import Phase
+
+# --- Scoping -------------------------------------------------------------------------------
+
+
+def cohort_visible_to(*, user) -> QuerySet[Cohort]:
+    """Facilitators see the cohorts they run; agents the cohorts they are enrolled in."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    if user.is_superuser:
+        return Cohort.objects.all()
+    if user.is_manager:
+        return Cohort.objects.filter(facilitators=user)
+    return Cohort.objects.filter(enrollments__agent=user).distinct()
+
+
+def enrollment_visible_to(*, user) -> QuerySet[Enrollment]:
+    if not user.is_authenticated:
+        return Enrollment.objects.none()
+    if user.is_superuser:
+        return Enrollment.objects.all()
+    if user.is_manager:
+        return Enrollment.objects.filter(cohort__facilitators=user)
+    return Enrollment.objects.filter(agent=user)
+
+
+def schedule_item_visible_to(*, user) -> QuerySet[ScheduleItem]:
+    return ScheduleItem.objects.filter(cohort__in=cohort_visible_to(user=user))
+
+
+def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:
+    """Agents see the pairs they are in; facilitators their cohorts' pairs."""
+    if not user.is_authenticated:
+        return CoachingPair.objects.none()
+    if user.is_superuser:
+        return CoachingPair.objects.all()
+    if user.is_manager:
+        return CoachingPair.objects.filter(cohort__facilitators=user)
+    return CoachingPair.objects.filter(members__enrollment__agent=user).distinct()
+
+
+def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
+    """Agents see scores about them; coaches the scores they gave; facilitators their
+    cohorts' scores. HR sees none: feedback text is never theirs to read."""
+    if not user.is_authenticated or user.is_hr:
+        return RubricScore.objects.none()
+    if user.is_superuser:
+        return RubricScore.objects.all()
+    if user.is_manager:
+        return RubricScore.objects.filter(cohort__facilitators=user)
+    if user.role == user.Role.COACH:
+        return RubricScore.objects.filter(scorer=user)
+    return RubricScore.objects.filter(subject=user)
+
+
+def is_facilitator(*, user, cohort: Cohort) -> bool:
+    # Iterating uses the facilitators prefetched by the cohort views: no extra query.
+    return user.is_superuser or any(f.pk == user.pk for f in cohort.facilitators.all())
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemState:
+    item: ScheduleItem
+    done: bool
+    due: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.due and not self.done
+
+
+@dataclass
+class AgentProgress:
+    enrollment: Enrollment
+    current_phase: str
+    items: list[ItemState] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(state.done for state in self.items)
+
+    @property
+    def due(self) -> int:
+        return sum(state.due for state in self.items)
+
+    @property
+    def overdue_items(self) -> list[ScheduleItem]:
+        return [state.item for state in self.items if state.overdue]
+
+    @property
+    def overdue(self) -> int:
+        return len(self.overdue_items)
+
+    @property
+    def percent_complete(self) -> float:
+        return round(100 * self.done / len(self.items), 1) if self.items else 0.0
+
+    @property
+    def behind(self) -> bool:
+        return self.overdue > 0
+
+
+def current_phase_name(*, cohort: Cohort, phases: list[Phase], now: datetime.datetime) -> str:
+    day = CohortCalendar(cohort).program_day(now)
+    if day < 1:
+        return "Not started"
+    for phase in phases:
+        if phase.first_day <= day <= phase.last_day:
+            return phase.name
+    return "Finished" if phases else ""
+
+
+class _CohortFacts:
+    """Everything needed to tell each agent's progress, loaded in a fixed number of queries."""
+
+    def __init__(self, cohort: Cohort, enrollments: list[Enrollment]):
+        ids = [e.pk for e in enrollments]
+        self.items = list(
+            cohort.schedule_items.filter(cancelled=False)
+            .select_related("module")
+            .order_by("starts_at", "id")
+        )
+        self.phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
+        self.attended = set(
+            Attendance.objects.filter(enrollment__in=ids, attended=True).values_list(
+                "enrollment_id", "item_id"
+            )
+        )
+        self.progress = {
+            (p.enrollment_id, p.item_id): p
+            for p in ModuleProgress.objects.filter(enrollment__in=ids)
+        }
+        self.coaching_held = set()
+        self.partners = defaultdict(list)  # (enrollment id, week) -> partner enrollments
+        memberships = CoachingPairMember.objects.filter(cohort=cohort).select_related(
+            "pair", "enrollment__agent"
+        )
+        by_pair = defaultdict(list)
+        for member in memberships:
+            by_pair[member.pair_id].append(member)
+        for members in by_pair.values():
+            for member in members:
+                if member.pair.session == member.pair.Session.HELD:
+                    self.coaching_held.add((member.enrollment_id, member.week))
+                self.partners[(member.enrollment_id, member.week)] = [
+                    other.enrollment for other in members if other.pk != member.pk
+                ]
+
+    def is_done(self, enrollment_id: int, item: ScheduleItem) -> bool:
+        if item.kind == ScheduleItem.Kind.WORKSHOP:
+            return (enrollment_id, item.pk) in self.attended
+        if item.kind == ScheduleItem.Kind.MODULE:
+            progress = self.progress.get((enrollment_id, item.pk))
+            return bool(progress and progress.completed)
+        return (enrollment_id, item.coaching_week) in self.coaching_held
+
+    def agent_progress(self, cohort, enrollment, now) -> AgentProgress:
+        result = AgentProgress(
+            enrollment=enrollment,
+            current_phase=current_phase_name(cohort=cohort, phases=self.phases, now=now),
+        )
+        for item in self.items:
+            if item.kind == ScheduleItem.Kind.COACHING and not self.partners.get(
+                (enrollment.pk, item.coaching_week)
+            ):
+                continue  # no partner that week (e.g. withdrawn): nothing to do
+            result.items.append(
+                ItemState(item, self.is_done(enrollment.pk, item), item.due_at <= now)
+            )
+        return result
+
+
+def cohort_progress(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[AgentProgress]:
+    """One row per enrolled agent: current phase, items done / due / overdue, % complete."""
+    now = now or timezone.now()
+    enrollments = list(
+        cohort.enrollments.select_related("agent", "agent__team").order_by(
+            "agent__display_name", "agent__email"
+        )
+    )
+    facts = _CohortFacts(cohort, enrollments)
+    return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
+
+
+# --- My plan -------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    enrollment: Enrollment
+    progress: AgentProgress
+    this_week_module: ScheduleItem | None
+    prework_done: bool
+    upcoming: list[ScheduleItem]
+    coaching_week: ScheduleItem | None
+    partners: list[Enrollment]
+    scores: list[RubricScore]
+
+
+UPCOMING_LIMIT = 5
+
+
+def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
+    """The signed-in agent's plan in each cohort they are active in (usually one)."""
+    now = now or timezone.now()
+    enrollments = list(
+        Enrollment.objects.filter(agent=user, status=Enrollment.Status.ACTIVE)
+        .select_related("cohort", "cohort__program", "agent")
+        .order_by("cohort__start_date")
+    )
+    scores = list(
+        RubricScore.objects.filter(subject=user)
+        .select_related("rubric", "scorer")
+        .prefetch_related(Prefetch("rubric__criteria"))
+        .order_by("-scored_at")[:20]
+    )
+    plans = []
+    for enrollment in enrollments:
+        cohort = enrollment.cohort
+        facts = _CohortFacts(cohort, [enrollment])
+        progress = facts.agent_progress(cohort, enrollment, now)
+        current = [item for item in facts.items if item.starts_at <= now < item.ends_at]
+        upcoming_modules = [
+            i for i in facts.items if i.kind == ScheduleItem.Kind.MODULE and i.ends_at > now
+        ]
+        module = next(
+            (i for i in current if i.kind == ScheduleItem.Kind.MODULE),
+            upcoming_modules[0] if upcoming_modules else None,
+        )
+        coaching = next((i for i in current if i.kind == ScheduleItem.Kind.COACHING), None)
+        plans.append(
+            Plan(
+                enrollment=enrollment,
+                progress=progress,
+                this_week_module=module,
+                prework_done=bool(
+                    module
+                    and (p := facts.progress.get((enrollment.pk, module.pk)))
+                    and p.prework_done_at
+                ),
+                upcoming=[
+                    i
+                    for i in facts.items
+                    if i.kind != ScheduleItem.Kind.MODULE and i.starts_at > now
+                ][:UPCOMING_LIMIT],
+                coaching_week=coaching,
+                partners=facts.partners.get((enrollment.pk, coaching.coaching_week), [])
+                if coaching
+                else [],
+                scores=[s for s in scores if s.cohort_id in (None, cohort.pk)],
+            )
+        )
+    return plans

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from cohorts import api
+
+router = SimpleRouter()
+router.register("cohorts", api.CohortViewSet, basename="cohort")
+router.register("enrollments", api.EnrollmentViewSet, basename="enrollment")
+router.register("schedule-items", api.ScheduleItemViewSet, basename="scheduleitem")
+router.register("coaching-pairs", api.CoachingPairViewSet, basename="coachingpair")
+router.register("rubric-scores", api.RubricScoreViewSet, basename="rubricscore")
+
+urlpatterns = [path("my-plan/", api.my_plan, name="my-plan"), *router.urls]
