@@ -1,0 +1,221 @@
+"""Benchmarks for cohorts: drawing coaching pairs, and the facilitator's progress view."""
+
+import datetime
+import io
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Team, User
+from bench.__main__ import Result, median_time
+from cohorts import services
+from cohorts.models import (
+    Attendance,
+    CoachingPair,
+    CoachingPairMember,
+    Cohort,
+    Enrollment,
+    ModuleProgress,
+    ScheduleItem,
+)
+from programs.models import Module, Phase, Program, Rubric, RubricCriterion, Workshop
+from programs.services import program_publish
+
+START = datetime.date(2027, 1, 4)
+BEFORE_START = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+
+
+def _program(coaching_weeks: int) -> Program:
+    rubric = Rubric.objects.create(name=f"Bench rubric {coaching_weeks}")
+    RubricCriterion.objects.create(rubric=rubric, key="tone", name="Tone")
+    program = Program.objects.create(name=f"Bench program {coaching_weeks}", rubric=rubric)
+    foundation = Phase.objects.create(program=program, order=1, name="F", first_day=1, last_day=30)
+    practice = Phase.objects.create(
+        program=program,
+        order=2,
+        name="P",
+        first_day=31,
+        last_day=30 + 7 * coaching_weeks,
+        peer_coaching=True,
+    )
+    for day in (3, 10, 17):
+        Workshop.objects.create(program=program, phase=foundation, title=f"W{day}", day=day)
+    for week in range(1, coaching_weeks + 1):
+        Module.objects.create(program=program, phase=practice, week=week, topic=f"M{week}")
+    return program_publish(program=program)
+
+
+def _cohort(program: Program, agents: int, tag: str) -> Cohort:
+    teams = [Team.objects.get_or_create(name=f"Bench team {i}")[0] for i in range(10)]
+    users = User.objects.bulk_create(
+        User(email=f"{tag}-{i}@bench.example", display_name=f"Agent {i}", team=teams[i % 10])
+        for i in range(agents)
+    )
+    cohort = Cohort.objects.create(
+        program=program, name=f"Bench {tag}", start_date=START, time_zone="America/New_York"
+    )
+    Enrollment.objects.bulk_create(
+        Enrollment(cohort=cohort, program=program, agent=user) for user in users
+    )
+    services.cohort_start(cohort=cohort, now=BEFORE_START)
+    return cohort
+
+
+# --- pair_rotation -------------------------------------------------------------------------
+
+
+def pair_rotation(*, repeat: int) -> Result:
+    """Draw 13 weeks of coaching pairs for 2,000 agents (and store them), against COPYing
+    the same pairs and members into the same tables."""
+    cohort = _cohort(_program(coaching_weeks=13), agents=2000, tag="pairs")
+    attune = median_time(
+        lambda: services.coaching_pairs_generate(cohort=cohort, now=BEFORE_START),
+        repeat=repeat,
+    )
+    pairs = list(CoachingPair.objects.filter(cohort=cohort).values_list("week", "item_id"))
+    members = list(
+        CoachingPairMember.objects.filter(cohort=cohort)
+        .order_by("pair_id")
+        .values_list("pair_id", "enrollment_id", "week")
+    )
+
+    def clear():
+        CoachingPair.objects.filter(cohort=cohort).delete()
+
+    def copy_rows():
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Same rows: pairs first (ids back from the sequence), then their members.
+            ids = cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('cohorts_coachingpair', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(pairs)],
+            ).fetchall()
+            buffer = io.StringIO()
+            for (new_id,), (week, item_id) in zip(ids, pairs, strict=True):
+                buffer.write(f"{new_id}\t{cohort.pk}\t{week}\t{item_id}\tplanned\t\\N\t\n")
+            with cursor.copy(
+                "COPY cohorts_coachingpair (id, cohort_id, week, item_id, session, "
+                "session_recorded_at, session_notes) FROM STDIN"
+            ) as copy:
+                copy.write(buffer.getvalue())
+            old_ids = sorted({m[0] for m in members})
+            id_map = {old: new for old, (new,) in zip(old_ids, ids, strict=False)}
+            buffer = io.StringIO()
+            for pair_id, enrollment_id, week in members:
+                buffer.write(f"{id_map[pair_id]}\t{enrollment_id}\t{cohort.pk}\t{week}\n")
+            with cursor.copy(
+                "COPY cohorts_coachingpairmember (pair_id, enrollment_id, cohort_id, week) "
+                "FROM STDIN"
+            ) as copy:
+                copy.write(buffer.getvalue())
+
+    baseline = median_time(lambda: (clear(), copy_rows()), repeat=repeat)
+    return Result("pair_rotation", attune, baseline, len(pairs) + len(members))
+
+
+# --- cohort_progress -----------------------------------------------------------------------
+
+PROGRESS_SQL = """
+WITH items AS (
+    SELECT id, kind, coaching_week, due_at, title, starts_at
+    FROM cohorts_scheduleitem WHERE cohort_id = %(cohort)s AND NOT cancelled
+),
+membership AS (
+    SELECT m.enrollment_id, m.week, p.session
+    FROM cohorts_coachingpairmember m JOIN cohorts_coachingpair p ON p.id = m.pair_id
+    WHERE m.cohort_id = %(cohort)s
+),
+states AS (
+    SELECT e.id AS enrollment_id, i.title, i.starts_at, i.due_at <= %(now)s AS due,
+        CASE i.kind
+            WHEN 'workshop' THEN EXISTS (
+                SELECT 1 FROM cohorts_attendance a
+                WHERE a.enrollment_id = e.id AND a.item_id = i.id AND a.attended)
+            WHEN 'module' THEN EXISTS (
+                SELECT 1 FROM cohorts_moduleprogress p
+                WHERE p.enrollment_id = e.id AND p.item_id = i.id
+                  AND p.prework_done_at IS NOT NULL AND p.practice_attended_at IS NOT NULL)
+            ELSE EXISTS (
+                SELECT 1 FROM membership m
+                WHERE m.enrollment_id = e.id AND m.week = i.coaching_week AND m.session = 'held')
+        END AS done
+    FROM cohorts_enrollment e
+    JOIN items i ON i.kind <> 'coaching' OR EXISTS (
+        SELECT 1 FROM membership m WHERE m.enrollment_id = e.id AND m.week = i.coaching_week)
+    WHERE e.cohort_id = %(cohort)s
+)
+SELECT e.id, u.id, u.display_name, u.email, coalesce(t.name, ''), e.status,
+    (SELECT ph.name FROM programs_phase ph
+     WHERE ph.program_id = %(program)s AND %(day)s BETWEEN ph.first_day AND ph.last_day),
+    count(*) FILTER (WHERE s.done), count(*) FILTER (WHERE s.due),
+    count(*) FILTER (WHERE s.due AND NOT s.done), count(*),
+    round(100.0 * count(*) FILTER (WHERE s.done) / count(*), 1),
+    array_agg(s.title ORDER BY s.starts_at) FILTER (WHERE s.due AND NOT s.done)
+FROM cohorts_enrollment e
+JOIN accounts_user u ON u.id = e.agent_id
+LEFT JOIN accounts_team t ON t.id = u.team_id
+JOIN states s ON s.enrollment_id = e.id
+WHERE e.cohort_id = %(cohort)s
+GROUP BY e.id, u.id, t.name
+ORDER BY u.display_name, u.email
+"""
+
+
+def _record_some_progress(cohort: Cohort, facilitator: User) -> None:
+    enrollments = list(cohort.enrollments.values_list("pk", flat=True))
+    for n, item in enumerate(cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP)):
+        attended = {pk: (pk + n) % 4 != 0 for pk in enrollments}
+        services.attendance_record(item=item, attended=attended, by=facilitator)
+    modules = list(cohort.schedule_items.filter(kind=ScheduleItem.Kind.MODULE)[:3])
+    now = timezone.now()
+    ModuleProgress.objects.bulk_create(
+        ModuleProgress(
+            enrollment_id=pk,
+            item=item,
+            prework_done_at=now,
+            practice_attended_at=now if pk % 3 else None,
+        )
+        for item in modules
+        for pk in enrollments
+    )
+    CoachingPair.objects.filter(cohort=cohort, week__in=(1, 2)).update(session="held")
+
+
+def cohort_progress(*, repeat: int) -> Result:
+    """GET /api/cohorts/{id}/progress/ for 500 agents (the whole request through DRF),
+    against one raw SQL query returning the same rows."""
+    from rest_framework.test import APIClient
+
+    program = _program(coaching_weeks=4)
+    cohort = _cohort(program, agents=500, tag="progress")
+    facilitator = User.objects.create_user("bench-manager@bench.example", role="manager")
+    cohort.facilitators.add(facilitator)
+    _record_some_progress(cohort, facilitator)
+    assert Attendance.objects.filter(item__cohort=cohort).exists()
+
+    client = APIClient()
+    client.force_authenticate(facilitator)
+    url = f"/api/cohorts/{cohort.pk}/progress/"
+    now = datetime.datetime(2027, 2, 20, tzinfo=datetime.UTC)  # day 48: much is due
+
+    import time_machine
+
+    with time_machine.travel(now, tick=False):
+        rows = client.get(url).json()
+        attune = median_time(lambda: client.get(url).json(), repeat=repeat)
+    params = {"cohort": cohort.pk, "program": program.pk, "now": now, "day": 48}
+
+    def raw():
+        with connection.cursor() as cursor:
+            return cursor.execute(PROGRESS_SQL, params).fetchall()
+
+    raw_rows = raw()
+    assert len(raw_rows) == len(rows) == 500, (len(raw_rows), len(rows))
+    by_enrollment = {row["enrollment"]: row for row in rows}
+    for raw_row in raw_rows:
+        api_row = by_enrollment[raw_row[0]]
+        assert (api_row["done"], api_row["due"], api_row["overdue"], api_row["total"]) == tuple(
+            raw_row[7:11]
+        ), (api_row, raw_row)
+    baseline = median_time(raw, repeat=repeat)
+    return Result("cohort_progress", attune, baseline, len(rows))
