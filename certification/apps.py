@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class CertificationConfig(AppConfig):
     name = "certification"
+    verbose_name = "Certification and badges"

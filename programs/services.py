@@ -102,7 +102,7 @@ def program_publish(*, program: Program) -> Program:
     errors = program_publication_errors(program=program)
     if errors:
         raise ValidationError(errors)
-    rubric_publish(rubric=program.rubric)
+    program.rubric = rubric_publish(rubric=program.rubric)
     program.status = Program.Status.PUBLISHED
     program.published_at = timezone.now()
     program.save(update_fields=["status", "published_at", "updated_at"])

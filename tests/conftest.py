@@ -6,9 +6,18 @@ from rest_framework.test import APIClient
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgresql") and not _on_postgresql():
+        pytest.skip("needs PostgreSQL (set DATABASE_URL); .ci/run runs it there")
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+
+
 def pytest_collection_modifyitems(config, items):
-    # With ATTUNE_FORBID_SKIPS set (CI sets it) a skipped test fails: a service test that
-    # cannot run must never pass quietly.
+    # With ATTUNE_FORBID_SKIPS set (CI sets it for the run on PostgreSQL and Redis) a
+    # skipped test fails: a service test that cannot run must never pass quietly.
     if not os.environ.get("ATTUNE_FORBID_SKIPS"):
         return
     config.pluginmanager.register(_SkipsFail(), "attune-skips-fail")

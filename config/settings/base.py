@@ -177,3 +177,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Open Badges --------------------------------------------------------------------------
+# The issuer named in every badge; its profile is served at /badges/issuer.
+ATTUNE_BADGE_ISSUER_NAME = env("ATTUNE_BADGE_ISSUER_NAME", default="Attune")
+# Empty: the public base URL.
+ATTUNE_BADGE_ISSUER_URL = env("ATTUNE_BADGE_ISSUER_URL", default="")
+ATTUNE_BADGE_ISSUER_EMAIL = env("ATTUNE_BADGE_ISSUER_EMAIL", default="badges@attune.example")

@@ -2,6 +2,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
+from certification.demo import demo_certification_create
+from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create
 
 
@@ -26,6 +28,11 @@ class Command(BaseCommand):
             agents=list(User.objects.filter(email__startswith="agent").order_by("email")),
         )
         self.stdout.write(f"Demo cohort “{cohort}” is running (day 33 of 90).")
+        decision = demo_certification_create(
+            enrollment=cohort.enrollments.get(agent__email="agent2@attune.example"),
+            coach=User.objects.get(email="coach@attune.example"),
+        )
+        self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
         if no_serve:
             return
         self.stdout.write(f"Open http://{addrport}/admin/ or http://{addrport}/api/docs/")

@@ -1,0 +1,38 @@
+"""Reads of certification data, scoped to who asks."""
+
+from django.db.models import QuerySet
+
+from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
+
+
+def gate_visible_to(*, user) -> QuerySet[CertificationGate]:
+    """Gates are read by everyone signed in (agents see what they must reach)."""
+    if not user.is_authenticated:
+        return CertificationGate.objects.none()
+    return CertificationGate.objects.all()
+
+
+def assessment_visible_to(*, user) -> QuerySet[RolePlayAssessment]:
+    """Agents see their own role-plays, assessors the ones they assess, facilitators their
+    cohorts'. HR sees none (assessment notes are feedback)."""
+    if not user.is_authenticated or user.is_hr:
+        return RolePlayAssessment.objects.none()
+    if user.is_superuser:
+        return RolePlayAssessment.objects.all()
+    if user.is_manager:
+        return RolePlayAssessment.objects.filter(enrollment__cohort__facilitators=user) | (
+            RolePlayAssessment.objects.filter(assessor=user)
+        )
+    return RolePlayAssessment.objects.filter(enrollment__agent=user) | (
+        RolePlayAssessment.objects.filter(assessor=user)
+    )
+
+
+def decision_visible_to(*, user) -> QuerySet[CertificationDecision]:
+    if not user.is_authenticated or user.is_hr:
+        return CertificationDecision.objects.none()
+    if user.is_superuser:
+        return CertificationDecision.objects.all()
+    if user.is_manager:
+        return CertificationDecision.objects.filter(enrollment__cohort__facilitators=user)
+    return CertificationDecision.objects.filter(agent=user)

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from certification import api
+
+router = SimpleRouter()
+router.register("certification/gates", api.GateViewSet, basename="gate")
+router.register("certification/assessments", api.AssessmentViewSet, basename="assessment")
+router.register("certification/decisions", api.DecisionViewSet, basename="decision")
+
+urlpatterns = [
+    path("certification/status/", api.my_status, name="certification-status"),
+    *router.urls,
+]

@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+
+from cohorts import services as cohort_services
+from programs.services import program_publish
+from tests.factories import (
+    CoachFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    ManagerFactory,
+    ModuleFactory,
+    PhaseFactory,
+    ProgramFactory,
+    RubricCriterionFactory,
+    ScenarioCardFactory,
+    WorkshopFactory,
+)
+
+NOW = datetime.datetime(2027, 3, 1, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def program(db):
+    """A published program whose rubric has one 1-100 criterion, so a value is a percent."""
+    program = ProgramFactory(name="Certify me")
+    RubricCriterionFactory(rubric=program.rubric, key="overall", scale_min=1, scale_max=100)
+    phase = PhaseFactory(program=program, first_day=1, last_day=30, peer_coaching=True)
+    WorkshopFactory(phase=phase)
+    ModuleFactory(phase=phase, week=1)
+    ScenarioCardFactory(program=program, title="Double charge")
+    return program_publish(program=program)
+
+
+@pytest.fixture
+def facilitator(db):
+    return ManagerFactory()
+
+
+@pytest.fixture
+def cohort(program, facilitator):
+    return CohortFactory(program=program, facilitators=[facilitator])
+
+
+@pytest.fixture
+def enrollment(cohort):
+    return EnrollmentFactory(cohort=cohort)
+
+
+@pytest.fixture
+def assessor(db):
+    return CoachFactory()
+
+
+@pytest.fixture
+def scenario(program):
+    return program.scenario_cards.get()
+
+
+def score(enrollment, value, *, context="qa", when=NOW, scorer=None):
+    return cohort_services.rubric_score_create(
+        rubric=enrollment.program.rubric,
+        scorer=scorer or CoachFactory(),
+        subject=enrollment.agent,
+        context=context,
+        values={"overall": value},
+        scored_at=when,
+        cohort=enrollment.cohort,
+    )
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    """Certification dates are part of what is tested: the clock stands still at NOW."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
