@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Team, User
+from accounts.models import Notification, Outbox, ReminderOptOut, ReminderSwitch, Team, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -57,3 +57,35 @@ class UserAdmin(BaseUserAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "description")
     search_fields = ("name",)
+
+
+@admin.register(ReminderSwitch)
+class ReminderSwitchAdmin(admin.ModelAdmin):
+    """Kill switches: stop creating a kind, or stop sending it, without a deploy."""
+
+    list_display = ("kind", "enqueue_enabled", "deliver_enabled")
+    list_editable = ("enqueue_enabled", "deliver_enabled")
+
+
+@admin.register(Outbox)
+class OutboxAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "status", "deliver_after", "attempts", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("recipient__email",)
+    readonly_fields = [field.name for field in Outbox._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "title", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("user__email", "title")
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "created_at")
+    list_filter = ("kind",)

@@ -1,9 +1,11 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
-from accounts.models import Team, User
+from accounts import calendar
+from accounts.models import Notification, ReminderKind, ReminderOptOut, Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
 
 
@@ -43,3 +45,101 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 def me(request):
     """The signed-in person's own profile."""
     return Response(UserSerializer(request.user).data)
+
+
+# --- Notifications, reminder preferences, calendar feed -----------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your in-app notifications, newest first (`?unread=true` for unread only)."""
+
+    serializer_class = NotificationSerializer
+    filterset_fields = ["kind"]
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return Notification.objects.none()
+        notifications = Notification.objects.filter(user=self.request.user)
+        if self.request.query_params.get("unread") in ("true", "1"):
+            notifications = notifications.filter(read_at__isnull=True)
+        return notifications
+
+    @extend_schema(responses=inline_serializer("Unread", {"unread": serializers.IntegerField()}))
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        count = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+        return Response({"unread": count})
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None, responses=inline_serializer("Read", {"read": serializers.IntegerField()})
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return Response({"read": count})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReminderKind.choices)
+    label = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField()
+
+
+@extend_schema(methods=["get"], responses=PreferenceSerializer(many=True))
+@extend_schema(
+    methods=["put"],
+    request=PreferenceSerializer(many=True),
+    responses=PreferenceSerializer(many=True),
+)
+@api_view(["GET", "PUT"])
+def reminder_preferences(request):
+    """Which kinds of reminder you get. PUT a list of {kind, enabled} to change some."""
+    if request.method == "PUT":
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        for item in serializer.validated_data:
+            if item["enabled"]:
+                ReminderOptOut.objects.filter(user=request.user, kind=item["kind"]).delete()
+            else:
+                ReminderOptOut.objects.get_or_create(user=request.user, kind=item["kind"])
+    off = set(ReminderOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    return Response(
+        [
+            {"kind": kind, "label": label, "enabled": kind not in off}
+            for kind, label in ReminderKind.choices
+        ]
+    )
+
+
+@extend_schema(
+    methods=["get", "post", "delete"],
+    request=None,
+    responses=inline_serializer("CalendarFeed", {"url": serializers.URLField(allow_null=True)}),
+)
+@api_view(["GET", "POST", "DELETE"])
+def calendar_feed_link(request):
+    """Your private calendar URL. POST makes a new one (the old stops working), DELETE
+    turns the feed off."""
+    if request.method == "POST":
+        calendar.calendar_token_regenerate(user=request.user)
+    elif request.method == "DELETE":
+        calendar.calendar_token_revoke(user=request.user)
+    return Response({"url": calendar.feed_url(request.user)})

@@ -72,6 +72,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Whether the person may sign in to the admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Secret in the private calendar-feed URL; empty when there is no feed.",
+    )
 
     objects = UserManager()
 
@@ -109,3 +117,122 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_hr(self) -> bool:
         return self.role == self.Role.HR
+
+
+# --- Reminders and notifications ----------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    PREWORK_DUE = "prework_due", "Pre-work due tomorrow"
+    SESSION_DAY_BEFORE = "session_day_before", "Session tomorrow"
+    SESSION_HOUR_BEFORE = "session_hour_before", "Session in an hour"
+    PEER_SCORE_MISSING = "peer_score_missing", "Peer score still missing"
+    ROLE_PLAY_ELIGIBLE = "role_play_eligible", "Ready to book the certification role-play"
+    BADGE_EXPIRING = "badge_expiring", "Badge expires in 30 days"
+    WEEKLY_DIGEST = "weekly_digest", "Monday digest for facilitators"
+
+
+class ReminderSwitch(models.Model):
+    """Operators' kill switches for one kind: stop creating it, or stop sending it."""
+
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices, unique=True)
+    enqueue_enabled = models.BooleanField(
+        default=True, help_text="Off: the sweep creates no new reminders of this kind."
+    )
+    deliver_enabled = models.BooleanField(
+        default=True, help_text="Off: reminders of this kind wait unsent (nothing is lost)."
+    )
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ReminderOptOut(models.Model):
+    """A person who turned one kind of reminder off (one click from any such e-mail)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_opt_outs")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="opt_out_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opted out of {self.get_kind_display()}"
+
+
+class Outbox(models.Model):
+    """One reminder to one person, and whether it went out.
+
+    Unique on what makes a reminder one (recipient, kind, object, slot): a rerun of the
+    sweep, an overlapping sweep or a redelivered task finds the row and sends nothing new.
+    A row is marked sent only after its e-mail went out; a failure is recorded with the
+    time of the next attempt.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Being delivered"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will retry"
+        DEAD = "dead", "Gave up"
+        CANCELLED = "cancelled", "Cancelled"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="outbox")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    object_type = models.CharField(max_length=32)
+    object_id = models.BigIntegerField()
+    slot = models.CharField(max_length=64, help_text="Which occurrence, e.g. the due time.")
+    context = models.JSONField(default=dict)
+    deliver_after = models.DateTimeField(help_text="Not before this (quiet hours respected).")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "outbox"
+        ordering = ["deliver_after", "id"]
+        indexes = [models.Index(fields=["status", "deliver_after"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "object_type", "object_id", "slot"],
+                name="outbox_one_reminder_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbox_sent_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient} ({self.get_status_display()})"
+
+
+class Notification(models.Model):
+    """An in-app notification; at most one per outbox row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    outbox = models.OneToOneField(
+        Outbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

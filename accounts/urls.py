@@ -6,5 +6,11 @@ from accounts import api
 router = SimpleRouter()
 router.register("teams", api.TeamViewSet)
 router.register("users", api.UserViewSet)
+router.register("notifications", api.NotificationViewSet, basename="notification")
 
-urlpatterns = [path("me/", api.me, name="me"), *router.urls]
+urlpatterns = [
+    path("me/", api.me, name="me"),
+    path("me/reminders/", api.reminder_preferences, name="reminder-preferences"),
+    path("me/calendar/", api.calendar_feed_link, name="calendar-feed-link"),
+    *router.urls,
+]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("cohorts.urls")),
     path("api/", include("certification.urls")),
     path("badges/", include("certification.urls_public")),
+    path("", include("accounts.urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

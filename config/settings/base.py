@@ -139,6 +139,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgramStatusEnum": "programs.models.Program.Status",
         "RubricStatusEnum": "programs.models.Rubric.Status",
+        "ReminderKindEnum": "accounts.models.ReminderKind",
+        "ScheduleItemKindEnum": "cohorts.models.ScheduleItem.Kind",
+        "MicroScriptKindEnum": "programs.models.MicroScript.Kind",
     },
 }
 
@@ -184,3 +187,20 @@ ATTUNE_BADGE_ISSUER_NAME = env("ATTUNE_BADGE_ISSUER_NAME", default="Attune")
 # Empty: the public base URL.
 ATTUNE_BADGE_ISSUER_URL = env("ATTUNE_BADGE_ISSUER_URL", default="")
 ATTUNE_BADGE_ISSUER_EMAIL = env("ATTUNE_BADGE_ISSUER_EMAIL", default="badges@attune.example")
+
+# --- Reminders ----------------------------------------------------------------------------
+ATTUNE_REMINDER_RESOLVERS = [
+    "cohorts.reminders.resolve",
+    "certification.reminders.resolve",
+]
+ATTUNE_CALENDAR_SOURCES = [
+    "cohorts.calendar.events_for",
+    "certification.calendar.events_for",
+]
+# Local times between which nobody is sent a reminder; it waits for the morning.
+ATTUNE_QUIET_HOURS_START = env("ATTUNE_QUIET_HOURS_START", default="20:00")
+ATTUNE_QUIET_HOURS_END = env("ATTUNE_QUIET_HOURS_END", default="08:00")
+# How often beat starts the sweep, in minutes.
+ATTUNE_REMINDER_SWEEP_MINUTES = env.int("ATTUNE_REMINDER_SWEEP_MINUTES", default=5)
+# A row stuck "being delivered" this long (its worker died) is delivered again.
+ATTUNE_DELIVERY_LEASE_SECONDS = env.int("ATTUNE_DELIVERY_LEASE_SECONDS", default=300)

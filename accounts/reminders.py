@@ -1,0 +1,294 @@
+"""Reminders, exactly once: who gets what is decided by resolvers, the sweep writes one
+outbox row per reminder, and delivery sends each row once.
+
+- Resolvers (named in settings.ATTUNE_REMINDER_RESOLVERS, one per app that has something to
+  remind people of) return what is due at a moment, in a fixed number of queries.
+- The sweep writes an Outbox row per (recipient, kind, object, slot) with
+  `bulk_create(ignore_conflicts=True)` behind a unique constraint, so reruns, overlapping
+  sweeps and a second beat add nothing, then hands deliverable rows to tasks in batches.
+- Delivery claims a row with a conditional UPDATE (only one worker can), sends the e-mail
+  and creates the in-app notification, then marks the row sent. A failure is recorded with
+  the time of the next attempt (exponential backoff); the row is never marked sent.
+"""
+
+import datetime
+import functools
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from accounts.models import Notification, Outbox, ReminderKind, ReminderOptOut, ReminderSwitch
+
+logger = logging.getLogger(__name__)
+
+INSERT_BATCH = 1000
+DELIVERY_BATCH = 100
+MAX_ATTEMPTS = 6
+UNSUBSCRIBE_SALT = "attune.reminders.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder a resolver found due: to whom, of what kind, about what, when."""
+
+    recipient_id: int
+    recipient_tz: str
+    kind: str
+    object_type: str
+    object_id: int
+    slot: str
+    send_at: datetime.datetime
+    expires_at: datetime.datetime | None = None  # pointless after this (the session began)
+    context: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+# --- Quiet hours ---------------------------------------------------------------------------
+
+
+def quiet_hours() -> tuple[datetime.time, datetime.time]:
+    return (
+        datetime.time.fromisoformat(settings.ATTUNE_QUIET_HOURS_START),
+        datetime.time.fromisoformat(settings.ATTUNE_QUIET_HOURS_END),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def after_quiet_hours(moment: datetime.datetime, time_zone: str) -> datetime.datetime:
+    """`moment`, or the end of the recipient's quiet hours if it falls inside them.
+
+    Computed on the local calendar and converted back, so the morning is 08:00 local on
+    either side of a DST change.
+    """
+    zone = ZoneInfo(time_zone or "UTC")
+    local = moment.astimezone(zone)
+    start, end = quiet_hours()
+    wall = local.time()
+    overnight = start > end
+    in_quiet = (wall >= start or wall < end) if overnight else (start <= wall < end)
+    if not in_quiet:
+        return moment
+    day = local.date()
+    if overnight and wall >= start:
+        day += datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, end, tzinfo=zone).astimezone(datetime.UTC)
+
+
+# --- Sweep ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    due: list[Due]
+    created: int = 0
+    enqueued_batches: int = 0
+
+
+def resolvers():
+    return [import_string(path) for path in settings.ATTUNE_REMINDER_RESOLVERS]
+
+
+def _switches() -> dict[str, ReminderSwitch]:
+    return {switch.kind: switch for switch in ReminderSwitch.objects.all()}
+
+
+def due_reminders(*, now: datetime.datetime) -> list[Due]:
+    """Everything due at `now` that nobody switched off, ready for the outbox."""
+    switches = _switches()
+    kinds = {
+        kind
+        for kind in ReminderKind.values
+        if kind not in switches or switches[kind].enqueue_enabled
+    }
+    due = [item for resolve in resolvers() for item in resolve(now=now, kinds=kinds)]
+    opted_out = set(ReminderOptOut.objects.filter(kind__in=kinds).values_list("user_id", "kind"))
+    return [item for item in due if (item.recipient_id, item.kind) not in opted_out]
+
+
+def outbox_write(*, due: list[Due], now: datetime.datetime) -> int:
+    """Write one row per reminder; rows that exist already are left alone. Returns how
+    many rows the call tried to add (existing ones are ignored by the database).
+
+    A reminder found late (the sweep did not run for a while) is still held to quiet
+    hours from `now`, so a late sweep never wakes anyone at night."""
+    rows = []
+    for item in due:
+        deliver_after = after_quiet_hours(max(item.send_at, now), item.recipient_tz)
+        if item.expires_at and deliver_after >= item.expires_at:
+            continue  # the morning comes too late for it: better no reminder than a late one
+        rows.append(
+            Outbox(
+                recipient_id=item.recipient_id,
+                kind=item.kind,
+                object_type=item.object_type,
+                object_id=item.object_id,
+                slot=item.slot,
+                context=item.context,
+                deliver_after=deliver_after,
+            )
+        )
+    Outbox.objects.bulk_create(rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    return len(rows)
+
+
+def deliverable_ids(*, now: datetime.datetime) -> list[int]:
+    """Rows to hand to workers: waiting ones whose time came, failed ones due a retry, and
+    ones stuck "sending" longer than the lease (their worker died)."""
+    paused = [s.kind for s in ReminderSwitch.objects.filter(deliver_enabled=False)]
+    lease = now - datetime.timedelta(seconds=settings.ATTUNE_DELIVERY_LEASE_SECONDS)
+    ready = Q(status__in=[Outbox.Status.PENDING, Outbox.Status.FAILED], deliver_after__lte=now)
+    stuck = Q(status=Outbox.Status.SENDING, claimed_at__lt=lease)
+    return list(
+        Outbox.objects.filter(ready | stuck)
+        .exclude(kind__in=paused)
+        .order_by("deliver_after", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def reminders_sweep(*, now: datetime.datetime | None = None, enqueue=True) -> SweepResult:
+    """Find what is due, write the outbox, and queue delivery in bounded batches."""
+    from accounts.tasks import outbox_deliver_batch
+
+    now = now or timezone.now()
+    result = SweepResult(due=due_reminders(now=now))
+    result.created = outbox_write(due=result.due, now=now)
+    if enqueue:
+        ids = deliverable_ids(now=now)
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            outbox_deliver_batch.delay(ids[start : start + DELIVERY_BATCH])
+            result.enqueued_batches += 1
+    return result
+
+
+# --- Delivery ------------------------------------------------------------------------------
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    """A signed, stable token naming one person and one kind of reminder."""
+    return _signer().sign_object({"u": user_id, "k": kind}, compress=True)
+
+
+def unsubscribe_token_read(token: str) -> tuple[int, str]:
+    """(user id, kind) of a token; raises signing.BadSignature when it was tampered with."""
+    data = _signer().unsign_object(token)
+    kind = str(data["k"])
+    if kind not in ReminderKind.values:
+        raise signing.BadSignature("unknown kind")
+    return int(data["u"]), kind
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    path = reverse("reminder-unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
+    return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def unsubscribe(*, token: str) -> tuple[int, str]:
+    """Turn off the kind named in a signed link; idempotent. Raises signing.BadSignature."""
+    user_id, kind = unsubscribe_token_read(token)
+    ReminderOptOut.objects.get_or_create(user_id=user_id, kind=kind)
+    return user_id, kind
+
+
+def _claim(outbox_id: int, now) -> Outbox | None:
+    lease = now - datetime.timedelta(seconds=settings.ATTUNE_DELIVERY_LEASE_SECONDS)
+    claimable = Q(status__in=[Outbox.Status.PENDING, Outbox.Status.FAILED]) | Q(
+        status=Outbox.Status.SENDING, claimed_at__lt=lease
+    )
+    claimed = (
+        Outbox.objects.filter(claimable, pk=outbox_id, deliver_after__lte=now)
+        .exclude(kind__in=ReminderSwitch.objects.filter(deliver_enabled=False).values("kind"))
+        .update(status=Outbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return None
+    return Outbox.objects.select_related("recipient").get(pk=outbox_id)
+
+
+def _render(row: Outbox) -> dict:
+    extra = import_string(row.context["enrich"])(row.context) if "enrich" in row.context else {}
+    context = {
+        **row.context,
+        **extra,
+        "recipient": row.recipient,
+        "kind": row.kind,
+        "unsubscribe_url": unsubscribe_url(user_id=row.recipient_id, kind=row.kind),
+        "base_url": settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/"),
+    }
+    return {
+        "subject": render_to_string(f"reminders/{row.kind}.subject.txt", context).strip(),
+        "text": render_to_string(f"reminders/{row.kind}.txt", context),
+        "html": render_to_string(f"reminders/{row.kind}.html", context),
+        "url": context.get("url", ""),
+        "ics": context.get("ics", ""),
+    }
+
+
+def _email(row: Outbox, rendered: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=rendered["subject"], body=rendered["text"], to=[row.recipient.email]
+    )
+    message.attach_alternative(rendered["html"], "text/html")
+    unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
+    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if ics := rendered.get("ics"):
+        message.attach("session.ics", ics, "text/calendar; method=PUBLISH")
+    return message
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff: 1, 2, 4, 8... minutes, at most 2 hours."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
+
+
+def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> bool:
+    """Send one reminder if it is still due and nobody else is sending it.
+
+    Returns True when this call sent it. Safe to call any number of times for the same
+    row: only the call that claims it sends, and a sent row is never claimed again.
+    """
+    now = now or timezone.now()
+    row = _claim(outbox_id, now)
+    if row is None:
+        return False
+    rendered = _render(row)
+    try:
+        with transaction.atomic():
+            Notification.objects.get_or_create(
+                outbox=row,
+                defaults={
+                    "user_id": row.recipient_id,
+                    "kind": row.kind,
+                    "title": rendered["subject"],
+                    "body": rendered["text"].split("\n\n")[0],
+                    "url": rendered["url"],
+                },
+            )
+            _email(row, rendered).send()
+            Outbox.objects.filter(pk=row.pk).update(
+                status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+    except Exception as error:
+        logger.warning("Reminder %s failed (attempt %s): %s", row.pk, row.attempts, error)
+        give_up = row.attempts >= MAX_ATTEMPTS
+        Outbox.objects.filter(pk=row.pk).update(
+            status=Outbox.Status.DEAD if give_up else Outbox.Status.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            deliver_after=now + retry_delay(row.attempts),
+        )
+        raise
+    return True
