@@ -1,0 +1,268 @@
+"""Who in a cohort is due which reminder (see accounts/reminders.py for the machinery).
+
+`resolve` looks at one moment and answers in a fixed number of queries, however many
+agents there are: pre-work due tomorrow, sessions tomorrow and in an hour, peer scores still
+missing as the coaching week ends, and the facilitators' Monday digest.
+"""
+
+import datetime
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from accounts.models import ReminderKind
+from accounts.reminders import Due
+from cohorts.models import (
+    CoachingPairMember,
+    Cohort,
+    Enrollment,
+    ModuleProgress,
+    RubricScore,
+    ScheduleItem,
+)
+from cohorts.selectors import cohort_progress
+
+DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
+
+
+def _local(moment: datetime.datetime, time_zone: str) -> str:
+    return moment.astimezone(ZoneInfo(time_zone or "UTC")).strftime("%A %d %B, %H:%M (%Z)")
+
+
+def _item_context(item: ScheduleItem, time_zone: str) -> dict:
+    return {
+        "title": item.title,
+        "cohort": item.cohort.name,
+        "starts": _local(item.starts_at, time_zone),
+        "due": _local(item.due_at, time_zone),
+        "location": item.location,
+        "video_link": item.video_link,
+        "url": f"{settings.ATTUNE_PUBLIC_BASE_URL.rstrip('/')}/api/my-plan/",
+    }
+
+
+def _upcoming_items(now, kinds, lead, field="starts_at"):
+    """Items whose `field` time falls within `lead` from now, in running cohorts."""
+    return list(
+        ScheduleItem.objects.filter(
+            cohort__status=Cohort.Status.RUNNING,
+            kind__in=kinds,
+            cancelled=False,
+            **{f"{field}__gt": now, f"{field}__lte": now + lead},
+        ).select_related("cohort")
+    )
+
+
+def _active_agents(cohort_ids) -> dict[int, list[Enrollment]]:
+    by_cohort = defaultdict(list)
+    enrollments = Enrollment.objects.filter(
+        cohort_id__in=cohort_ids, status=Enrollment.Status.ACTIVE
+    ).select_related("agent")
+    for enrollment in enrollments:
+        by_cohort[enrollment.cohort_id].append(enrollment)
+    return by_cohort
+
+
+def _prework_due(now) -> list[Due]:
+    items = _upcoming_items(now, [ScheduleItem.Kind.MODULE], DAY, field="due_at")
+    agents = _active_agents({item.cohort_id for item in items})
+    done = set(
+        ModuleProgress.objects.filter(item__in=items, prework_done_at__isnull=False).values_list(
+            "enrollment_id", "item_id"
+        )
+    )
+    return [
+        Due(
+            recipient_id=e.agent_id,
+            recipient_tz=e.agent.time_zone,
+            kind=ReminderKind.PREWORK_DUE,
+            object_type="scheduleitem",
+            object_id=item.pk,
+            slot=item.due_at.isoformat(),
+            send_at=item.due_at - DAY,
+            expires_at=item.due_at,
+            context=_item_context(item, e.agent.time_zone),
+        )
+        for item in items
+        for e in agents[item.cohort_id]
+        if (e.pk, item.pk) not in done
+    ]
+
+
+def _session_members(items) -> dict[int, list[Enrollment]]:
+    """Who attends each session: the room for a workshop, the pairs for a coaching week."""
+    workshops = [i for i in items if i.kind == ScheduleItem.Kind.WORKSHOP]
+    coaching = [i for i in items if i.kind == ScheduleItem.Kind.COACHING]
+    agents = _active_agents({i.cohort_id for i in workshops})
+    members = defaultdict(list)
+    for item in workshops:
+        members[item.pk] = agents[item.cohort_id]
+    pair_members = CoachingPairMember.objects.filter(
+        pair__item__in=coaching, enrollment__status=Enrollment.Status.ACTIVE
+    ).select_related("enrollment__agent", "pair")
+    for member in pair_members:
+        members[member.pair.item_id].append(member.enrollment)
+    return members
+
+
+def _sessions(now, kind, lead) -> list[Due]:
+    items = _upcoming_items(now, [ScheduleItem.Kind.WORKSHOP, ScheduleItem.Kind.COACHING], lead)
+    members = _session_members(items)
+    due = []
+    for item in items:
+        contexts = {}  # one context per time zone: most of a room shares one
+        for enrollment in members[item.pk]:
+            zone = enrollment.agent.time_zone
+            if zone not in contexts:
+                contexts[zone] = _item_context(item, zone)
+                if item.kind == ScheduleItem.Kind.WORKSHOP:
+                    contexts[zone] |= {"item": item.pk, "enrich": __name__ + ".session_ics"}
+            context = contexts[zone]
+            due.append(
+                Due(
+                    recipient_id=enrollment.agent_id,
+                    recipient_tz=enrollment.agent.time_zone,
+                    kind=kind,
+                    object_type="scheduleitem",
+                    object_id=item.pk,
+                    slot=item.starts_at.isoformat(),
+                    send_at=item.starts_at - lead,
+                    expires_at=item.starts_at,
+                    context=context,
+                )
+            )
+    return due
+
+
+def _peer_scores_missing(now) -> list[Due]:
+    weeks = list(
+        ScheduleItem.objects.filter(
+            cohort__status=Cohort.Status.RUNNING,
+            kind=ScheduleItem.Kind.COACHING,
+            cancelled=False,
+            ends_at__gt=now,
+            ends_at__lte=now + DAY,
+        ).select_related("cohort")
+    )
+    members = list(
+        CoachingPairMember.objects.filter(
+            pair__item__in=weeks, enrollment__status=Enrollment.Status.ACTIVE
+        ).select_related("enrollment__agent", "pair")
+    )
+    scored = set(
+        RubricScore.objects.filter(coaching_pair__item__in=weeks).values_list(
+            "coaching_pair_id", "scorer_id", "subject_id"
+        )
+    )
+    by_pair = defaultdict(list)
+    for member in members:
+        by_pair[member.pair_id].append(member.enrollment.agent)
+    week_by_id = {week.pk: week for week in weeks}
+    due = []
+    for member in members:
+        agent = member.enrollment.agent
+        partners = [p for p in by_pair[member.pair_id] if p.pk != agent.pk]
+        missing = [p for p in partners if (member.pair_id, agent.pk, p.pk) not in scored]
+        if not missing:
+            continue
+        week = week_by_id[member.pair.item_id]
+        context = _item_context(week, agent.time_zone)
+        context["partners"] = [p.display_name or p.email for p in missing]
+        due.append(
+            Due(
+                recipient_id=agent.pk,
+                recipient_tz=agent.time_zone,
+                kind=ReminderKind.PEER_SCORE_MISSING,
+                object_type="coachingpair",
+                object_id=member.pair_id,
+                slot="end-of-week",
+                send_at=week.ends_at - DAY,
+                expires_at=week.ends_at,
+                context=context,
+            )
+        )
+    return due
+
+
+def session_ics(context: dict) -> dict:
+    """At delivery: the workshop as a calendar file to attach to its reminder."""
+    from accounts.calendar import single_event_ics
+
+    item = ScheduleItem.objects.select_related("cohort").filter(pk=context["item"]).first()
+    return {"ics": single_event_ics(item)} if item else {}
+
+
+def _monday_morning(now, time_zone) -> datetime.datetime:
+    zone = ZoneInfo(time_zone or "UTC")
+    local_day = now.astimezone(zone).date()
+    monday = local_day - datetime.timedelta(days=local_day.weekday())
+    return datetime.datetime.combine(monday, datetime.time(8), tzinfo=zone).astimezone(datetime.UTC)
+
+
+def _weekly_digest(now) -> list[Due]:
+    cohorts = Cohort.objects.filter(status=Cohort.Status.RUNNING).prefetch_related("facilitators")
+    by_facilitator = defaultdict(list)
+    people = {}
+    for cohort in cohorts:
+        for person in cohort.facilitators.all():
+            by_facilitator[person.pk].append(cohort.pk)
+            people[person.pk] = person
+    due = []
+    for person_id, cohort_ids in by_facilitator.items():
+        person = people[person_id]
+        monday = _monday_morning(now, person.time_zone)
+        if not monday <= now < monday + DAY:
+            continue
+        year, week, _ = monday.astimezone(ZoneInfo(person.time_zone or "UTC")).isocalendar()
+        due.append(
+            Due(
+                recipient_id=person_id,
+                recipient_tz=person.time_zone,
+                kind=ReminderKind.WEEKLY_DIGEST,
+                object_type="user",
+                object_id=person_id,
+                slot=f"{year}-W{week:02d}",
+                send_at=monday,
+                expires_at=monday + DAY,
+                context={"cohort_ids": sorted(cohort_ids), "enrich": __name__ + ".digest"},
+            )
+        )
+    return due
+
+
+def digest(context: dict) -> dict:
+    """At delivery: who is behind in each of the facilitator's cohorts, and why."""
+    cohorts = []
+    for cohort in Cohort.objects.filter(pk__in=context.get("cohort_ids", [])):
+        behind = [row for row in cohort_progress(cohort=cohort) if row.behind]
+        cohorts.append(
+            {
+                "name": cohort.name,
+                "behind": [
+                    {
+                        "name": row.enrollment.agent.display_name or row.enrollment.agent.email,
+                        "overdue": [item.title for item in row.overdue_items],
+                    }
+                    for row in behind
+                ],
+            }
+        )
+    return {"cohorts": cohorts}
+
+
+def resolve(*, now: datetime.datetime, kinds: set[str]) -> list[Due]:
+    """Every cohort reminder due at `now`, limited to `kinds`."""
+    due: list[Due] = []
+    if ReminderKind.PREWORK_DUE in kinds:
+        due += _prework_due(now)
+    if ReminderKind.SESSION_DAY_BEFORE in kinds:
+        due += _sessions(now, ReminderKind.SESSION_DAY_BEFORE, DAY)
+    if ReminderKind.SESSION_HOUR_BEFORE in kinds:
+        due += _sessions(now, ReminderKind.SESSION_HOUR_BEFORE, HOUR)
+    if ReminderKind.PEER_SCORE_MISSING in kinds:
+        due += _peer_scores_missing(now)
+    if ReminderKind.WEEKLY_DIGEST in kinds:
+        due += _weekly_digest(now)
+    return due
