@@ -1,8 +1,10 @@
 """The benchmarks `python -m bench` knows, by name."""
 
 from bench.cohorts import cohort_progress, pair_rotation
+from bench.reminders import reminder_sweep
 
 BENCHMARKS = {
     "pair_rotation": pair_rotation,
     "cohort_progress": cohort_progress,
+    "reminder_sweep": reminder_sweep,
 }

@@ -1,7 +1,13 @@
+import threading
+import time
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from accounts.models import User
+from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create
@@ -35,5 +41,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
         if no_serve:
             return
+        if not settings.REDIS_URL:
+            # Embedded mode has no beat: the demo server sweeps reminders itself.
+            threading.Thread(target=self._sweep_forever, daemon=True).start()
         self.stdout.write(f"Open http://{addrport}/admin/ or http://{addrport}/api/docs/")
         call_command("runserver", addrport, use_reloader=False)
+
+    def _sweep_forever(self):
+        while True:
+            try:
+                reminders_sweep()
+            except Exception as error:  # keep the demo serving whatever happens here
+                self.stderr.write(f"Reminder sweep failed: {error}")
+            finally:
+                connection.close()
+            time.sleep(settings.ATTUNE_REMINDER_SWEEP_MINUTES * 60)

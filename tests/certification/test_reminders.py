@@ -1,0 +1,56 @@
+import datetime
+
+import pytest
+
+from accounts import reminders
+from accounts.models import Outbox
+from certification import services
+from cohorts.models import Cohort
+from tests.certification.conftest import NOW, score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def running(cohort):
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.RUNNING)
+
+
+def test_an_agent_who_reached_the_bar_is_told_to_book_the_role_play_once(enrollment):
+    for value in (80, 80):
+        score(enrollment, value)
+    reminders.reminders_sweep(now=NOW, enqueue=False)
+    assert not Outbox.objects.filter(kind="role_play_eligible").exists()
+
+    score(enrollment, 80)
+    reminders.reminders_sweep(now=NOW, enqueue=False)
+    reminders.reminders_sweep(now=NOW + datetime.timedelta(days=1), enqueue=False)
+
+    row = Outbox.objects.get(kind="role_play_eligible")
+    assert (row.recipient, row.slot) == (enrollment.agent, "eligible")
+
+
+def test_no_eligibility_reminder_once_a_role_play_is_booked(enrollment, scenario, assessor):
+    for value in (80, 80, 80):
+        score(enrollment, value)
+    services.role_play_book(enrollment=enrollment, scenario=scenario, assessor=assessor)
+
+    reminders.reminders_sweep(now=NOW, enqueue=False)
+
+    assert not Outbox.objects.filter(kind="role_play_eligible").exists()
+
+
+def test_a_badge_reminder_30_days_before_it_expires(enrollment, scenario, assessor):
+    for value in (90, 90):
+        score(enrollment, value)
+    booked = services.role_play_book(enrollment=enrollment, scenario=scenario, assessor=assessor)
+    services.role_play_assess(assessment=booked, by=assessor, values={"overall": 90}, passed=True)
+    badge = services.badge_award(decision=services.certification_evaluate(enrollment=enrollment))
+
+    reminders.reminders_sweep(now=badge.expires_on - datetime.timedelta(days=31), enqueue=False)
+    assert not Outbox.objects.filter(kind="badge_expiring").exists()
+    reminders.reminders_sweep(now=badge.expires_on - datetime.timedelta(days=29), enqueue=False)
+
+    row = Outbox.objects.get(kind="badge_expiring")
+    assert row.slot == str(badge.uuid)
+    assert row.context["url"].endswith(f"/badges/assertions/{badge.uuid}/verify")

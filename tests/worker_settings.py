@@ -1,0 +1,17 @@
+"""Settings for a real Celery worker started by the reliability tests.
+
+It talks to the test database the test created (ATTUNE_WORKER_DB_NAME) and the test Redis
+database, and writes each e-mail to its own file so the test can count them, slowly enough
+that the test can kill the worker in the middle of a batch.
+"""
+
+import os
+
+from config.settings.test import *  # noqa: F403
+from config.settings.test import DATABASES
+
+DATABASES["default"]["NAME"] = os.environ["ATTUNE_WORKER_DB_NAME"]
+CELERY_TASK_ALWAYS_EAGER = False
+EMAIL_BACKEND = "tests.accounts.slow_email.SlowFileBackend"
+EMAIL_FILE_PATH = os.environ["ATTUNE_WORKER_MAIL_DIR"]
+ATTUNE_DELIVERY_LEASE_SECONDS = 2
