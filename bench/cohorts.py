@@ -45,14 +45,14 @@ def _program(coaching_weeks: int) -> Program:
     return program_publish(program=program)
 
 
-def _cohort(program: Program, agents: int, tag: str) -> Cohort:
+def _cohort(program: Program, agents: int, tag: str, start: datetime.date = START) -> Cohort:
     teams = [Team.objects.get_or_create(name=f"Bench team {i}")[0] for i in range(10)]
     users = User.objects.bulk_create(
         User(email=f"{tag}-{i}@bench.example", display_name=f"Agent {i}", team=teams[i % 10])
         for i in range(agents)
     )
     cohort = Cohort.objects.create(
-        program=program, name=f"Bench {tag}", start_date=START, time_zone="America/New_York"
+        program=program, name=f"Bench {tag}", start_date=start, time_zone="America/New_York"
     )
     Enrollment.objects.bulk_create(
         Enrollment(cohort=cohort, program=program, agent=user) for user in users
