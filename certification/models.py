@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 
 DEFAULT_CONTEXTS = ["qa", "role_play"]
+# Scores that may ever count towards certification: never peer practice, never calibration.
+CERTIFIABLE_CONTEXTS = ["baseline", "qa", "role_play"]
 
 
 def default_contexts():
@@ -74,11 +76,9 @@ class CertificationGate(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from cohorts.models import RubricScore
-
         super().clean()
         contexts = self.counted_contexts
-        allowed = set(RubricScore.Context.values) - {RubricScore.Context.PEER}
+        allowed = set(CERTIFIABLE_CONTEXTS)
         if not isinstance(contexts, list) or not contexts or not set(contexts) <= allowed:
             raise ValidationError(
                 {"counted_contexts": f"Choose one or more of {', '.join(sorted(allowed))}."}

@@ -11,12 +11,16 @@ from django.conf import settings
 from accounts.models import ReminderKind
 from accounts.reminders import Due
 from certification import openbadges
-from certification.models import BadgeAssertion, CertificationGate, RolePlayAssessment
+from certification.models import (
+    CERTIFIABLE_CONTEXTS,
+    BadgeAssertion,
+    CertificationGate,
+    RolePlayAssessment,
+)
 from cohorts.models import Cohort, Enrollment, RubricScore
 
 EXPIRY_NOTICE = datetime.timedelta(days=30)
-# Peer practice never counts towards certification, whatever a gate says.
-ASSESSED_CONTEXTS = [c for c in RubricScore.Context.values if c != RubricScore.Context.PEER]
+ASSESSED_CONTEXTS = CERTIFIABLE_CONTEXTS
 
 
 def _rubric_met(percents: list, gate: CertificationGate) -> bool:

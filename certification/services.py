@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from certification import openbadges
 from certification.models import (
+    CERTIFIABLE_CONTEXTS,
     BadgeAssertion,
     BadgeClass,
     CertificationDecision,
@@ -220,7 +221,7 @@ def _counted_scores(enrollment: Enrollment, gate: CertificationGate) -> list[Rub
     return list(
         RubricScore.objects.filter(
             subject_id=enrollment.agent_id,
-            context__in=gate.counted_contexts,
+            context__in=set(gate.counted_contexts) & set(CERTIFIABLE_CONTEXTS),
             rubric__name=rubric.name,
         ).order_by("-scored_at", "-id")[: gate.recent_scores]
     )

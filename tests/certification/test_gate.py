@@ -213,3 +213,23 @@ def test_withdrawn_agents_are_not_certified(enrollment, scenario, assessor):
     enrollment_withdraw(enrollment=enrollment)
 
     assert services.certification_evaluate(enrollment=enrollment) is None
+
+
+def test_calibration_scores_never_count_even_if_a_gate_names_them(enrollment):
+    gate = services.gate_for(program=enrollment.program)
+    gate.counted_contexts = ["qa", "calibration"]
+    gate.save()  # bypassing validation, as a direct database edit would
+    for _ in range(3):
+        score(enrollment, 99, context="calibration")
+
+    assert services.certification_status(enrollment=enrollment, now=NOW).scores == []
+
+
+def test_a_gate_cannot_be_set_to_count_calibration(program):
+    from django.core.exceptions import ValidationError
+
+    gate = services.gate_for(program=program)
+    gate.counted_contexts = ["calibration"]
+
+    with pytest.raises(ValidationError, match="counted_contexts"):
+        gate.full_clean()
