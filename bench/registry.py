@@ -1,10 +1,12 @@
 """The benchmarks `python -m bench` knows, by name."""
 
 from bench.cohorts import cohort_progress, pair_rotation
+from bench.interactions import interaction_import
 from bench.reminders import reminder_sweep
 
 BENCHMARKS = {
     "pair_rotation": pair_rotation,
     "cohort_progress": cohort_progress,
     "reminder_sweep": reminder_sweep,
+    "interaction_import": interaction_import,
 }

@@ -1,0 +1,97 @@
+"""Benchmark: importing a helpdesk export of 1,000,000 interactions (attune mapping)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.db import connection
+
+from accounts.models import User
+from bench.__main__ import Result, median_time
+from insights.interaction_import import FIELDS
+from insights.interaction_import import interaction_import as import_file
+
+ROWS = 1_000_000
+AGENTS = 200
+SOURCE = "bench"
+CHANNELS = ("call", "chat", "email", "other")
+RAW_TABLE = "bench_interaction_raw"
+WRITE_EVERY = 100_000  # lines per write() while generating the file
+
+
+def interaction_import(*, repeat: int) -> Result:
+    """The whole import (UTF-8 check, parsing, checks, agents, COPY and upsert per batch)
+    into an empty table, against COPYing the same file into a bare all-text table."""
+    repeat = min(repeat, 3)  # each run reads a million rows: keep the whole under minutes
+    emails = _agents()
+    handle, name = tempfile.mkstemp(suffix=".csv", prefix="bench-interactions-")
+    os.close(handle)
+    path = Path(name)
+    try:
+        _write_export(path, emails)
+        attune = median_time(lambda: _import(path), repeat=repeat, before=_empty_interactions)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE {RAW_TABLE} ({', '.join(f'{f} text' for f in FIELDS)})")
+        baseline = median_time(lambda: _copy(path), repeat=repeat, before=_empty_raw_table)
+    finally:
+        path.unlink()
+    print(f"interaction_import: {ROWS / attune:,.0f} rows/s (COPY {ROWS / baseline:,.0f} rows/s)")
+    return Result("interaction_import", attune, baseline, ROWS)
+
+
+def _agents() -> list[str]:
+    users = User.objects.bulk_create(
+        User(email=f"agent-{n}@interactions.bench.example", display_name=f"Agent {n}")
+        for n in range(AGENTS)
+    )
+    return [user.email for user in users]
+
+
+def _write_export(path: Path, emails: list[str]) -> None:
+    """ROWS rows, every metric filled, channels and agents mixed; plain string formatting
+    keeps this to a few seconds."""
+    yes_no = ("no", "yes")
+    with path.open("w", encoding="utf-8", newline="") as export:
+        export.write(",".join(FIELDS) + "\n")
+        lines = []
+        for n in range(ROWS):
+            occurred_at = (
+                f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}T{n % 24:02d}:{n % 60:02d}:"
+                f"{n * 7 % 60:02d}Z"
+            )
+            lines.append(
+                f"T{n},{CHANNELS[n % 4]},{emails[n % AGENTS]},{occurred_at},{n % 5 + 1},"
+                f"{n % 11},{n % 10 + 1},{60 + n % 900},{yes_no[n % 7 == 0]},"
+                f"{yes_no[n % 3 != 0]},{yes_no[n % 5 == 0]}\n"
+            )
+            if len(lines) == WRITE_EVERY:
+                export.writelines(lines)
+                lines = []
+        export.writelines(lines)
+
+
+def _import(path: Path) -> None:
+    with path.open("rb") as export:
+        report = import_file(data=export, source=SOURCE)
+    assert (report.created, report.rejected) == (ROWS, []), (report.created, report.rejected[:5])
+
+
+def _copy(path: Path) -> None:
+    with (
+        path.open("rb") as export,
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY {RAW_TABLE} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+    ):
+        while chunk := export.read(1 << 20):
+            copy.write(chunk)
+
+
+def _empty_interactions() -> None:
+    with connection.cursor() as cursor:
+        # CASCADE: baseline items and calibrations refer to interactions (none in the bench).
+        cursor.execute("TRUNCATE insights_interaction CASCADE")
+
+
+def _empty_raw_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {RAW_TABLE}")
