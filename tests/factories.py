@@ -169,3 +169,14 @@ class EnrollmentFactory(DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     program = factory.SelfAttribute("cohort.program")
     agent = factory.SubFactory(AgentFactory)
+
+
+class InteractionFactory(DjangoModelFactory):
+    class Meta:
+        model = "insights.Interaction"
+
+    source = "zendesk"
+    external_id = factory.Sequence(lambda n: f"T-{n}")
+    channel = "chat"
+    agent = factory.SubFactory(AgentFactory)
+    occurred_at = datetime.datetime(2026, 9, 15, 12, tzinfo=datetime.UTC)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "programs",
     "cohorts",
     "certification",
+    "insights",
 ]
 
 MIDDLEWARE = [

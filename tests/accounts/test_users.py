@@ -77,3 +77,6 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     assert manager.is_staff
     assert manager.has_perm("programs.change_program")
     assert not User.objects.get(email="agent@attune.example").is_staff
+    from insights.models import Interaction
+
+    assert Interaction.objects.filter(source="demo-helpdesk").count() == 4 * 30

@@ -11,6 +11,7 @@ from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create
+from insights.demo import demo_interactions_create
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             coach=User.objects.get(email="coach@attune.example"),
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
+        demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
         if no_serve:
             return
         if not settings.REDIS_URL:

@@ -1,0 +1,193 @@
+"""Measurement: helpdesk interactions, the baseline assessment and calibration sessions.
+
+Scores themselves are cohorts.RubricScore rows (context "baseline" or "calibration"); the
+models here say which interaction a score is about and to which sample or session it
+belongs.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Interaction(models.Model):
+    """One call, chat or e-mail from a helpdesk export. Every metric is optional."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", "Call"
+        CHAT = "chat", "Chat"
+        EMAIL = "email", "E-mail"
+        OTHER = "other", "Other"
+
+    source = models.CharField(max_length=50, help_text="Which helpdesk, e.g. zendesk.")
+    external_id = models.CharField(max_length=100)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+    )
+    occurred_at = models.DateTimeField()
+    csat = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    nps = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    understood = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="“Did the agent understand your concern?” (1-10)",
+    )
+    handle_seconds = models.PositiveIntegerField(null=True, blank=True)
+    escalated = models.BooleanField(null=True, blank=True)
+    resolved_first_contact = models.BooleanField(null=True, blank=True)
+    repeat_contact = models.BooleanField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "id"]
+        indexes = [
+            models.Index(fields=["agent", "occurred_at"]),
+            models.Index(fields=["occurred_at", "channel"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="interaction_unique_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(csat__isnull=True) | Q(csat__gte=1, csat__lte=5),
+                name="interaction_csat_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | Q(nps__gte=0, nps__lte=10),
+                name="interaction_nps_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(understood__isnull=True) | Q(understood__gte=1, understood__lte=10),
+                name="interaction_understood_1_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["call", "chat", "email", "other"]),
+                name="interaction_channel_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.external_id}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+
+class BaselineAssessment(models.Model):
+    """A reproducible random sample of interactions, scored by reviewers with the rubric."""
+
+    name = models.CharField(max_length=200)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    sample_size = models.PositiveIntegerField(default=200, validators=[MinValueValidator(1)])
+    seed = models.BigIntegerField(help_text="Drawing again with this seed gives the same sample.")
+    rubric = models.ForeignKey("programs.Rubric", on_delete=models.PROTECT, related_name="+")
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cohort__isnull=False) ^ Q(team__isnull=False),
+                name="baseline_for_a_cohort_or_a_team",
+                violation_error_message="Choose either a cohort or a team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")),
+                name="baseline_window_ordered",
+                violation_error_message="The window must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BaselineItem(models.Model):
+    """One sampled interaction, assigned to one reviewer."""
+
+    assessment = models.ForeignKey(
+        BaselineAssessment, on_delete=models.CASCADE, related_name="items"
+    )
+    interaction = models.OneToOneField(
+        Interaction,
+        on_delete=models.PROTECT,
+        related_name="baseline_item",
+        help_text="An interaction is sampled at most once, across all baselines.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="baseline_items"
+    )
+    score = models.OneToOneField(
+        "cohorts.RubricScore", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assessment", "id"]
+
+    def __str__(self):
+        return f"{self.interaction} for {self.reviewer}"
+
+
+class CalibrationSession(models.Model):
+    """Several reviewers score the same interactions blind, then compare."""
+
+    name = models.CharField(max_length=200)
+    rubric = models.ForeignKey("programs.Rubric", on_delete=models.PROTECT, related_name="+")
+    interactions = models.ManyToManyField(Interaction, related_name="calibration_sessions")
+    reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="calibrations")
+    drift_bound = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=0.5,
+        validators=[MinValueValidator(0)],
+        help_text="Rubric points; a reviewer further than this from the consensus is flagged.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class CalibrationScore(models.Model):
+    session = models.ForeignKey(CalibrationSession, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    interaction = models.ForeignKey(Interaction, on_delete=models.PROTECT, related_name="+")
+    score = models.OneToOneField("cohorts.RubricScore", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "reviewer", "interaction"],
+                name="calibration_one_score_per_reviewer_and_interaction",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.interaction}"

@@ -1,0 +1,171 @@
+"""Reads for measurement: scoped interactions, the baseline report, calibration results."""
+
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from cohorts.models import Cohort, Enrollment
+from insights import statistics
+from insights.models import BaselineAssessment, CalibrationSession, Interaction
+from insights.services import population
+
+# --- Scoping -------------------------------------------------------------------------------
+
+
+def interaction_visible_to(*, user) -> QuerySet[Interaction]:
+    """Agents: their own. Managers: agents of the cohorts they facilitate. Coaches:
+    their team's agents and whatever they were given to review. HR: none."""
+    if not user.is_authenticated or user.is_hr:
+        return Interaction.objects.none()
+    if user.is_superuser:
+        return Interaction.objects.all()
+    if user.is_manager:
+        agents = Enrollment.objects.filter(cohort__facilitators=user).values("agent")
+        return Interaction.objects.filter(agent__in=agents)
+    if user.role == user.Role.COACH:
+        assigned = Q(baseline_item__reviewer=user) | Q(calibration_sessions__reviewers=user)
+        team = Q(agent__team=user.team) if user.team_id else Q(pk__in=[])
+        return Interaction.objects.filter(assigned | team).distinct()
+    return Interaction.objects.filter(agent=user)
+
+
+def baseline_visible_to(*, user) -> QuerySet[BaselineAssessment]:
+    if not user.is_authenticated or user.is_hr:
+        return BaselineAssessment.objects.none()
+    if user.is_superuser:
+        return BaselineAssessment.objects.all()
+    if user.is_manager:
+        return BaselineAssessment.objects.filter(
+            Q(created_by=user) | Q(cohort__in=Cohort.objects.filter(facilitators=user))
+        )
+    return BaselineAssessment.objects.filter(reviewers=user)
+
+
+def calibration_visible_to(*, user) -> QuerySet[CalibrationSession]:
+    if not user.is_authenticated or user.is_hr:
+        return CalibrationSession.objects.none()
+    if user.is_superuser:
+        return CalibrationSession.objects.all()
+    if user.is_manager:
+        return CalibrationSession.objects.filter(Q(created_by=user) | Q(reviewers=user)).distinct()
+    return CalibrationSession.objects.filter(reviewers=user)
+
+
+# --- Baseline report -----------------------------------------------------------------------
+
+
+def _rate(true_count: int, known: int) -> float | None:
+    return round(true_count / known, 4) if known else None
+
+
+def baseline_report(*, assessment: BaselineAssessment) -> dict:
+    """Rubric averages of the scored sample, and CSAT / AHT / escalation / FCR over the
+    whole window, each with the number of values it rests on."""
+    criteria = list(assessment.rubric.criteria.order_by("order", "id"))
+    scores = [item.score for item in assessment.items.select_related("score") if item.score]
+    per_criterion = {}
+    for criterion in criteria:
+        values = [s.values[criterion.key] for s in scores]
+        per_criterion[criterion.key] = {
+            "name": criterion.name,
+            "average": round(sum(values) / len(values), 4) if values else None,
+            "count": len(values),
+        }
+    window = population(
+        cohort=assessment.cohort,
+        team=assessment.team,
+        start=assessment.window_start,
+        end=assessment.window_end,
+    ).aggregate(
+        interactions=Count("pk"),
+        csat_average=Avg("csat"),
+        csat_count=Count("csat"),
+        aht_average=Avg("handle_seconds"),
+        aht_count=Count("handle_seconds"),
+        escalated_count=Count("pk", filter=Q(escalated=True)),
+        escalation_known=Count("escalated"),
+        fcr_count=Count("pk", filter=Q(resolved_first_contact=True)),
+        fcr_known=Count("resolved_first_contact"),
+    )
+    percents = [s.percent for s in scores]
+    return {
+        "sample": {"size": assessment.items.count(), "scored": len(scores)},
+        "rubric": {
+            "criteria": per_criterion,
+            "overall_percent": (round(sum(percents) / len(percents), 2) if percents else None),
+            "count": len(scores),
+        },
+        "window": {
+            "interactions": window["interactions"],
+            "csat": {"average": _round(window["csat_average"]), "count": window["csat_count"]},
+            "aht_seconds": {
+                "average": _round(window["aht_average"]),
+                "count": window["aht_count"],
+            },
+            "escalation_rate": {
+                "rate": _rate(window["escalated_count"], window["escalation_known"]),
+                "count": window["escalation_known"],
+            },
+            "first_contact_resolution": {
+                "rate": _rate(window["fcr_count"], window["fcr_known"]),
+                "count": window["fcr_known"],
+            },
+        },
+    }
+
+
+def _round(value):
+    return None if value is None else round(float(value), 4)
+
+
+# --- Calibration ---------------------------------------------------------------------------
+
+
+def calibration_results(*, session: CalibrationSession) -> dict:
+    """Agreement per criterion and overall over the interactions every reviewer scored,
+    and each reviewer's drift from the consensus, flagged beyond the session's bound."""
+    reviewers = sorted(session.reviewers.all(), key=lambda person: person.pk)
+    criteria = list(session.rubric.criteria.order_by("order", "id"))
+    by_cell = {
+        (row.interaction_id, row.reviewer_id): row.score
+        for row in session.scores.select_related("score")
+    }
+    scored = {interaction for interaction, _ in by_cell}
+    complete = sorted(i for i in scored if all((i, r.pk) in by_cell for r in reviewers))
+
+    def matrix(value_of):
+        return [[value_of(by_cell[(i, r.pk)]) for r in reviewers] for i in complete]
+
+    def figures(value_of):
+        data = matrix(value_of)
+        exact, within_one = statistics.pair_agreement(data) if data else (None, None)
+        return {
+            "icc_2_1": statistics.icc_2_1(data) if data else None,
+            "exact_agreement": exact,
+            "within_one_point": within_one,
+            "drift": statistics.drift(data) if data else [None] * len(reviewers),
+        }
+
+    per_criterion = {c.key: figures(lambda s, key=c.key: s.values[key]) for c in criteria}
+    overall = figures(lambda s: sum(s.values[c.key] for c in criteria) / len(criteria))
+    bound = float(session.drift_bound)
+    return {
+        "interactions_compared": len(complete),
+        "reviewers": [
+            {
+                "reviewer": person.pk,
+                "name": person.display_name or person.email,
+                "drift": overall["drift"][index],
+                "flagged": overall["drift"][index] is not None
+                and abs(overall["drift"][index]) > bound,
+            }
+            for index, person in enumerate(reviewers)
+        ],
+        "overall": {k: v for k, v in overall.items() if k != "drift"},
+        "criteria": {
+            key: {k: v for k, v in data.items() if k != "drift"}
+            | {"drift": dict(zip([r.pk for r in reviewers], data["drift"], strict=True))}
+            for key, data in per_criterion.items()
+        },
+        "drift_bound": str(Decimal(session.drift_bound)),
+    }
