@@ -72,6 +72,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Whether the person may sign in to the admin site."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    hired_on = models.DateField(null=True, blank=True, help_text="First day at the company.")
+    left_on = models.DateField(null=True, blank=True, help_text="Last day, once they left.")
     calendar_token = models.CharField(
         max_length=64,
         unique=True,

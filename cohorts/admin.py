@@ -14,6 +14,8 @@ from cohorts.models import (
     Cohort,
     Enrollment,
     EnrollmentEvent,
+    Experiment,
+    ExperimentAssignment,
     RubricScore,
     ScheduleItem,
 )
@@ -184,3 +186,25 @@ class RubricScoreAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a score is a record of what happened; it is never edited
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    """Experiments are created through the API (assignment is a service); here they are read."""
+
+    list_display = ("name", "cohort", "window_start", "window_end", "seed")
+    readonly_fields = ("seed", "created_by", "created_at")
+
+    class AssignmentInline(admin.TabularInline):
+        model = ExperimentAssignment
+        extra = 0
+        can_delete = False
+        readonly_fields = ("agent", "team", "group")
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+    inlines = [AssignmentInline]
+
+    def has_add_permission(self, request):
+        return False

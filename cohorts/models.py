@@ -339,3 +339,56 @@ class RubricScore(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.percent}% ({self.get_context_display()})"
+
+
+class Experiment(models.Model):
+    """A controlled A/B test: agents of a cohort or of some teams are assigned at random,
+    within each team, to the treatment (scripts and coaching) or the control group
+    (business as usual: no coaching pairs or modules during the window)."""
+
+    name = models.CharField(max_length=200)
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="experiments"
+    )
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+")
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    seed = models.BigIntegerField(help_text="Assigning again with this seed gives the same groups.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-window_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")),
+                name="experiment_window_ordered",
+                violation_error_message="The window must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExperimentAssignment(models.Model):
+    class Group(models.TextChoices):
+        TREATMENT = "treatment", "Treatment (scripts and coaching)"
+        CONTROL = "control", "Control (business as usual)"
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="assignments")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    group = models.CharField(max_length=16, choices=Group.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "agent"], name="experiment_agent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} in {self.group}"

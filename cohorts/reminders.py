@@ -21,7 +21,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
-from cohorts.selectors import cohort_progress
+from cohorts.selectors import cohort_progress, control_windows, in_control
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -73,6 +73,7 @@ def _prework_due(now) -> list[Due]:
             "enrollment_id", "item_id"
         )
     )
+    control = control_windows(agent_ids=[e.agent_id for group in agents.values() for e in group])
     return [
         Due(
             recipient_id=e.agent_id,
@@ -88,6 +89,7 @@ def _prework_due(now) -> list[Due]:
         for item in items
         for e in agents[item.cohort_id]
         if (e.pk, item.pk) not in done
+        and not in_control(control, e.agent_id, item.starts_at, item.ends_at)
     ]
 
 

@@ -77,6 +77,24 @@ def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
     return RubricScore.objects.filter(subject=user)
 
 
+def control_windows(*, agent_ids) -> dict[int, list[tuple]]:
+    """For agents in an experiment's control group: their (start, end) windows."""
+    from cohorts.models import ExperimentAssignment
+
+    windows: dict[int, list[tuple]] = defaultdict(list)
+    rows = ExperimentAssignment.objects.filter(
+        agent__in=agent_ids, group=ExperimentAssignment.Group.CONTROL
+    ).values_list("agent_id", "experiment__window_start", "experiment__window_end")
+    for agent_id, start, end in rows:
+        windows[agent_id].append((start, end))
+    return windows
+
+
+def in_control(windows, agent_id: int, start, end) -> bool:
+    """Whether [start, end) overlaps one of the agent's control windows."""
+    return any(s < end and start < e for s, e in windows.get(agent_id, ()))
+
+
 def is_facilitator(*, user, cohort: Cohort) -> bool:
     # Iterating uses the facilitators prefetched by the cohort views: no extra query.
     return user.is_superuser or any(f.pk == user.pk for f in cohort.facilitators.all())
@@ -157,6 +175,7 @@ class _CohortFacts:
             (p.enrollment_id, p.item_id): p
             for p in ModuleProgress.objects.filter(enrollment__in=ids)
         }
+        self.control = control_windows(agent_ids=[e.agent_id for e in enrollments])
         self.coaching_held = set()
         self.partners = defaultdict(list)  # (enrollment id, week) -> partner enrollments
         memberships = CoachingPairMember.objects.filter(cohort=cohort).select_related(
@@ -191,6 +210,10 @@ class _CohortFacts:
                 (enrollment.pk, item.coaching_week)
             ):
                 continue  # no partner that week (e.g. withdrawn): nothing to do
+            if item.kind != ScheduleItem.Kind.WORKSHOP and in_control(
+                self.control, enrollment.agent_id, item.starts_at, item.ends_at
+            ):
+                continue  # an experiment's control group skips modules and coaching
             result.items.append(
                 ItemState(item, self.is_done(enrollment.pk, item), item.due_at <= now)
             )

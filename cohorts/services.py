@@ -26,6 +26,7 @@ from cohorts.models import (
 )
 from cohorts.pairing import Member, rotation_weeks
 from cohorts.schedule import schedule_sync
+from cohorts.selectors import control_windows, in_control
 from programs.models import Program, Rubric
 
 CLOSED_STATUSES = (Cohort.Status.COMPLETED, Cohort.Status.CANCELLED)
@@ -269,6 +270,20 @@ def _group_keys(groups):
                 yield frozenset((a, b))
 
 
+def _weeks_by_members(weeks, agents, control):
+    """Consecutive runs of weeks that have the same eligible agents."""
+    runs: list[tuple[list, list]] = []
+    for item in weeks:
+        members = [
+            row for row in agents if not in_control(control, row[1], item.starts_at, item.ends_at)
+        ]
+        if runs and runs[-1][0] == members:
+            runs[-1][1].append(item)
+        else:
+            runs.append((members, [item]))
+    return runs
+
+
 @transaction.atomic
 def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = None) -> int:
     """(Re)draw the coaching pairs of every coaching week that has not started yet.
@@ -291,18 +306,29 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
             for pair in CoachingPair.objects.filter(cohort=cohort).prefetch_related("members")
         )
     )
-    agents = Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE).values_list(
-        "pk", "agent__team_id"
+    agents = list(
+        Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE).values_list(
+            "pk", "agent_id", "agent__team_id"
+        )
     )
-    drawn = rotation_weeks(
-        members=[Member(id=pk, team_id=team) for pk, team in agents],
-        weeks=len(future),
-        seed=cohort.pairing_seed,
-        avoid_same_team=cohort.avoid_same_team_pairs,
-        met_before=met_before,
-    )
+    control = control_windows(agent_ids=[agent for _, agent, _ in agents])
+    drawn = []
+    # Weeks with the same people are drawn together; an experiment's control group sits
+    # out the weeks that overlap its window.
+    for members, weeks in _weeks_by_members(future, agents, control):
+        groups = rotation_weeks(
+            members=[Member(id=pk, team_id=team) for pk, _, team in members],
+            weeks=len(weeks),
+            seed=cohort.pairing_seed,
+            avoid_same_team=cohort.avoid_same_team_pairs,
+            met_before=met_before,
+        )
+        for item, week_groups in zip(weeks, groups, strict=True):
+            drawn.append((item, week_groups))
+            met_before.update(_group_keys(week_groups))
+    drawn.sort(key=lambda pair: pair[0].coaching_week)
     pairs, members = [], []
-    for item, groups in zip(future, drawn, strict=True):
+    for item, groups in drawn:
         for group in groups:
             pair = CoachingPair(cohort=cohort, week=item.coaching_week, item=item)
             pairs.append(pair)
@@ -416,3 +442,76 @@ def peer_score_create(
         coaching_pair=pair,
         **details,
     )
+
+
+# --- Experiments ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def experiment_create(
+    *,
+    name: str,
+    window_start: datetime.datetime,
+    window_end: datetime.datetime,
+    cohort: Cohort | None = None,
+    teams=(),
+    seed: int | None = None,
+    created_by: User | None = None,
+):
+    """Split the agents of a cohort (or of some teams) at random into treatment and control,
+    within each team so both groups have the same mix; the seed is recorded.
+
+    Control agents are left out of coaching pairs (future weeks are re-drawn now) and their
+    modules and coaching weeks in the window do not count against their progress.
+    """
+    import random
+
+    from cohorts.models import Experiment, ExperimentAssignment
+
+    if (cohort is None) == (not teams):
+        raise ValidationError({"cohort": "Choose a cohort or some teams (not both)."})
+    experiment = Experiment(
+        name=name,
+        cohort=cohort,
+        window_start=window_start,
+        window_end=window_end,
+        seed=seed if seed is not None else random.SystemRandom().randrange(2**31),
+        created_by=created_by,
+    )
+    experiment.full_clean()
+    experiment.save()
+    experiment.teams.set(teams)
+    if cohort is not None:
+        agents = User.objects.filter(
+            enrollments__cohort=cohort, enrollments__status=Enrollment.Status.ACTIVE
+        )
+    else:
+        agents = User.objects.filter(team__in=teams, role=User.Role.AGENT, is_active=True)
+    by_team: dict[int | None, list[User]] = {}
+    for agent in agents.order_by("pk").distinct():
+        by_team.setdefault(agent.team_id, []).append(agent)
+    rng = random.Random(experiment.seed)
+    rows, offset = [], 0
+    for team_id in sorted(by_team, key=lambda t: (t is None, t)):
+        members = by_team[team_id]
+        rng.shuffle(members)
+        for index, agent in enumerate(members):
+            # Alternate which group gets a team's odd one out, so totals stay balanced.
+            treatment = (index + offset) % 2 == 0
+            group = (
+                ExperimentAssignment.Group.TREATMENT
+                if treatment
+                else ExperimentAssignment.Group.CONTROL
+            )
+            rows.append(
+                ExperimentAssignment(
+                    experiment=experiment, agent=agent, team_id=team_id, group=group
+                )
+            )
+        offset += len(members) % 2
+    ExperimentAssignment.objects.bulk_create(rows)
+    for running in Cohort.objects.filter(
+        status=Cohort.Status.RUNNING, enrollments__agent__in=[r.agent for r in rows]
+    ).distinct():
+        coaching_pairs_generate(cohort=running)
+    return experiment

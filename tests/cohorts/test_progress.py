@@ -125,8 +125,9 @@ def test_progress_endpoint_query_count_is_constant(
     client = _api_as(manager_api, facilitator)
 
     # cohort, its facilitators, enrolments with agents and teams, schedule items,
-    # phases, attendance, module progress, coaching memberships with pairs
-    with django_assert_max_num_queries(8):
+    # phases, attendance, module progress, experiment control windows, coaching
+    # memberships with pairs
+    with django_assert_max_num_queries(9):
         response = client.get(f"/api/cohorts/{cohort.pk}/progress/")
 
     assert len(response.json()) == agents
@@ -188,8 +189,8 @@ def test_my_plan_query_count_is_constant(agent_api, cohort, django_assert_max_nu
     client = _api_as(agent_api, enrollments[0].agent)
 
     # enrolments, scores (+ criteria), then for the cohort: schedule items, phases,
-    # attendance, module progress, coaching memberships
-    with django_assert_max_num_queries(9):
+    # attendance, module progress, experiment control windows, coaching memberships
+    with django_assert_max_num_queries(10):
         response = client.get("/api/my-plan/")
 
     assert response.status_code == 200
