@@ -1,0 +1,464 @@
+"""Aggregate figures for HR: comparisons, survival, attrition, lagged correlations, NPS, ROI.
+
+Every function returns plain floats, ints, bools, strings, None, lists and dicts, so results
+can be serialised to JSON as they are. A figure that cannot be computed (too little data, no
+variation, division by zero) is None, never NaN or infinity.
+
+When is a comparison "not enough data to tell"?
+    A treatment/control comparison is marked not conclusive when a group is too small to
+    estimate anything (fewer than 2 values for means; fewer than 10 people for rates), when
+    nothing varies (every value is the same in both groups, or every outcome is the same),
+    or when the difference is not statistically significant (p >= alpha) AND the smallest
+    difference the sample could reliably detect is larger than the difference we saw. That
+    smallest detectable difference ("minimum detectable effect") is the gap a two-sided test
+    at level alpha would pick up with the given power (80% by default), by the normal
+    approximation: (z for 1 - alpha/2 + z for power) x the standard error of the difference.
+    In that case a real effect the size we observed could easily go unnoticed, so a
+    non-significant result says nothing either way.
+
+Only the standard library and scipy are used; nothing here touches Django or the database.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from scipy import stats
+
+__all__ = [
+    "TIMES",
+    "annualised_attrition",
+    "kaplan_meier",
+    "lagged_correlations",
+    "median",
+    "nps",
+    "proportion_comparison",
+    "roi_estimate",
+    "welch_comparison",
+]
+
+DAYS_PER_YEAR = 365.25
+MIN_PROPORTION_GROUP = 10
+NOT_ENOUGH = "not enough data to tell"
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _clean(value: float | None) -> float | None:
+    """A plain float, or None for None, NaN and infinities."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _finite_floats(values: Sequence[float], name: str) -> list[float]:
+    out = [float(v) for v in values]
+    if not all(math.isfinite(v) for v in out):
+        raise ValueError(f"{name} must contain only finite numbers")
+    return out
+
+
+def _check_alpha_power(alpha: float, power: float) -> None:
+    if not 0 < alpha < 1:
+        raise ValueError("alpha must be between 0 and 1")
+    if not 0 < power < 1:
+        raise ValueError("power must be between 0 and 1")
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _sample_variance(values: Sequence[float], mean: float) -> float:
+    return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+
+
+def _mde(standard_error: float, alpha: float, power: float) -> float:
+    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    return float(z * standard_error)
+
+
+def _verdict(
+    *, p_value: float | None, mde: float | None, difference: float | None, alpha: float
+) -> tuple[bool, str]:
+    """The MDE half of the rule in the module docstring (size and variation are checked first)."""
+    if p_value is None or mde is None or difference is None:
+        return False, f"{NOT_ENOUGH}: the difference cannot be estimated"
+    if p_value < alpha:
+        return True, f"the difference is statistically significant (p < {alpha:g})"
+    if mde > abs(difference):
+        return False, (
+            f"{NOT_ENOUGH}: the difference is not statistically significant and the "
+            f"smallest difference this sample could reliably detect ({mde:.3g}) is larger "
+            f"than the one observed ({abs(difference):.3g})"
+        )
+    return True, (
+        f"the difference is not statistically significant, although the sample could "
+        f"reliably detect a difference of {mde:.3g}"
+    )
+
+
+# -- comparisons -----------------------------------------------------------------------------
+
+
+def welch_comparison(
+    treatment: Sequence[float],
+    control: Sequence[float],
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> dict[str, Any]:
+    """Compare two means with Welch's t-test (unequal variances).
+
+    Returns a dict with the group sizes and means, ``difference`` (treatment - control), its
+    (1 - alpha) confidence interval ``ci_low``/``ci_high`` on the Welch-Satterthwaite
+    ``degrees_of_freedom``, the two-sided ``p_value`` (as scipy.stats.ttest_ind with
+    equal_var=False), ``cohens_d`` standardised by the pooled standard deviation,
+    ``standard_error``, ``minimum_detectable_effect`` and the ``conclusive``/``reason``
+    verdict described in the module docstring. Figures that cannot be computed are None.
+    """
+    _check_alpha_power(alpha, power)
+    a = _finite_floats(treatment, "treatment")
+    b = _finite_floats(control, "control")
+    n1, n2 = len(a), len(b)
+    mean1 = _mean(a) if n1 else None
+    mean2 = _mean(b) if n2 else None
+    result: dict[str, Any] = {
+        "treatment_n": n1,
+        "control_n": n2,
+        "treatment_mean": _clean(mean1),
+        "control_mean": _clean(mean2),
+        "difference": None if mean1 is None or mean2 is None else _clean(mean1 - mean2),
+        "ci_low": None,
+        "ci_high": None,
+        "confidence_level": 1 - alpha,
+        "p_value": None,
+        "cohens_d": None,
+        "degrees_of_freedom": None,
+        "standard_error": None,
+        "minimum_detectable_effect": None,
+        "alpha": alpha,
+        "power": power,
+        "conclusive": False,
+        "reason": "",
+    }
+    if n1 < 2 or n2 < 2:
+        result["reason"] = f"{NOT_ENOUGH}: each group needs at least 2 values"
+        return result
+    var1, var2 = _sample_variance(a, mean1), _sample_variance(b, mean2)
+    if var1 == 0 and var2 == 0:
+        result["reason"] = f"{NOT_ENOUGH}: every value is the same within both groups"
+        return result
+
+    difference = mean1 - mean2
+    se1, se2 = var1 / n1, var2 / n2
+    se = math.sqrt(se1 + se2)
+    df = (se1 + se2) ** 2 / (se1**2 / (n1 - 1) + se2**2 / (n2 - 1))
+    t_stat = difference / se
+    p_value = 2 * stats.t.sf(abs(t_stat), df)
+    half_width = stats.t.ppf(1 - alpha / 2, df) * se
+    pooled_sd = math.sqrt(((n1 - 1) * var1 + (n2 - 1) * var2) / (n1 + n2 - 2))
+    mde = _mde(se, alpha, power)
+    result.update(
+        ci_low=_clean(difference - half_width),
+        ci_high=_clean(difference + half_width),
+        p_value=_clean(p_value),
+        cohens_d=_clean(difference / pooled_sd),
+        degrees_of_freedom=_clean(df),
+        standard_error=_clean(se),
+        minimum_detectable_effect=_clean(mde),
+    )
+    result["conclusive"], result["reason"] = _verdict(
+        p_value=result["p_value"],
+        mde=result["minimum_detectable_effect"],
+        difference=result["difference"],
+        alpha=alpha,
+    )
+    return result
+
+
+def proportion_comparison(
+    treatment_successes: int,
+    treatment_n: int,
+    control_successes: int,
+    control_n: int,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> dict[str, Any]:
+    """Compare two proportions.
+
+    Returns a dict with the group sizes and ``treatment_rate``/``control_rate``,
+    ``difference`` (treatment - control), its Wald (1 - alpha) confidence interval
+    ``ci_low``/``ci_high`` with the unpooled standard error, the two-sided ``p_value`` of the
+    pooled two-proportion z-test (the same as a chi-square test without continuity
+    correction), Cohen's h, ``standard_error`` (unpooled), ``minimum_detectable_effect`` on
+    that standard error and the ``conclusive``/``reason`` verdict of the module docstring.
+    Figures that cannot be computed are None.
+    """
+    _check_alpha_power(alpha, power)
+    for successes, n, name in (
+        (treatment_successes, treatment_n, "treatment"),
+        (control_successes, control_n, "control"),
+    ):
+        if n < 0 or not 0 <= successes <= n:
+            raise ValueError(f"{name}: need 0 <= successes <= n")
+    x1, n1, x2, n2 = treatment_successes, treatment_n, control_successes, control_n
+    p1 = x1 / n1 if n1 else None
+    p2 = x2 / n2 if n2 else None
+    result: dict[str, Any] = {
+        "treatment_n": int(n1),
+        "control_n": int(n2),
+        "treatment_successes": int(x1),
+        "control_successes": int(x2),
+        "treatment_rate": _clean(p1),
+        "control_rate": _clean(p2),
+        "difference": None if p1 is None or p2 is None else _clean(p1 - p2),
+        "ci_low": None,
+        "ci_high": None,
+        "confidence_level": 1 - alpha,
+        "p_value": None,
+        "cohens_h": None,
+        "standard_error": None,
+        "minimum_detectable_effect": None,
+        "alpha": alpha,
+        "power": power,
+        "conclusive": False,
+        "reason": "",
+    }
+    if p1 is None or p2 is None:
+        result["reason"] = f"{NOT_ENOUGH}: a group is empty"
+        return result
+
+    difference = p1 - p2
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    half_width = stats.norm.ppf(1 - alpha / 2) * se
+    pooled = (x1 + x2) / (n1 + n2)
+    se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    p_value = 2 * stats.norm.sf(abs(difference / se_pooled)) if se_pooled > 0 else None
+    mde = _mde(se, alpha, power)
+    result.update(
+        ci_low=_clean(difference - half_width),
+        ci_high=_clean(difference + half_width),
+        p_value=_clean(p_value),
+        cohens_h=_clean(2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))),
+        standard_error=_clean(se),
+        minimum_detectable_effect=_clean(mde),
+    )
+    if n1 < MIN_PROPORTION_GROUP or n2 < MIN_PROPORTION_GROUP:
+        result["reason"] = f"{NOT_ENOUGH}: each group needs at least {MIN_PROPORTION_GROUP} people"
+    elif pooled in (0, 1):
+        result["reason"] = f"{NOT_ENOUGH}: every outcome is the same in both groups"
+    else:
+        result["conclusive"], result["reason"] = _verdict(
+            p_value=result["p_value"],
+            mde=result["minimum_detectable_effect"],
+            difference=result["difference"],
+            alpha=alpha,
+        )
+    return result
+
+
+# -- survival and attrition ------------------------------------------------------------------
+
+
+def kaplan_meier(
+    durations: Sequence[float],
+    events: Sequence[bool],
+    *,
+    at: Sequence[float] | None = None,
+) -> dict[str, list]:
+    """Kaplan-Meier (product-limit) survival estimate.
+
+    ``events[i]`` is True when ``durations[i]`` ended in the event, False when it was
+    censored (still going when last seen). Returns ``times`` (distinct event times,
+    ascending), ``survival`` (S(t) just after each), ``at_risk`` (durations >= t; someone
+    censored at t counts as at risk at t) and ``events`` (events at t). With ``at``, also
+    ``survival_at`` (the right-continuous step function: 1.0 before the first event) and
+    ``at_risk_at`` (durations >= t) at those times; ``survival_at`` is None throughout when
+    there is no data. Empty input gives empty lists.
+    """
+    d = _finite_floats(durations, "durations")
+    if len(d) != len(events):
+        raise ValueError("durations and events must have the same length")
+    if any(v < 0 for v in d):
+        raise ValueError("durations must not be negative")
+    ordered = sorted(d)
+    event_times = Counter(v for v, e in zip(d, events, strict=True) if e)
+
+    times: list[float] = []
+    survival: list[float] = []
+    at_risk: list[int] = []
+    event_counts: list[int] = []
+    s = 1.0
+    for t in sorted(event_times):
+        n = len(ordered) - bisect_left(ordered, t)
+        k = event_times[t]
+        s *= 1 - k / n
+        times.append(t)
+        survival.append(s)
+        at_risk.append(n)
+        event_counts.append(k)
+    result: dict[str, list] = {
+        "times": times,
+        "survival": survival,
+        "at_risk": at_risk,
+        "events": event_counts,
+    }
+    if at is not None:
+        points = _finite_floats(at, "at")
+        result["survival_at"] = [
+            (survival[i - 1] if (i := bisect_right(times, t)) else 1.0) if d else None
+            for t in points
+        ]
+        result["at_risk_at"] = [len(ordered) - bisect_left(ordered, t) for t in points]
+    return result
+
+
+def annualised_attrition(leavers: int, exposure_days: float) -> float | None:
+    """Leavers per agent-year of exposure: leavers / (exposure_days / 365.25).
+
+    None when there is no exposure.
+    """
+    if leavers < 0 or exposure_days < 0 or not math.isfinite(exposure_days):
+        raise ValueError("leavers and exposure_days must be non-negative and finite")
+    if exposure_days == 0:
+        return None
+    return _clean(leavers / (exposure_days / DAYS_PER_YEAR))
+
+
+# -- correlation -----------------------------------------------------------------------------
+
+
+def _present(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _pearson(x: list[float], y: list[float]) -> tuple[float | None, float | None]:
+    """Pearson r and its two-sided p-value (as scipy.stats.pearsonr); None when undefined."""
+    n = len(x)
+    if n < 3 or len(set(x)) == 1 or len(set(y)) == 1:
+        return None, None
+    mx, my = _mean(x), _mean(y)
+    dx = [v - mx for v in x]
+    dy = [v - my for v in y]
+    denominator = math.sqrt(math.fsum(v * v for v in dx) * math.fsum(v * v for v in dy))
+    if denominator == 0:
+        return None, None
+    r = max(-1.0, min(1.0, math.fsum(a * b for a, b in zip(dx, dy, strict=True)) / denominator))
+    if abs(r) == 1:
+        return r, 0.0
+    t_stat = r * math.sqrt((n - 2) / (1 - r * r))
+    return _clean(r), _clean(2 * stats.t.sf(abs(t_stat), n - 2))
+
+
+def lagged_correlations(
+    leading: Sequence[float | None],
+    following: Sequence[float | None],
+    *,
+    max_lag: int = 6,
+) -> dict[str, Any]:
+    """Pearson correlation of ``leading[t]`` with ``following[t + lag]`` for lag 0..max_lag.
+
+    Both series are weekly and aligned by week index; a week counts for a lag only when both
+    values are present (None and NaN are gaps). Returns ``lags``: one
+    ``{"lag", "r", "p_value", "n"}`` per lag (r and p_value None when n < 3 or a side is
+    constant), ``best_lag``: the lag with the highest r (the earliest on a tie; None when no
+    lag has an r) and ``best_r``.
+    """
+    if max_lag < 0:
+        raise ValueError("max_lag must not be negative")
+    lags = []
+    for lag in range(max_lag + 1):
+        pairs = [
+            (float(leading[t]), float(following[t + lag]))
+            for t in range(min(len(leading), len(following) - lag))
+            if _present(leading[t]) and _present(following[t + lag])
+        ]
+        r, p_value = _pearson([p[0] for p in pairs], [p[1] for p in pairs])
+        lags.append({"lag": lag, "r": r, "p_value": p_value, "n": len(pairs)})
+    scored = [row for row in lags if row["r"] is not None]
+    best = max(scored, key=lambda row: row["r"], default=None)  # max keeps the first on a tie
+    return {
+        "lags": lags,
+        "best_lag": None if best is None else best["lag"],
+        "best_r": None if best is None else best["r"],
+    }
+
+
+# -- scores, money, medians ------------------------------------------------------------------
+
+
+def nps(scores: Sequence[int]) -> float | None:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
+
+    None when there are no scores.
+    """
+    if not scores:
+        return None
+    if any(not 0 <= s <= 10 for s in scores):
+        raise ValueError("NPS scores must be between 0 and 10")
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return 100 * (promoters - detractors) / len(scores)
+
+
+def roi_estimate(
+    *,
+    customers: int,
+    revenue_per_customer: float,
+    churn_reduction: float,
+    csat_lift: float | None = None,
+) -> dict[str, Any]:
+    """Revenue retained: customers x revenue per customer x churn reduction.
+
+    ``churn_reduction`` and ``csat_lift`` are fractions (0.02 = 2 percentage points).
+    Returns ``retained_revenue``, a ``formula`` string with the numbers filled in and the
+    ``inputs``. The brief's "CSAT lift x revenue x churn reduction" would multiply two
+    percentages, shrinking the result by the CSAT lift a second time; churn reduction is
+    already the business effect the CSAT lift stands for, so the CSAT lift is only shown,
+    as context, and never multiplied in.
+    """
+    for value, name in (
+        (revenue_per_customer, "revenue_per_customer"),
+        (churn_reduction, "churn_reduction"),
+        (csat_lift, "csat_lift"),
+    ):
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number")
+    if customers < 0:
+        raise ValueError("customers must not be negative")
+    retained = customers * revenue_per_customer * churn_reduction
+    formula = (
+        f"customers {TIMES} revenue per customer {TIMES} churn reduction = "
+        f"{customers:,} {TIMES} {revenue_per_customer:,.2f} {TIMES} "
+        f"{churn_reduction * 100:g}% = {retained:,.2f}"
+    )
+    inputs: dict[str, Any] = {
+        "customers": customers,
+        "revenue_per_customer": float(revenue_per_customer),
+        "churn_reduction": float(churn_reduction),
+    }
+    if csat_lift is not None:
+        inputs["csat_lift"] = float(csat_lift)
+        formula += (
+            f" (context: CSAT lift of {csat_lift * 100:+g} points, "
+            "not multiplied in; the churn reduction is its effect)"
+        )
+    return {"retained_revenue": float(retained), "formula": formula, "inputs": inputs}
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median (mean of the middle two for an even count); None when empty."""
+    v = sorted(_finite_floats(values, "values"))
+    if not v:
+        return None
+    middle = len(v) // 2
+    return v[middle] if len(v) % 2 else (v[middle - 1] + v[middle]) / 2
