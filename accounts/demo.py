@@ -1,7 +1,10 @@
 """Demo people for every role, so a newcomer can sign in and look around."""
 
+import datetime
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Team, User
 
@@ -18,7 +21,11 @@ DEMO_PEOPLE = (
     ("agent2@attune.example", "Ben Agent", User.Role.AGENT, "Billing"),
     ("agent3@attune.example", "Chloe Agent", User.Role.AGENT, "Technical support"),
     ("agent4@attune.example", "Dev Agent", User.Role.AGENT, "Technical support"),
+    ("agent5@attune.example", "Eve Agent", User.Role.AGENT, "Billing"),
+    ("agent6@attune.example", "Finn Agent", User.Role.AGENT, "Technical support"),
 )
+# Hire dates (days before today) so the retention view has something to show.
+DEMO_HIRED_DAYS_AGO = (900, 700, 420, 380, 200, 150)
 
 
 def training_managers_group() -> Group:
@@ -34,6 +41,8 @@ def demo_users_create() -> list[User]:
     teams = {name: Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS}
     managers = training_managers_group()
     people = []
+    today = timezone.localdate()
+    agent_number = 0
     for email, name, role, team in DEMO_PEOPLE:
         user, _ = User.objects.update_or_create(
             email=email,
@@ -46,7 +55,10 @@ def demo_users_create() -> list[User]:
             },
         )
         user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        if role == User.Role.AGENT:
+            user.hired_on = today - datetime.timedelta(days=DEMO_HIRED_DAYS_AGO[agent_number])
+            agent_number += 1
+        user.save(update_fields=["password", "hired_on"])
         if role == User.Role.MANAGER:
             user.groups.add(managers)
         people.append(user)

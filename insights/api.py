@@ -1,5 +1,6 @@
 """REST API for measurement: interactions, baseline assessments and calibration sessions."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,8 +14,9 @@ from rest_framework.response import Response
 from accounts.models import Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
-from cohorts.models import Cohort
-from insights import selectors, services
+from cohorts.models import Cohort, Experiment
+from cohorts.services import experiment_create
+from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
 
@@ -277,3 +279,214 @@ class CalibrationViewSet(
                 "Submit your scores for every interaction of the session to see the results."
             )
         return Response(selectors.calibration_results(session=session))
+
+
+# --- HR and manager insights ---------------------------------------------------------------
+
+
+class CanReadInsights(IsAuthenticated):
+    message = "Insights are for HR and training managers."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return super().has_permission(request, view) and (user.is_hr or user.is_manager)
+
+
+class InsightFilters(serializers.Serializer):
+    program = serializers.IntegerField(required=False)
+    cohort = serializers.IntegerField(required=False)
+    team = serializers.IntegerField(required=False)
+    start = serializers.DateTimeField(required=False)
+    end = serializers.DateTimeField(required=False)
+    export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
+
+    def validate(self, attrs):
+        if attrs.get("start") and attrs.get("end") and attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "The range must end after it starts."})
+        return attrs
+
+
+def _flatten(value, prefix=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _flatten(item, f"{prefix}[{index}]")
+    else:
+        yield prefix, value
+
+
+def insight_response(request, report: dict, name: str):
+    """JSON by default; `?export=rows` gives the raw rows as CSV, `?export=figures` the
+    figures as (figure, value) CSV lines."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    export = request.query_params.get("export")
+    if export not in ("rows", "figures"):
+        return Response(report)
+    buffer = io.StringIO()
+    if export == "rows":
+        columns = list(report["rows"][0]) if report["rows"] else ["no rows"]
+        writer = csv.DictWriter(buffer, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(report["rows"])
+    else:
+        writer = csv.writer(buffer)
+        writer.writerow(["figure", "value"])
+        writer.writerows(_flatten(report["figures"]))
+        for note in report["notes"]:
+            writer.writerow(["note", note])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{export}.csv"'
+    return response
+
+
+def _scope(request):
+    filters_ = InsightFilters(data=request.query_params)
+    filters_.is_valid(raise_exception=True)
+    data = filters_.validated_data
+    return reports.scope_for(
+        request.user,
+        program=data.get("program"),
+        cohort=data.get("cohort"),
+        team=data.get("team"),
+        start=data.get("start"),
+        end=data.get("end"),
+    )
+
+
+INSIGHT_SCHEMA = extend_schema(
+    parameters=[InsightFilters],
+    responses=inline_serializer("Insight", {
+        "figures": serializers.DictField(), "rows": serializers.ListField(),
+        "notes": serializers.ListField(),
+    }),
+)  # fmt: skip
+
+
+INSIGHT_SCHEMA_RESPONSE = inline_serializer(
+    "ExperimentResult",
+    {"figures": serializers.DictField(), "rows": serializers.ListField()},
+)
+
+
+class RoiSerializer(serializers.Serializer):
+    customers = serializers.IntegerField(min_value=0)
+    revenue_per_customer = serializers.FloatField(min_value=0)
+    churn_reduction = serializers.FloatField(
+        min_value=0, max_value=1, help_text="As a fraction: 0.02 for two points."
+    )
+    csat_lift = serializers.FloatField(required=False)
+
+
+class InsightsViewSet(viewsets.ViewSet):
+    """One endpoint per view, filterable by program, cohort, team and date range. HR reads
+    aggregates only; managers read their own cohorts, with per-agent rows."""
+
+    permission_classes = [CanReadInsights]
+
+    @INSIGHT_SCHEMA
+    @action(detail=False, methods=["get"])
+    def funnel(self, request):
+        return insight_response(request, reports.funnel_report(_scope(request)), "funnel")
+
+    @INSIGHT_SCHEMA
+    @action(detail=False, methods=["get"])
+    def retention(self, request):
+        return insight_response(request, reports.retention(_scope(request)), "retention")
+
+    @INSIGHT_SCHEMA
+    @action(detail=False, methods=["get"])
+    def kpis(self, request):
+        return insight_response(request, reports.kpi_trends(_scope(request)), "kpis")
+
+    @INSIGHT_SCHEMA
+    @action(detail=False, methods=["get"], url_path="leading-indicator")
+    def leading_indicator(self, request):
+        report = reports.leading_indicator(_scope(request))
+        return insight_response(request, report, "leading-indicator")
+
+    @extend_schema(parameters=[RoiSerializer], responses=INSIGHT_SCHEMA_RESPONSE)
+    @action(detail=False, methods=["get"])
+    def roi(self, request):
+        """ROI estimate from your inputs, with the formula next to the figure."""
+        inputs = RoiSerializer(data=request.query_params)
+        inputs.is_valid(raise_exception=True)
+        figure = figures.roi_estimate(**inputs.validated_data)
+        return Response({"figures": figure, "rows": [], "notes": []})
+
+
+class ExperimentSerializer(serializers.ModelSerializer):
+    teams = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), many=True, required=False
+    )
+    seed = serializers.IntegerField(required=False)
+    cohort = serializers.PrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Experiment
+        fields = [
+            "id",
+            "name",
+            "cohort",
+            "teams",
+            "window_start",
+            "window_end",
+            "seed",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class ExperimentResultFilters(serializers.Serializer):
+    start = serializers.DateTimeField(required=False)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=365, default=30)
+    export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
+
+
+class ExperimentViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """A/B experiments: managers define them (agents are assigned at random within teams);
+    HR and managers read the result."""
+
+    serializer_class = ExperimentSerializer
+    permission_classes = [CanReadInsights]
+
+    def get_queryset(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            return Experiment.objects.none()
+        if user.is_hr or user.is_superuser:
+            return Experiment.objects.all()
+        return Experiment.objects.filter(
+            Q(created_by=user) | Q(cohort__facilitators=user)
+        ).distinct()
+
+    def perform_create(self, serializer):
+        if not self.request.user.is_manager:
+            raise PermissionDenied("Only training managers define experiments.")
+        data = dict(serializer.validated_data)
+        serializer.instance = experiment_create(created_by=self.request.user, **data)
+
+    @extend_schema(parameters=[ExperimentResultFilters], responses=INSIGHT_SCHEMA_RESPONSE)
+    @action(detail=True, methods=["get"])
+    def result(self, request, pk=None):
+        """Per metric: difference, 95% CI, p-value, effect size, group sizes, verdict."""
+        filters_ = ExperimentResultFilters(data=request.query_params)
+        filters_.is_valid(raise_exception=True)
+        user = request.user
+        report = reports.experiment_result(
+            self.get_object(),
+            start=filters_.validated_data.get("start"),
+            days=filters_.validated_data["days"],
+            detail=user.is_manager and not user.is_hr,
+        )
+        return insight_response(request, report, "experiment")

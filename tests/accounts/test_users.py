@@ -79,4 +79,4 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     assert not User.objects.get(email="agent@attune.example").is_staff
     from insights.models import Interaction
 
-    assert Interaction.objects.filter(source="demo-helpdesk").count() == 4 * 30
+    assert Interaction.objects.filter(source="demo-helpdesk").count() == 6 * 30

@@ -1,0 +1,288 @@
+"""HR and manager insights: figures against hand computation and scipy, suppression,
+exports that recompute, permissions."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import scipy.stats
+
+from certification.models import CertificationDecision
+from cohorts import services as cohort_services
+from cohorts.models import Attendance, Cohort, Enrollment, ModuleProgress
+from insights import figures, reports
+from tests.cohorts.conftest import BEFORE_START, enrol, rollout_program
+from tests.factories import CohortFactory, InteractionFactory, ManagerFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.fixture
+def facilitator(db):
+    return ManagerFactory()
+
+
+@pytest.fixture
+def cohort(facilitator):
+    cohort = CohortFactory(
+        program=rollout_program(),
+        start_date=datetime.date(2026, 10, 26),
+        facilitators=[facilitator],
+    )
+    enrol(cohort, 6)
+    cohort_services.cohort_start(cohort=cohort, now=BEFORE_START)
+    return cohort
+
+
+def _certify(enrollment, when):
+    CertificationDecision.objects.create(
+        enrollment=enrollment, agent=enrollment.agent, program=enrollment.program, evidence={},
+        evidence_hash=str(enrollment.pk), decided_at=when,
+    )  # fmt: skip
+
+
+def test_funnel_counts_attendance_modules_and_certification(hr_api, cohort, facilitator):
+    enrollments = list(cohort.enrollments.order_by("pk"))
+    workshops = list(cohort.schedule_items.filter(kind="workshop"))
+    for enrollment in enrollments[:4]:
+        for item in workshops:
+            Attendance.objects.create(enrollment=enrollment, item=item, attended=True)
+    module = cohort.schedule_items.filter(kind="module").order_by("starts_at").first()
+    now = datetime.datetime(2026, 11, 1, tzinfo=UTC)
+    for enrollment in enrollments[:3]:
+        ModuleProgress.objects.create(
+            enrollment=enrollment, item=module, prework_done_at=now, practice_attended_at=now
+        )
+    Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]).update(
+        enrolled_at=datetime.datetime(2026, 10, 1, tzinfo=UTC)
+    )
+    for enrollment, days in zip(enrollments[:3], (30, 40, 60), strict=True):
+        _certify(
+            enrollment, datetime.datetime(2026, 10, 1, tzinfo=UTC) + datetime.timedelta(days=days)
+        )
+
+    body = hr_api.get(f"/api/insights/funnel/?cohort={cohort.pk}").json()["figures"]
+
+    assert body["enrolled"] == 6
+    assert body["attended_all_workshops"] == 4
+    assert body["certified"] == 3
+    assert body["certification_rate"] == 0.5
+    assert body["median_days_to_certification"] == 40
+    first_module = next(m for m in body["modules"] if m["module"] == module.module_id)
+    assert first_module["completed"] == 3
+
+
+def test_the_funnel_export_recomputes_to_the_same_figures(manager_api, cohort, facilitator):
+    _certify(cohort.enrollments.first(), datetime.datetime(2026, 11, 30, tzinfo=UTC))
+    manager_api.force_authenticate(facilitator)
+
+    shown = manager_api.get(f"/api/insights/funnel/?cohort={cohort.pk}").json()["figures"]
+    rows = _csv(manager_api.get(f"/api/insights/funnel/?cohort={cohort.pk}&export=rows"))
+    for row in rows:
+        row["workshops_attended"] = int(row["workshops_attended"])
+        row["workshops_total"] = int(row["workshops_total"])
+    from programs.models import Module
+
+    modules = (
+        Module.objects.filter(program=cohort.program)
+        .select_related("phase")
+        .order_by("program", "phase__order", "week")
+    )
+
+    assert reports.funnel_figures(rows, modules) == shown
+    assert "@" in rows[0]["agent"]  # managers get per-agent rows
+
+
+def test_hr_never_sees_a_group_under_five(hr_api, facilitator):
+    small = CohortFactory(program=rollout_program(), facilitators=[facilitator])
+    enrol(small, 4)
+
+    body = hr_api.get(f"/api/insights/funnel/?cohort={small.pk}").json()
+
+    assert body["figures"]["enrolled"] is None
+    assert body["rows"] == []
+    assert "fewer than 5 agents" in body["notes"][0]
+
+
+def test_hr_rows_name_nobody(hr_api, cohort):
+    rows = _csv(hr_api.get(f"/api/insights/funnel/?cohort={cohort.pk}&export=rows"))
+
+    assert rows
+    assert not any("@" in row["agent"] for row in rows)
+
+
+@pytest.mark.parametrize("client_fixture", ["agent_api", "coach_api"])
+def test_agents_and_coaches_read_no_insights(request, client_fixture, cohort):
+    client = request.getfixturevalue(client_fixture)
+
+    assert client.get("/api/insights/funnel/").status_code == 403
+    assert client.get("/api/insights/kpis/").status_code == 403
+
+
+def test_a_manager_reads_only_their_cohorts(manager_api, cohort):
+    body = manager_api.get(f"/api/insights/funnel/?cohort={cohort.pk}").json()
+
+    assert body["figures"]["enrolled"] == 0
+
+
+def test_retention_matches_a_hand_computed_kaplan_meier(hr_api):
+    team = TeamFactory(name="Retention")
+    hired = datetime.date(2025, 1, 1)
+    as_of = datetime.date(2026, 1, 1)
+    # untrained: left after 100, 200 days; stayed 365 (censored) x3
+    for left_after in (100, 200, None, None, None):
+        agent = enrol_agent(team, hired, left_after)
+    body = reports.retention(reports.Scope(cohorts=None, team=team.pk), as_of=as_of)["figures"][
+        "groups"
+    ]["untrained"]
+
+    # S(100) = 4/5, S(200) = 4/5 * 3/4 = 0.6
+    assert body["curve"]["times"] == [100.0, 200.0]
+    assert body["curve"]["survival"] == pytest.approx([0.8, 0.6])
+    assert body["curve"]["at_risk"] == [5, 4]
+    exposure = 100 + 200 + 3 * 365
+    assert body["annualised_attrition"] == pytest.approx(2 / (exposure / 365.25))
+    assert agent.team == team
+
+
+def enrol_agent(team, hired, left_after):
+    from tests.factories import AgentFactory
+
+    left = hired + datetime.timedelta(days=left_after) if left_after else None
+    return AgentFactory(team=team, hired_on=hired, left_on=left)
+
+
+def test_kpi_trends_weekly_and_the_export_recomputes(manager_api, cohort, facilitator):
+    agents = [e.agent for e in cohort.enrollments.all()]
+    monday = datetime.datetime(2026, 11, 2, 12, tzinfo=UTC)
+    for n, agent in enumerate(agents):
+        InteractionFactory(agent=agent, occurred_at=monday, csat=5 - n % 2, nps=10 - n,
+                           handle_seconds=300 + 10 * n, escalated=n == 0,
+                           resolved_first_contact=n % 2 == 0)  # fmt: skip
+    manager_api.force_authenticate(facilitator)
+
+    week = manager_api.get(f"/api/insights/kpis/?cohort={cohort.pk}").json()["figures"]["weeks"][0]
+    rows = _csv(manager_api.get(f"/api/insights/kpis/?cohort={cohort.pk}&export=rows"))
+
+    # csat 5,4,5,4,5,4 -> 4.5; nps 10..5 -> promoters 2, detractors 2 of 6 -> 0
+    assert (week["week"], week["csat"], week["nps"]) == ("2026-11-02", 4.5, 0.0)
+    assert week["aht_seconds"] == 325.0
+    assert week["escalation_rate"] == pytest.approx(round(1 / 6, 4))
+    assert week["fcr_rate"] == 0.5
+    recomputed = reports.kpi_values(rows[0])
+    assert {k: week[k] for k in recomputed} == recomputed
+
+
+def test_the_ab_result_equals_scipy(manager_api, cohort, facilitator):
+    experiment = cohort_services.experiment_create(
+        name="A/B", cohort=cohort, window_start=datetime.datetime(2026, 11, 1, tzinfo=UTC),
+        window_end=datetime.datetime(2026, 12, 1, tzinfo=UTC), seed=1,
+    )  # fmt: skip
+    groups = dict(experiment.assignments.values_list("agent_id", "group"))
+    values = {"treatment": [5, 4, 5, 5, 4, 5, 5, 3], "control": [3, 4, 2, 4, 3, 3, 4, 2]}
+    for agent_id, group in groups.items():
+        for csat in values[group]:
+            InteractionFactory(agent_id=agent_id, csat=csat, escalated=csat < 3,
+                               occurred_at=datetime.datetime(2026, 11, 5, tzinfo=UTC))  # fmt: skip
+    manager_api.force_authenticate(facilitator)
+
+    body = manager_api.get(f"/api/experiments/{experiment.pk}/result/").json()["figures"]
+
+    csat = body["metrics"]["csat"]
+    treated = values["treatment"] * 3
+    control = values["control"] * 3
+    expected = scipy.stats.ttest_ind(treated, control, equal_var=False)
+    assert csat["p_value"] == pytest.approx(expected.pvalue, abs=1e-9)
+    assert body["agents"] == {"treatment": 3, "control": 3}
+
+
+def test_hr_gets_no_ab_result_for_small_groups(hr_api, cohort):
+    experiment = cohort_services.experiment_create(
+        name="A/B", cohort=cohort, window_start=datetime.datetime(2026, 11, 1, tzinfo=UTC),
+        window_end=datetime.datetime(2026, 12, 1, tzinfo=UTC), seed=1,
+    )  # fmt: skip
+
+    body = hr_api.get(f"/api/experiments/{experiment.pk}/result/").json()
+
+    assert body["figures"]["metrics"] is None
+    assert "fewer than 5" in body["notes"][0]
+
+
+def test_roi_shows_its_formula(hr_api):
+    body = hr_api.get(
+        "/api/insights/roi/?customers=1000&revenue_per_customer=1200&churn_reduction=0.02"
+    ).json()["figures"]
+
+    assert body["retained_revenue"] == pytest.approx(24000)
+    assert "1,000" in body["formula"] or "1000" in body["formula"]
+
+
+def test_bad_filters_are_a_400(hr_api):
+    response = hr_api.get("/api/insights/kpis/?start=2026-11-10T00:00Z&end=2026-11-01T00:00Z")
+
+    assert response.status_code == 400
+    assert "end" in response.json()
+
+
+def test_the_leading_indicator_finds_the_lag(manager_api, cohort, facilitator):
+    from cohorts.models import RubricScore
+
+    agents = [e.agent for e in cohort.enrollments.all()]
+    rubric = cohort.program.rubric
+    start = datetime.datetime(2026, 11, 2, 12, tzinfo=UTC)
+    pattern = [60, 70, 65, 80, 75, 90, 85, 70, 95, 80]
+    for week, value in enumerate(pattern):
+        for agent in agents:
+            RubricScore.objects.create(
+                rubric=rubric, scorer=facilitator, subject=agent, context="qa", values={},
+                percent=value, scored_at=start + datetime.timedelta(weeks=week),
+            )  # fmt: skip
+            if week >= 2:
+                InteractionFactory(
+                    agent=agent, csat=round(pattern[week - 2] / 20),
+                    occurred_at=start + datetime.timedelta(weeks=week),
+                )  # fmt: skip
+    manager_api.force_authenticate(facilitator)
+
+    body = manager_api.get(f"/api/insights/leading-indicator/?cohort={cohort.pk}").json()
+
+    assert body["figures"]["best_lag"] == 2
+    rows = body["rows"]
+    lag2 = next(item for item in body["figures"]["lags"] if item["lag"] == 2)
+    x = [r["rubric_average"] for r in rows][: len(rows) - 2]
+    y = [r["csat"] for r in rows][2:]
+    pairs = [(a, b) for a, b in zip(x, y, strict=True) if a is not None and b is not None]
+    expected = scipy.stats.pearsonr([a for a, _ in pairs], [b for _, b in pairs])
+    assert lag2["r"] == pytest.approx(expected.statistic, abs=1e-9)
+
+
+def test_unused_names_are_exercised():
+    assert figures.nps([10, 9, 8, 3]) == 25.0
+    assert Cohort.Status.RUNNING == "running"
+
+
+@pytest.mark.parametrize("agents", [6, 30])
+def test_insight_endpoints_run_a_constant_number_of_queries(
+    hr_api, facilitator, django_assert_max_num_queries, agents
+):
+    cohort = CohortFactory(program=rollout_program(), facilitators=[facilitator])
+    enrol(cohort, agents)
+    for enrollment in cohort.enrollments.all():
+        InteractionFactory(agent=enrollment.agent, csat=4)
+        _certify(enrollment, datetime.datetime(2026, 11, 30, tzinfo=UTC))
+
+    # funnel: enrolments, workshop items, attendance, module progress, decisions, modules
+    with django_assert_max_num_queries(6):
+        assert hr_api.get("/api/insights/funnel/").status_code == 200
+    # kpis: weekly interactions, weekly rubric, latest baseline, two comparison windows
+    with django_assert_max_num_queries(5):
+        assert hr_api.get("/api/insights/kpis/").status_code == 200
+    # retention: completed enrolments, decisions, agents
+    with django_assert_max_num_queries(3):
+        assert hr_api.get("/api/insights/retention/").status_code == 200
