@@ -286,3 +286,45 @@ def test_insight_endpoints_run_a_constant_number_of_queries(
     # retention: completed enrolments, decisions, agents
     with django_assert_max_num_queries(3):
         assert hr_api.get("/api/insights/retention/").status_code == 200
+
+
+def test_the_retention_export_recomputes(hr_api):
+    team = TeamFactory(name="Recompute")
+    for n, left_after in enumerate((50, None, 120, None, None, 300)):
+        enrol_agent(team, datetime.date(2025, 1, 1) + datetime.timedelta(days=n), left_after)
+
+    shown = hr_api.get(f"/api/insights/retention/?team={team.pk}").json()["figures"]["groups"]
+    rows = _csv(hr_api.get(f"/api/insights/retention/?team={team.pk}&export=rows"))
+
+    untrained = [r for r in rows if r["group"] == "untrained"]
+    assert reports.retention_figures(untrained) == shown["untrained"]
+    assert not any("@" in r["agent"] for r in rows)
+
+
+def test_hrs_experiment_export_recomputes_the_welch_test(hr_api, facilitator):
+    cohort = CohortFactory(program=rollout_program(), facilitators=[facilitator])
+    enrol(cohort, 10)
+    experiment = cohort_services.experiment_create(
+        name="A/B", cohort=cohort, window_start=datetime.datetime(2026, 11, 1, tzinfo=UTC),
+        window_end=datetime.datetime(2026, 12, 1, tzinfo=UTC), seed=2,
+    )  # fmt: skip
+    for n, (agent_id, group) in enumerate(experiment.assignments.values_list("agent", "group")):
+        for k in range(4):
+            base = 5 if group == "treatment" else 3
+            InteractionFactory(
+                agent_id=agent_id,
+                csat=base - (n + k) % 2,
+                occurred_at=datetime.datetime(2026, 11, 3, tzinfo=UTC),
+            )
+
+    shown = hr_api.get(f"/api/experiments/{experiment.pk}/result/").json()["figures"]
+    rows = _csv(hr_api.get(f"/api/experiments/{experiment.pk}/result/?export=rows"))
+
+    stats = {r["group"]: r for r in rows if r["metric"] == "csat"}
+    t, c = stats["treatment"], stats["control"]
+    recomputed = scipy.stats.ttest_ind_from_stats(
+        float(t["mean"]), float(t["variance"]) ** 0.5, int(t["n"]),
+        float(c["mean"]), float(c["variance"]) ** 0.5, int(c["n"]), equal_var=False,
+    )  # fmt: skip
+    assert shown["metrics"]["csat"]["p_value"] == pytest.approx(recomputed.pvalue, abs=1e-9)
+    assert {"agent", "id"}.isdisjoint(rows[0])
