@@ -1,6 +1,7 @@
 """The benchmarks `python -m bench` knows, by name."""
 
 from bench.cohorts import cohort_progress, pair_rotation
+from bench.insights import insights
 from bench.interactions import interaction_import
 from bench.reminders import reminder_sweep
 
@@ -9,4 +10,5 @@ BENCHMARKS = {
     "cohort_progress": cohort_progress,
     "reminder_sweep": reminder_sweep,
     "interaction_import": interaction_import,
+    "insights": insights,
 }

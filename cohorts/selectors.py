@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cohorts.models import (
@@ -50,6 +50,17 @@ def enrollment_visible_to(*, user) -> QuerySet[Enrollment]:
 
 def schedule_item_visible_to(*, user) -> QuerySet[ScheduleItem]:
     return ScheduleItem.objects.filter(cohort__in=cohort_visible_to(user=user))
+
+
+def experiment_visible_to(*, user):
+    """HR reads every experiment; a manager those they made or run the cohort of."""
+    from cohorts.models import Experiment
+
+    if not user.is_authenticated:
+        return Experiment.objects.none()
+    if user.is_hr or user.is_superuser:
+        return Experiment.objects.all()
+    return Experiment.objects.filter(Q(created_by=user) | Q(cohort__facilitators=user)).distinct()
 
 
 def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:

@@ -1,6 +1,5 @@
 """REST API for measurement: interactions, baseline assessments and calibration sessions."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,6 +14,7 @@ from accounts.models import Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
+from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
@@ -318,8 +318,8 @@ def _flatten(value, prefix=""):
 
 
 def insight_response(request, report: dict, name: str):
-    """JSON by default; `?export=rows` gives the raw rows as CSV, `?export=figures` the
-    figures as (figure, value) CSV lines."""
+    """JSON figures and notes by default (`?include=rows` adds the raw rows); `?export=rows`
+    gives the raw rows as CSV, `?export=figures` the figures as (figure, value) lines."""
     import csv
     import io
 
@@ -327,6 +327,9 @@ def insight_response(request, report: dict, name: str):
 
     export = request.query_params.get("export")
     if export not in ("rows", "figures"):
+        if request.query_params.get("include") != "rows":
+            # The raw rows can be large; they come with `?include=rows` or as a CSV export.
+            report = {key: value for key, value in report.items() if key != "rows"}
         return Response(report)
     buffer = io.StringIO()
     if export == "rows":
@@ -461,14 +464,7 @@ class ExperimentViewSet(
     permission_classes = [CanReadInsights]
 
     def get_queryset(self):
-        user = self.request.user
-        if not user.is_authenticated:
-            return Experiment.objects.none()
-        if user.is_hr or user.is_superuser:
-            return Experiment.objects.all()
-        return Experiment.objects.filter(
-            Q(created_by=user) | Q(cohort__facilitators=user)
-        ).distinct()
+        return experiment_visible_to(user=self.request.user)
 
     def perform_create(self, serializer):
         if not self.request.user.is_manager:

@@ -82,46 +82,56 @@ def _suppress(figure: dict, agents: int, notes: list, label: str) -> dict:
 
 
 def funnel(scope: Scope) -> dict:
-    enrollments = list(scope.enrollments().select_related("cohort", "agent"))
-    ids = [e.pk for e in enrollments]
+    # Plain tuples and subqueries rather than model objects and long id lists: the funnel
+    # reads every enrolment in scope, and HR's scope is all of them.
+    in_scope = scope.enrollments()
+    enrollments = list(
+        in_scope.values_list(
+            "pk", "cohort_id", "cohort__name", "status", "enrolled_at", "agent__email"
+        ).order_by("pk")
+    )
     workshops = defaultdict(set)
     for cohort_id, item_id in ScheduleItem.objects.filter(
-        cohort__in={e.cohort_id for e in enrollments}, kind="workshop", cancelled=False
+        cohort__in=in_scope.values("cohort"), kind="workshop", cancelled=False
     ).values_list("cohort_id", "pk"):
         workshops[cohort_id].add(item_id)
     attended = defaultdict(set)
     for enrollment_id, item_id in Attendance.objects.filter(
-        enrollment__in=ids, attended=True
+        enrollment__in=in_scope.values("pk"), attended=True
     ).values_list("enrollment_id", "item_id"):
         attended[enrollment_id].add(item_id)
     completed = defaultdict(set)
     for enrollment_id, module_id in ModuleProgress.objects.filter(
-        enrollment__in=ids, prework_done_at__isnull=False, practice_attended_at__isnull=False
+        enrollment__in=in_scope.values("pk"),
+        prework_done_at__isnull=False,
+        practice_attended_at__isnull=False,
     ).values_list("enrollment_id", "item__module_id"):
         completed[enrollment_id].add(module_id)
     certified = {}
     for enrollment_id, decided_at in CertificationDecision.objects.filter(
-        enrollment__in=ids, revoked_at__isnull=True
+        enrollment__in=in_scope.values("pk"), revoked_at__isnull=True
     ).values_list("enrollment_id", "decided_at"):
         certified.setdefault(enrollment_id, decided_at)
     modules = list(
-        Module.objects.filter(program__in={e.program_id for e in enrollments})
+        Module.objects.filter(program__in=in_scope.values("program"))
         .select_related("phase")
         .order_by("program", "phase__order", "week")
     )
     rows = []
-    for index, e in enumerate(enrollments, start=1):
-        decided = certified.get(e.pk)
+    for index, (pk, cohort_id, cohort_name, status, enrolled_at, email) in enumerate(
+        enrollments, start=1
+    ):
+        decided = certified.get(pk)
         rows.append(
             {
-                "agent": e.agent.email if scope.detail else f"agent {index}",
-                "cohort": e.cohort.name,
-                "status": e.status,
-                "workshops_attended": len(attended[e.pk] & workshops[e.cohort_id]),
-                "workshops_total": len(workshops[e.cohort_id]),
-                "modules_completed": " ".join(str(m) for m in sorted(completed[e.pk])),
+                "agent": email if scope.detail else f"agent {index}",
+                "cohort": cohort_name,
+                "status": status,
+                "workshops_attended": len(attended[pk] & workshops[cohort_id]),
+                "workshops_total": len(workshops[cohort_id]),
+                "modules_completed": " ".join(str(m) for m in sorted(completed[pk])),
                 "certified": decided is not None,
-                "days_to_certification": (decided - e.enrolled_at).days if decided else "",
+                "days_to_certification": (decided - enrolled_at).days if decided else "",
             }
         )
     return {"figures": funnel_figures(rows, modules), "rows": rows, "notes": []}

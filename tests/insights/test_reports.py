@@ -103,7 +103,7 @@ def test_hr_never_sees_a_group_under_five(hr_api, facilitator):
     small = CohortFactory(program=rollout_program(), facilitators=[facilitator])
     enrol(small, 4)
 
-    body = hr_api.get(f"/api/insights/funnel/?cohort={small.pk}").json()
+    body = hr_api.get(f"/api/insights/funnel/?cohort={small.pk}&include=rows").json()
 
     assert body["figures"]["enrolled"] is None
     assert body["rows"] == []
@@ -250,7 +250,9 @@ def test_the_leading_indicator_finds_the_lag(manager_api, cohort, facilitator):
                 )  # fmt: skip
     manager_api.force_authenticate(facilitator)
 
-    body = manager_api.get(f"/api/insights/leading-indicator/?cohort={cohort.pk}").json()
+    body = manager_api.get(
+        f"/api/insights/leading-indicator/?cohort={cohort.pk}&include=rows"
+    ).json()
 
     assert body["figures"]["best_lag"] == 2
     rows = body["rows"]

@@ -1,0 +1,450 @@
+"""Benchmark: the HR insight endpoints over 5,000 agents, 1,000,000 interactions and
+500,000 rubric scores, each request (through DRF) against raw SQL computing the same
+aggregates in the same run."""
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Team, User
+from bench.__main__ import Result, median_time
+from bench.cohorts import BEFORE_START, START, _program
+from bench.interactions import CHANNELS, SOURCE, _empty_interactions
+from cohorts import services
+from cohorts.models import Cohort, Enrollment, Experiment
+
+AGENTS = 5_000
+TEAM_SIZE = 50
+COHORTS = 100  # of AGENTS // COHORTS agents each
+COMPLETED_COHORTS = 40  # their enrolments are completed: the "trained" group of retention
+INTERACTIONS = 1_000_000
+SCORES = 500_000
+WEEKS = 26
+SEED = 20270104
+CSAT = (1, 2, 3, 3, 4, 4, 4, 5, 5, 5)
+NPS = (0, 2, 4, 5, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10)
+
+# --- Baseline SQL --------------------------------------------------------------------------
+
+KPI_COLUMNS = """count(*), sum(i.csat), count(i.csat), count(i.nps),
+    count(*) FILTER (WHERE i.nps >= 9), count(*) FILTER (WHERE i.nps <= 6),
+    sum(i.handle_seconds), count(i.handle_seconds),
+    count(*) FILTER (WHERE i.escalated), count(i.escalated),
+    count(*) FILTER (WHERE i.resolved_first_contact), count(i.resolved_first_contact),
+    count(DISTINCT i.agent_id)"""
+
+KPI_WEEKLY_SQL = f"""
+SELECT date_trunc('week', i.occurred_at), {KPI_COLUMNS}
+FROM insights_interaction i JOIN accounts_user u ON u.id = i.agent_id
+WHERE u.role = 'agent'
+GROUP BY 1 ORDER BY 1
+"""
+
+KPI_WINDOW_SQL = f"""
+SELECT {KPI_COLUMNS}
+FROM insights_interaction i JOIN accounts_user u ON u.id = i.agent_id
+WHERE u.role = 'agent' AND i.occurred_at >= %(start)s AND i.occurred_at < %(end)s
+"""
+
+RUBRIC_WEEKLY_SQL = """
+SELECT date_trunc('week', s.scored_at), sum(s.percent), count(*)
+FROM cohorts_rubricscore s JOIN accounts_user u ON u.id = s.subject_id
+WHERE u.role = 'agent' AND s.context <> 'calibration'
+GROUP BY 1 ORDER BY 1
+"""
+
+FUNNEL_SQL = """
+WITH workshops AS (
+    SELECT cohort_id, count(*) AS total FROM cohorts_scheduleitem
+    WHERE kind = 'workshop' AND NOT cancelled GROUP BY cohort_id
+),
+attended AS (
+    SELECT a.enrollment_id, count(*) AS n
+    FROM cohorts_attendance a
+    JOIN cohorts_enrollment e ON e.id = a.enrollment_id
+    JOIN cohorts_scheduleitem i ON i.id = a.item_id AND i.cohort_id = e.cohort_id
+    WHERE a.attended AND i.kind = 'workshop' AND NOT i.cancelled
+    GROUP BY 1
+),
+modules AS (
+    SELECT p.enrollment_id, array_agg(DISTINCT i.module_id) AS done
+    FROM cohorts_moduleprogress p JOIN cohorts_scheduleitem i ON i.id = p.item_id
+    WHERE p.prework_done_at IS NOT NULL AND p.practice_attended_at IS NOT NULL
+    GROUP BY 1
+),
+certified AS (
+    SELECT enrollment_id, max(decided_at) AS decided_at
+    FROM certification_certificationdecision WHERE revoked_at IS NULL GROUP BY 1
+)
+SELECT e.id, c.name, e.status, coalesce(a.n, 0), coalesce(w.total, 0), m.done,
+    d.decided_at, d.decided_at - e.enrolled_at
+FROM cohorts_enrollment e
+JOIN cohorts_cohort c ON c.id = e.cohort_id
+LEFT JOIN workshops w ON w.cohort_id = e.cohort_id
+LEFT JOIN attended a ON a.enrollment_id = e.id
+LEFT JOIN modules m ON m.enrollment_id = e.id
+LEFT JOIN certified d ON d.enrollment_id = e.id
+ORDER BY e.id
+"""
+
+RETENTION_SQL = """
+WITH trained AS (
+    SELECT agent_id FROM cohorts_enrollment WHERE status = 'completed'
+    UNION
+    SELECT agent_id FROM certification_certificationdecision WHERE revoked_at IS NULL
+)
+SELECT u.id, t.agent_id IS NOT NULL,
+    least(coalesce(u.left_on, %(as_of)s), %(as_of)s) - u.hired_on,
+    coalesce(u.left_on <= %(as_of)s, false)
+FROM accounts_user u LEFT JOIN trained t ON t.agent_id = u.id
+WHERE u.role = 'agent' AND u.hired_on <= %(as_of)s
+ORDER BY u.id
+"""
+
+EXPERIMENT_SQL = """
+SELECT a."group",
+    count(i.csat), sum(i.csat), sum(i.csat * i.csat),
+    count(i.nps), sum(i.nps), sum(i.nps * i.nps),
+    count(i.handle_seconds), sum(i.handle_seconds),
+    sum(i.handle_seconds::bigint * i.handle_seconds),
+    count(i.escalated), count(*) FILTER (WHERE i.escalated),
+    count(i.resolved_first_contact), count(*) FILTER (WHERE i.resolved_first_contact)
+FROM cohorts_experimentassignment a
+JOIN insights_interaction i ON i.agent_id = a.agent_id
+WHERE a.experiment_id = %(experiment)s
+  AND i.occurred_at >= %(start)s AND i.occurred_at < %(end)s
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def _fetch(sql: str, params: dict | None = None) -> list[tuple]:
+    with connection.cursor() as cursor:
+        return cursor.execute(sql, params).fetchall()
+
+
+# --- Data ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Data:
+    now: datetime.datetime
+    agents: list[int]
+    hr: User
+    experiment: Experiment
+
+
+def _build() -> Data:
+    """Agents, cohorts (started, with some attendance and modules), interactions, scores
+    and an experiment. Interactions left by the import benchmark are removed first."""
+    _empty_interactions()
+    now = timezone.now()
+    rng = random.Random(SEED)
+    program = _program(coaching_weeks=5)
+    manager = User.objects.create_user("manager@insights.bench.example", role="manager")
+    hr = User.objects.create_user("hr@insights.bench.example", role="hr")
+    agents = _agents(rng, now.date())
+    cohorts = _cohorts(program, agents)
+    _copy_interactions(rng, agents, now)
+    _copy_scores(rng, agents, program.rubric_id, manager.pk, now)
+    experiment = services.experiment_create(
+        name="Bench experiment",
+        cohort=cohorts[-1],
+        window_start=now - datetime.timedelta(days=30),
+        window_end=now,
+        seed=SEED,
+        created_by=manager,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM (ANALYZE) insights_interaction, cohorts_rubricscore, accounts_user, "
+            "cohorts_enrollment, cohorts_attendance, cohorts_moduleprogress"
+        )
+    return Data(now, agents, hr, experiment)
+
+
+def _agents(rng: random.Random, today: datetime.date) -> list[int]:
+    """AGENTS agents in teams of TEAM_SIZE, hired over three years, 15% of them gone."""
+    teams = Team.objects.bulk_create(
+        Team(name=f"Insights team {n}") for n in range(AGENTS // TEAM_SIZE)
+    )
+    users = []
+    for n in range(AGENTS):
+        hired = today - datetime.timedelta(days=rng.randrange(3 * 365))
+        left = None
+        if rng.random() < 0.15:
+            left = hired + datetime.timedelta(days=rng.randint(1, max((today - hired).days, 1)))
+        users.append(
+            User(
+                email=f"agent-{n}@insights.bench.example",
+                display_name=f"Agent {n}",
+                role=User.Role.AGENT,
+                team=teams[n % len(teams)],
+                hired_on=hired,
+                left_on=left,
+            )
+        )
+    return [user.pk for user in User.objects.bulk_create(users)]
+
+
+def _cohorts(program, agents: list[int]) -> list[Cohort]:
+    """COHORTS started cohorts splitting the agents; the first COMPLETED_COHORTS completed."""
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(program=program, name=f"Insights {n}", start_date=START, time_zone="UTC")
+        for n in range(COHORTS)
+    )
+    size = len(agents) // COHORTS
+    Enrollment.objects.bulk_create(
+        Enrollment(cohort=cohorts[n // size], program=program, agent_id=agent)
+        for n, agent in enumerate(agents)
+    )
+    for cohort in cohorts:
+        services.cohort_start(cohort=cohort, now=BEFORE_START)
+    ids = [cohort.pk for cohort in cohorts]
+    _record_progress(ids)
+    Enrollment.objects.filter(cohort__in=ids[:COMPLETED_COHORTS]).update(
+        status=Enrollment.Status.COMPLETED
+    )
+    return cohorts
+
+
+def _record_progress(cohort_ids: list[int]) -> None:
+    """Attendance at most workshops and most modules completed, written in SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cohorts_attendance (enrollment_id, item_id, attended, recorded_at) "
+            "SELECT e.id, i.id, (e.id + i.id) %% 4 <> 0, now() FROM cohorts_enrollment e "
+            "JOIN cohorts_scheduleitem i ON i.cohort_id = e.cohort_id AND i.kind = 'workshop' "
+            "WHERE e.cohort_id = ANY(%s)",
+            [cohort_ids],
+        )
+        cursor.execute(
+            "INSERT INTO cohorts_moduleprogress (enrollment_id, item_id, prework_done_at, "
+            "practice_attended_at) "
+            "SELECT e.id, i.id, now(), CASE WHEN (e.id + i.id) %% 3 <> 0 THEN now() END "
+            "FROM cohorts_enrollment e "
+            "JOIN cohorts_scheduleitem i ON i.cohort_id = e.cohort_id AND i.kind = 'module' "
+            "WHERE e.cohort_id = ANY(%s) AND (7 * e.id + i.id) %% 5 <> 0",
+            [cohort_ids],
+        )
+
+
+def _copy_interactions(rng: random.Random, agents: list[int], now: datetime.datetime) -> None:
+    """INTERACTIONS interactions over the last WEEKS weeks; CSAT and NPS only where the
+    customer answered the survey, the other metrics always."""
+    span = WEEKS * 7 * 86_400
+    second = datetime.timedelta(seconds=1)
+    columns = (
+        "source, external_id, channel, agent_id, occurred_at, csat, nps, understood, "
+        "handle_seconds, escalated, resolved_first_contact, repeat_contact, imported_at"
+    )
+    choice, rand, randrange = rng.choice, rng.random, rng.randrange
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY insights_interaction ({columns}) FROM STDIN") as copy,
+    ):
+        for n in range(INTERACTIONS):
+            surveyed = rand() < 0.4
+            copy.write_row(
+                (
+                    SOURCE,
+                    f"insights-{n}",
+                    choice(CHANNELS),
+                    choice(agents),
+                    now - randrange(span) * second,
+                    choice(CSAT) if surveyed else None,
+                    choice(NPS) if surveyed and rand() < 0.6 else None,
+                    randrange(1, 11) if surveyed else None,
+                    60 + randrange(1500),
+                    rand() < 0.08,
+                    rand() < 0.72,
+                    rand() < 0.1,
+                    now,
+                )
+            )
+
+
+def _copy_scores(rng, agents: list[int], rubric: int, scorer: int, now) -> None:
+    """SCORES QA scores of the agents by one manager over the same weeks."""
+    span = WEEKS * 7 * 86_400
+    second = datetime.timedelta(seconds=1)
+    columns = (
+        "rubric_id, scorer_id, subject_id, context, observed, values, percent, "
+        "interaction_ref, feedback, scored_at, created_at"
+    )
+    choice, randrange = rng.choice, rng.randrange
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY cohorts_rubricscore ({columns}) FROM STDIN") as copy,
+    ):
+        for _ in range(SCORES):
+            percent = randrange(4000, 10001)
+            copy.write_row(
+                (
+                    rubric,
+                    scorer,
+                    choice(agents),
+                    "qa",
+                    "interaction",
+                    "{}",
+                    f"{percent // 100}.{percent % 100:02d}",
+                    "",
+                    "",
+                    now - randrange(span) * second,
+                    now,
+                )
+            )
+
+
+# --- Endpoints -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL, its raw-SQL baseline, and a check of the report against the baseline's
+    result that returns the number of rows the endpoint reads or reports."""
+
+    name: str
+    url: str
+    baseline: Callable[[], object]
+    check: Callable[[dict, object], int]
+
+
+def _kpi_baseline(now: datetime.datetime) -> tuple:
+    window = {"start": now - datetime.timedelta(days=30), "end": now}
+    return _fetch(KPI_WEEKLY_SQL), _fetch(RUBRIC_WEEKLY_SQL), _fetch(KPI_WINDOW_SQL, window)
+
+
+def _check_kpis(report: dict, raw: tuple) -> int:
+    weekly, rubric, window = raw
+    weeks = report["figures"]["weeks"]
+    total = sum(week["interactions"] for week in weeks)
+    assert total == sum(row[1] for row in weekly) == INTERACTIONS, (total, len(weekly))
+    assert len(weeks) == len(weekly), (len(weeks), len(weekly))
+    latest = report["figures"]["comparison"]["latest_30_days"]
+    assert latest["agents"] == window[0][-1], (latest, window)
+    scored = sum(row["rubric_n"] for row in report["rows"])
+    assert scored == sum(row[2] for row in rubric) == SCORES, scored
+    return total
+
+
+def _leading_baseline() -> tuple:
+    return _fetch(KPI_WEEKLY_SQL), _fetch(RUBRIC_WEEKLY_SQL)
+
+
+def _check_leading(report: dict, raw: tuple) -> int:
+    weekly, rubric = raw
+    csat = {row[0].date().isoformat(): round(row[2] / row[3], 4) for row in weekly}
+    scores = {row[0].date().isoformat(): round(float(row[1]) / row[2], 2) for row in rubric}
+    for row in report["rows"]:
+        assert row["csat"] == csat[row["week"]], (row, csat.get(row["week"]))
+        assert row["rubric_average"] == scores[row["week"]], (row, scores.get(row["week"]))
+    assert len(report["rows"]) == len(weekly), (len(report["rows"]), len(weekly))
+    return sum(row[1] for row in weekly)
+
+
+def _check_funnel(report: dict, raw: list) -> int:
+    figures = report["figures"]
+    complete = sum(1 for row in raw if row[4] and row[3] == row[4])
+    assert figures["enrolled"] == len(raw), (figures["enrolled"], len(raw))
+    assert figures["attended_all_workshops"] == complete, (figures, complete)
+    done = sum(len(row[5] or ()) for row in raw)
+    assert sum(m["completed"] for m in figures["modules"]) == done, (figures["modules"], done)
+    return len(raw)
+
+
+def _check_retention(report: dict, raw: list) -> int:
+    groups = report["figures"]["groups"]
+    for name, trained in (("trained", True), ("untrained", False)):
+        mine = [row for row in raw if row[1] == trained]
+        assert groups[name]["agents"] == len(mine), (name, groups[name]["agents"], len(mine))
+        assert groups[name]["leavers"] == sum(row[3] for row in mine), name
+    assert len(report["rows"]) == len(raw), (len(report["rows"]), len(raw))
+    return len(raw)
+
+
+def _check_experiment(report: dict, raw: list) -> int:
+    stats = {(row["group"], row["metric"]): row for row in report["rows"]}
+    for group, csat_n, *_, fcr_n, fcr in raw:
+        assert stats[group, "csat"]["n"] == csat_n, (stats[group, "csat"], csat_n)
+        assert stats[group, "fcr_rate"]["successes"] == fcr, (stats[group, "fcr_rate"], fcr)
+        assert stats[group, "fcr_rate"]["n"] == fcr_n, (stats[group, "fcr_rate"], fcr_n)
+    return sum(row[-2] for row in raw)  # every interaction in the window has an FCR value
+
+
+def _endpoints(data: Data) -> list[Endpoint]:
+    experiment = data.experiment
+    as_of = timezone.localdate()
+    window = {
+        "experiment": experiment.pk,
+        "start": experiment.window_start,
+        "end": experiment.window_start + datetime.timedelta(days=30),
+    }
+    return [
+        Endpoint("kpis", "/api/insights/kpis/", lambda: _kpi_baseline(data.now), _check_kpis),
+        Endpoint(
+            "leading-indicator",
+            "/api/insights/leading-indicator/",
+            _leading_baseline,
+            _check_leading,
+        ),
+        Endpoint("funnel", "/api/insights/funnel/", lambda: _fetch(FUNNEL_SQL), _check_funnel),
+        Endpoint(
+            "retention",
+            "/api/insights/retention/",
+            lambda: _fetch(RETENTION_SQL, {"as_of": as_of}),
+            _check_retention,
+        ),
+        Endpoint(
+            "experiment",
+            f"/api/experiments/{experiment.pk}/result/",
+            lambda: _fetch(EXPERIMENT_SQL, window),
+            _check_experiment,
+        ),
+    ]
+
+
+def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
+    """Time the request and the baseline; check the last response against the last
+    baseline result."""
+    last = {}
+
+    def request():
+        last["response"] = client.get(endpoint.url)
+        last["report"] = last["response"].json()
+
+    def raw():
+        last["raw"] = endpoint.baseline()
+
+    attune = median_time(request, repeat=repeat)
+    baseline = median_time(raw, repeat=repeat)
+    status = last["response"].status_code
+    assert status == 200, (endpoint.url, status, last["report"])
+    # The timed requests answer figures only; the check also reads the raw rows.
+    separator = "&" if "?" in endpoint.url else "?"
+    checked = client.get(f"{endpoint.url}{separator}include=rows").json()
+    rows = endpoint.check(checked, last["raw"])
+    result = Result(f"insights/{endpoint.name}", attune, baseline, rows)
+    print(result.line(), flush=True)
+    return result
+
+
+def insights(*, repeat: int) -> Result:
+    """GET each HR insight endpoint without filters (all agents), against raw SQL giving
+    the aggregates it needs; the result sums the times over the endpoints."""
+    from rest_framework.test import APIClient
+
+    data = _build()
+    client = APIClient()
+    client.force_authenticate(data.hr)
+    client.get("/api/insights/retention/")  # untimed: loads the URLconf, views and DRF once
+    results = [_measure(client, endpoint, repeat) for endpoint in _endpoints(data)]
+    return Result(
+        "insights",
+        sum(r.attune for r in results),
+        sum(r.baseline for r in results),
+        INTERACTIONS,
+    )
