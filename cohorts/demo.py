@@ -35,8 +35,8 @@ def demo_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
     services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=DAYS_IN))
     workshops = cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP)
     for workshop in workshops:
-        # Everyone but the first agent attended, so the progress view has someone behind.
-        attended = {e.pk: index != 0 for index, e in enumerate(enrollments)}
+        # Everyone but the last agent attended, so the progress view has someone behind.
+        attended = {e.pk: index != len(enrollments) - 1 for index, e in enumerate(enrollments)}
         services.attendance_record(item=workshop, attended=attended, by=manager)
     pair = cohort.coaching_pairs.order_by("week", "pk").first()
     if pair:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import health
+from config.views import health, home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api-auth/", include("rest_framework.urls")),
     path("health/", health, name="health"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("config.web_urls")),
+    path("", home, name="home"),
 ]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from cohorts import manager_views
+
+urlpatterns = [
+    path("cohorts/", manager_views.cohort_list, name="cohorts"),
+    path("cohorts/<int:pk>/", manager_views.cohort_detail, name="cohort"),
+    path("cohorts/<int:pk>/start/", manager_views.cohort_start, name="cohort-start"),
+    path(
+        "cohorts/<int:pk>/pairs/regenerate/",
+        manager_views.cohort_regenerate_pairs,
+        name="cohort-regenerate-pairs",
+    ),
+    path("cohorts/<int:pk>/attendance/", manager_views.cohort_attendance, name="cohort-attendance"),
+    path("cohorts/<int:pk>/enrol/", manager_views.cohort_import, name="cohort-import"),
+    path(
+        "cohorts/<int:pk>/decisions/<int:decision_id>/revoke/",
+        manager_views.decision_revoke,
+        name="cohort-revoke",
+    ),
+]

@@ -1,0 +1,42 @@
+"""Screenshots of the three main pages from the running demo.
+
+    .venv/bin/python manage.py demo &          # serves the demo on 127.0.0.1:8000
+    .venv/bin/python docs/screenshots.py        # writes docs/*.png
+
+Uses Debian's Chromium (/usr/bin/chromium) through Playwright; no browser download.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).parent
+PAGES = [
+    ("agent2@attune.example", "/plan/", "agent-my-plan"),
+    ("manager@attune.example", "/cohorts/1/", "manager-cohort"),
+    ("hr@attune.example", "/insights/", "hr-insights"),
+]
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def main():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for email, path, name in PAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(f"{BASE}/accounts/login/")
+            page.get_by_label("E-mail address").fill(email)
+            page.get_by_label("Password").fill("attune-demo")
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
+            page.goto(f"{BASE}{path}")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

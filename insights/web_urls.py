@@ -1,0 +1,5 @@
+from django.urls import path
+
+from insights import views
+
+urlpatterns = [path("insights/", views.hr_insights, name="insights")]
