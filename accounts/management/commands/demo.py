@@ -46,7 +46,10 @@ class Command(BaseCommand):
         if not settings.REDIS_URL:
             # Embedded mode has no beat: the demo server sweeps reminders itself.
             threading.Thread(target=self._sweep_forever, daemon=True).start()
-        self.stdout.write(f"Open http://{addrport}/admin/ or http://{addrport}/api/docs/")
+        self.stdout.write(
+            f"Open http://{addrport}/ and sign in with a demo login "
+            f"(admin: http://{addrport}/admin/, API docs: http://{addrport}/api/docs/)"
+        )
         call_command("runserver", addrport, use_reloader=False)
 
     def _sweep_forever(self):
