@@ -57,6 +57,7 @@ class CertificationGate(models.Model):
     )
 
     class Meta:
+        ordering = ["program"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(threshold_percent__gte=0) & Q(threshold_percent__lte=100),
