@@ -1,0 +1,189 @@
+"""Serializers of the cohorts API."""
+
+from zoneinfo import ZoneInfo
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from accounts.models import User
+from cohorts.models import (
+    CoachingPair,
+    Cohort,
+    Enrollment,
+    EnrollmentEvent,
+    RubricScore,
+    ScheduleItem,
+)
+from config.api import ModelCleanSerializer
+from programs.models import Program
+
+# --- Serializers ---------------------------------------------------------------------------
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A UTC instant shown in the cohort's time zone (ISO 8601 with its offset)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        zone = ZoneInfo(self.context_zone())
+        return value.astimezone(zone).isoformat()
+
+    def get_attribute(self, instance):
+        self._zone = instance.cohort.time_zone
+        return super().get_attribute(instance)
+
+    def context_zone(self):
+        return self._zone
+
+
+class CohortSerializer(ModelCleanSerializer):
+    program = serializers.PrimaryKeyRelatedField(
+        queryset=Program.objects.filter(status=Program.Status.PUBLISHED)
+    )
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id", "program", "name", "start_date", "time_zone", "session_time", "location",
+            "video_link", "facilitators", "status", "avoid_same_team_pairs", "pairing_seed",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "facilitators", "created_at"]
+
+    def validate_program(self, program):
+        if self.instance and program != self.instance.program:
+            raise serializers.ValidationError("A cohort's program cannot change.")
+        return program
+
+
+class ScheduleItemSerializer(serializers.ModelSerializer):
+    starts_at_local = LocalDateTimeField(source="starts_at")
+    ends_at_local = LocalDateTimeField(source="ends_at")
+    due_at_local = LocalDateTimeField(source="due_at")
+
+    class Meta:
+        model = ScheduleItem
+        fields = [
+            "id", "cohort", "kind", "title", "phase", "workshop", "module", "coaching_week",
+            "starts_at", "ends_at", "due_at", "starts_at_local", "ends_at_local",
+            "due_at_local", "location", "video_link", "moved", "cancelled", "sequence",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MoveSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    location = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    video_link = serializers.URLField(required=False, allow_blank=True)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    """Either `records` for some agents, or `everyone` to mark the whole room at once."""
+
+    records = serializers.ListField(
+        child=inline_serializer(
+            "AttendanceRecord",
+            {"enrollment": serializers.IntegerField(), "attended": serializers.BooleanField()},
+        ),
+        required=False,
+    )
+    everyone = serializers.BooleanField(required=False, help_text="Mark every active agent.")
+
+    def validate(self, attrs):
+        if not attrs.get("records") and attrs.get("everyone") is None:
+            raise serializers.ValidationError("Give `records` or `everyone`.")
+        return attrs
+
+    def attendance_map(self, item: ScheduleItem) -> dict[int, bool]:
+        if self.validated_data.get("everyone") is not None:
+            active = item.cohort.enrollments.filter(status=Enrollment.Status.ACTIVE)
+            return dict.fromkeys(
+                active.values_list("pk", flat=True), self.validated_data["everyone"]
+            )
+        return {r["enrollment"]: r["attended"] for r in self.validated_data["records"]}
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    agent_email = serializers.EmailField(source="agent.email", read_only=True)
+    agent_name = serializers.CharField(source="agent.display_name", read_only=True)
+    team = serializers.CharField(source="agent.team.name", read_only=True, default=None)
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id", "cohort", "agent", "agent_email", "agent_name", "team", "status",
+            "enrolled_at", "status_changed_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "enrolled_at", "status_changed_at"]
+
+
+class EnrollmentEventSerializer(serializers.ModelSerializer):
+    by = serializers.StringRelatedField()
+
+    class Meta:
+        model = EnrollmentEvent
+        fields = ["from_status", "to_status", "reason", "by", "at"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+
+class PersonSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="pk")
+    agent = serializers.IntegerField(source="agent_id")
+    name = serializers.CharField(source="agent.display_name")
+    email = serializers.EmailField(source="agent.email")
+
+
+class CoachingPairSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+    starts_at = serializers.DateTimeField(source="item.starts_at", read_only=True)
+    ends_at = serializers.DateTimeField(source="item.ends_at", read_only=True)
+
+    class Meta:
+        model = CoachingPair
+        fields = [
+            "id", "cohort", "week", "starts_at", "ends_at", "members", "session",
+            "session_recorded_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_members(self, pair) -> list[dict]:
+        return PersonSerializer([m.enrollment for m in pair.members.all()], many=True).data
+
+
+class SessionSerializer(serializers.Serializer):
+    session = serializers.ChoiceField(choices=["held", "missed"])
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RubricScoreSerializer(serializers.ModelSerializer):
+    scorer_name = serializers.CharField(source="scorer.display_name", read_only=True)
+    rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
+
+    class Meta:
+        model = RubricScore
+        fields = [
+            "id", "rubric", "rubric_version", "scorer", "scorer_name", "subject", "context",
+            "observed", "values", "percent", "cohort", "coaching_pair", "interaction_ref",
+            "feedback", "scored_at",
+        ]  # fmt: skip
+        read_only_fields = ["scorer", "percent", "cohort", "coaching_pair"]
+        extra_kwargs = {"scored_at": {"required": False}}
+
+
+class PeerScoreSerializer(serializers.Serializer):
+    subject = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    values = serializers.JSONField()
+    observed = serializers.ChoiceField(choices=RubricScore.Observed.choices, default="interaction")
+    interaction_ref = serializers.CharField(required=False, allow_blank=True, default="")
+    feedback = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,79 @@
+"""Rubric scores: checked against the rubric version, the percentage derived."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cohorts.models import (
+    RubricScore,
+)
+from programs.models import Rubric
+
+# --- Rubric scores -------------------------------------------------------------------------
+
+PERCENT = Decimal("0.01")
+
+
+def rubric_values_errors(*, rubric: Rubric, values) -> list[str]:
+    """What is wrong with `values` for `rubric`, one message per criterion."""
+    if not isinstance(values, dict):
+        return ["Give one score per criterion, as {criterion key: score}."]
+    criteria = {c.key: c for c in rubric.criteria.all()}
+    errors = [f"“{key}” is not a criterion of {rubric}." for key in values if key not in criteria]
+    for key, criterion in criteria.items():
+        value = values.get(key)
+        if value is None:
+            errors.append(f"“{key}” ({criterion.name}) needs a score.")
+        elif isinstance(value, bool) or not isinstance(value, int):
+            errors.append(f"“{key}” must be a whole number, not {value!r}.")
+        elif not criterion.scale_min <= value <= criterion.scale_max:
+            errors.append(
+                f"“{key}” must be between {criterion.scale_min} and {criterion.scale_max}, "
+                f"not {value}."
+            )
+    return errors
+
+
+def rubric_percent(*, rubric: Rubric, values: dict[str, int]) -> Decimal:
+    """Weighted mean of score / scale maximum, as a percentage with two decimals."""
+    criteria = list(rubric.criteria.all())
+    total_weight = sum(c.weight for c in criteria)
+    weighted = sum(c.weight * Decimal(values[c.key]) / c.scale_max for c in criteria)
+    return (weighted / total_weight * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def rubric_score_create(
+    *,
+    rubric: Rubric,
+    scorer: User,
+    subject: User,
+    context: str,
+    values: dict,
+    scored_at: datetime.datetime | None = None,
+    **details,
+) -> RubricScore:
+    """Record one application of a published rubric version; the percentage is derived."""
+    if not rubric.is_published:
+        raise ValidationError({"rubric": f"{rubric} is a draft; scores use published versions."})
+    if scorer.pk == subject.pk:
+        raise ValidationError({"subject": "Nobody scores themselves."})
+    if context not in RubricScore.Context.values:
+        raise ValidationError({"context": f"“{context}” is not a score context."})
+    errors = rubric_values_errors(rubric=rubric, values=values)
+    if errors:
+        raise ValidationError({"values": errors})
+    return RubricScore.objects.create(
+        rubric=rubric,
+        scorer=scorer,
+        subject=subject,
+        context=context,
+        values=values,
+        percent=rubric_percent(rubric=rubric, values=values),
+        scored_at=scored_at or timezone.now(),
+        **details,
+    )
