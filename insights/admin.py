@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import path
 
+from insights import services
 from insights.models import (
     BaselineAssessment,
     BaselineItem,
@@ -37,16 +38,64 @@ class BaselineItemInline(admin.TabularInline):
         return False
 
 
+class BaselineDrawForm(forms.ModelForm):
+    seed = forms.IntegerField(required=False, help_text="Leave empty to draw a new one.")
+
+    class Meta:
+        model = BaselineAssessment
+        fields = [
+            "name", "cohort", "team", "window_start", "window_end", "sample_size", "seed",
+            "rubric", "reviewers",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        for message in services.reviewer_errors(list(data.get("reviewers") or [])):
+            self.add_error("reviewers", message)
+        rubric = data.get("rubric")
+        if rubric and not rubric.is_published:
+            self.add_error("rubric", "Use a published rubric version.")
+        return data
+
+    def _post_clean(self):
+        # The seed may be left empty (the draw picks one); skip the model's own check of it.
+        if self.cleaned_data.get("seed") is None:
+            self.instance.seed = 0
+        super()._post_clean()
+
+
 @admin.register(BaselineAssessment)
 class BaselineAdmin(admin.ModelAdmin):
-    """Baselines are drawn through the API (the draw is a service); here they are read."""
+    """Adding a baseline draws its sample (the same service as the API); a drawn baseline
+    is read-only, since its sample and seed are the record."""
 
+    form = BaselineDrawForm
     list_display = ("name", "cohort", "team", "window_start", "window_end", "sample_size", "seed")
-    readonly_fields = ("seed", "created_by", "created_at")
+    filter_horizontal = ("reviewers",)
     inlines = [BaselineItemInline]
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return [*BaselineDrawForm.Meta.fields, "created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        drawn = services.baseline_create(
+            name=data["name"],
+            rubric=data["rubric"],
+            reviewers=list(data["reviewers"]),
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            cohort=data.get("cohort"),
+            team=data.get("team"),
+            sample_size=data["sample_size"],
+            seed=data.get("seed"),
+            created_by=request.user,
+        )
+        obj.pk, obj.seed = drawn.pk, drawn.seed
 
 
 class CalibrationScoreInline(admin.TabularInline):
@@ -59,8 +108,27 @@ class CalibrationScoreInline(admin.TabularInline):
         return False
 
 
+class CalibrationForm(forms.ModelForm):
+    class Meta:
+        model = CalibrationSession
+        fields = ["name", "rubric", "interactions", "reviewers", "drift_bound"]
+
+    def clean(self):
+        data = super().clean()
+        reviewers = list(data.get("reviewers") or [])
+        for message in services.reviewer_errors(reviewers):
+            self.add_error("reviewers", message)
+        if len(reviewers) < 2:
+            self.add_error("reviewers", "Calibration needs at least two reviewers.")
+        rubric = data.get("rubric")
+        if rubric and not rubric.is_published:
+            self.add_error("rubric", "Use a published rubric version.")
+        return data
+
+
 @admin.register(CalibrationSession)
 class CalibrationAdmin(admin.ModelAdmin):
+    form = CalibrationForm
     list_display = ("name", "rubric", "drift_bound", "created_by", "created_at")
     filter_horizontal = ("reviewers",)
     raw_id_fields = ("interactions",)

@@ -47,7 +47,7 @@ def stratified_allocation(volumes: dict[str, int], size: int) -> dict[str, int]:
     return allocation
 
 
-def _reviewer_errors(reviewers) -> list[str]:
+def reviewer_errors(reviewers) -> list[str]:
     if not reviewers:
         return ["Choose at least one reviewer."]
     return [
@@ -77,7 +77,7 @@ def baseline_create(
     sampled before, and is the same for the same seed and population (the seed is recorded;
     one is chosen when none is given).
     """
-    if errors := _reviewer_errors(reviewers):
+    if errors := reviewer_errors(reviewers):
         raise ValidationError({"reviewers": errors})
     if not rubric.is_published:
         raise ValidationError({"rubric": "Use a published rubric version."})
@@ -154,8 +154,8 @@ def calibration_create(
     created_by: User | None = None,
 ) -> CalibrationSession:
     errors = {}
-    if reviewer_errors := _reviewer_errors(reviewers):
-        errors["reviewers"] = reviewer_errors
+    if problems := reviewer_errors(reviewers):
+        errors["reviewers"] = problems
     elif len(reviewers) < 2:
         errors["reviewers"] = ["Calibration needs at least two reviewers."]
     if not interactions:

@@ -192,3 +192,29 @@ def test_hr_and_agents_see_no_baselines(hr_api, agent_api, cohort, agents, rubri
 
     assert hr_api.get(f"/api/baselines/{assessment.pk}/report/").status_code == 404
     assert agent_api.get(f"/api/baselines/{assessment.pk}/report/").status_code == 404
+
+
+def test_a_baseline_is_drawn_from_the_admin(client, cohort, agents, rubric, reviewers):
+    from insights.models import BaselineAssessment
+    from tests.factories import ManagerFactory
+
+    make_interactions(agents, {"call": 4, "chat": 2})
+    client.force_login(ManagerFactory(is_staff=True, is_superuser=True))
+    form = {
+        "name": "Admin draw", "cohort": cohort.pk, "window_start_0": "2026-09-01",
+        "window_start_1": "00:00:00", "window_end_0": "2026-10-01", "window_end_1": "00:00:00",
+        "sample_size": 3, "rubric": rubric.pk, "reviewers": [r.pk for r in reviewers],
+        "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    response = client.post("/admin/insights/baselineassessment/add/", form)
+    refused = client.post(
+        "/admin/insights/baselineassessment/add/", {**form, "reviewers": [agents[0].pk]}
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    drawn = BaselineAssessment.objects.get()
+    assert drawn.items.count() == 3
+    assert drawn.seed != 0
+    assert refused.status_code == 200
+    assert "reviewers are coaches or managers" in refused.content.decode()

@@ -176,3 +176,24 @@ def test_interactions_import_through_the_api_and_the_admin(manager_api, client, 
     assert api["rejected"][0]["line"] == 3
     assert "1 rejected" in page.content.decode()
     assert Interaction.objects.filter(source__in=["zd", "zd2"]).count() == 2
+
+
+def test_the_admin_refuses_a_calibration_with_one_reviewer(client, agents, rubric, reviewers):
+    from insights.models import CalibrationSession
+    from tests.factories import ManagerFactory
+
+    interactions = make_interactions(agents, {"chat": 2})
+    client.force_login(ManagerFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        "/admin/insights/calibrationsession/add/",
+        {
+            "name": "Solo", "rubric": rubric.pk, "interactions": [i.pk for i in interactions],
+            "reviewers": [reviewers[0].pk], "drift_bound": "0.5",
+            "scores-TOTAL_FORMS": 0, "scores-INITIAL_FORMS": 0,
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "at least two reviewers" in response.content.decode()
+    assert not CalibrationSession.objects.exists()
