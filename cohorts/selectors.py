@@ -188,19 +188,21 @@ class _CohortFacts:
         }
         self.control = control_windows(agent_ids=[e.agent_id for e in enrollments])
         self.coaching_held = set()
-        self.partners = defaultdict(list)  # (enrollment id, week) -> partner enrollments
-        memberships = CoachingPairMember.objects.filter(cohort=cohort).select_related(
-            "pair", "enrollment__agent"
+        # (enrollment id, week) -> the partners' enrollment ids; plain tuples, since a
+        # cohort's whole pairing history is read at once.
+        self.partner_ids: dict[tuple[int, int], list[int]] = {}
+        memberships = CoachingPairMember.objects.filter(cohort=cohort).values_list(
+            "pair_id", "enrollment_id", "week", "pair__session"
         )
         by_pair = defaultdict(list)
-        for member in memberships:
-            by_pair[member.pair_id].append(member)
+        for pair_id, enrollment_id, week, session in memberships:
+            by_pair[pair_id].append((enrollment_id, week, session))
         for members in by_pair.values():
-            for member in members:
-                if member.pair.session == member.pair.Session.HELD:
-                    self.coaching_held.add((member.enrollment_id, member.week))
-                self.partners[(member.enrollment_id, member.week)] = [
-                    other.enrollment for other in members if other.pk != member.pk
+            for enrollment_id, week, session in members:
+                if session == CoachingPair.Session.HELD:
+                    self.coaching_held.add((enrollment_id, week))
+                self.partner_ids[(enrollment_id, week)] = [
+                    other for other, _, _ in members if other != enrollment_id
                 ]
 
     def is_done(self, enrollment_id: int, item: ScheduleItem) -> bool:
@@ -217,7 +219,7 @@ class _CohortFacts:
             current_phase=current_phase_name(cohort=cohort, phases=self.phases, now=now),
         )
         for item in self.items:
-            if item.kind == ScheduleItem.Kind.COACHING and not self.partners.get(
+            if item.kind == ScheduleItem.Kind.COACHING and not self.partner_ids.get(
                 (enrollment.pk, item.coaching_week)
             ):
                 continue  # no partner that week (e.g. withdrawn): nothing to do
@@ -305,7 +307,11 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
                     if i.kind != ScheduleItem.Kind.MODULE and i.starts_at > now
                 ][:UPCOMING_LIMIT],
                 coaching_week=coaching,
-                partners=facts.partners.get((enrollment.pk, coaching.coaching_week), [])
+                partners=list(
+                    Enrollment.objects.filter(
+                        pk__in=facts.partner_ids.get((enrollment.pk, coaching.coaching_week), [])
+                    ).select_related("agent")
+                )
                 if coaching
                 else [],
                 scores=[s for s in scores if s.cohort_id in (None, cohort.pk)],
