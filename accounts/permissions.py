@@ -21,10 +21,3 @@ class IsManagerOrReadOnly(BasePermission):
             return False
         return request.method in SAFE_METHODS or user.is_manager
 
-
-class IsHR(BasePermission):
-    message = "Only HR may read this."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_hr or user.is_superuser))

@@ -59,10 +59,6 @@ class Program(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def length_days(self) -> int:
-        return max((phase.last_day for phase in self.phases.all()), default=0)
-
     def clean(self):
         super().clean()
         if self.status == self.Status.PUBLISHED and self.rubric_id and not self.rubric.is_published:
