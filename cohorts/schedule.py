@@ -109,7 +109,7 @@ def schedule_plan(*, cohort: Cohort) -> list[PlannedItem]:
                 )
             )
         if phase.peer_coaching:
-            for week in range(1, -(-phase.length_days // WEEK) + 1):
+            for week in range(1, phase.weeks + 1):
                 coaching_week += 1
                 first, last = _week_days(phase, week)
                 ends = calendar.day_start(last + 1)

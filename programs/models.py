@@ -112,6 +112,11 @@ class Phase(models.Model):
     def length_days(self) -> int:
         return self.last_day - self.first_day + 1
 
+    @property
+    def weeks(self) -> int:
+        """Weeks the phase spans (a last, shorter week counts)."""
+        return -(-self.length_days // 7)
+
     def clean(self):
         super().clean()
         if self.first_day is None or self.last_day is None or self.program_id is None:
@@ -236,12 +241,10 @@ class Module(PhaseItem):
 
     def clean(self):
         super().clean()
-        if self.phase_id and self.week:
-            weeks = -(-self.phase.length_days // 7)
-            if self.week > weeks:
-                raise ValidationError(
-                    {"week": f"The phase “{self.phase.name}” has only {weeks} week(s)."}
-                )
+        if self.phase_id and self.week and self.week > self.phase.weeks:
+            raise ValidationError(
+                {"week": f"The phase “{self.phase.name}” has only {self.phase.weeks} week(s)."}
+            )
 
 
 class Rubric(models.Model):
