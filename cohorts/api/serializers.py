@@ -27,16 +27,12 @@ class LocalDateTimeField(serializers.DateTimeField):
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, value):
-        zone = ZoneInfo(self.context_zone())
-        return value.astimezone(zone).isoformat()
-
     def get_attribute(self, instance):
-        self._zone = instance.cohort.time_zone
-        return super().get_attribute(instance)
+        # Convert here, where the item (and so its cohort's zone) is at hand.
+        return super().get_attribute(instance).astimezone(ZoneInfo(instance.cohort.time_zone))
 
-    def context_zone(self):
-        return self._zone
+    def to_representation(self, value):
+        return value.isoformat()
 
 
 class CohortSerializer(ModelCleanSerializer):
