@@ -292,6 +292,13 @@ def _rubric_weekly(scope: Scope) -> dict:
 
 
 def kpi_trends(scope: Scope) -> dict:
+    """Weekly KPIs, and the baseline window against the latest 30 days."""
+    report = _weekly_kpis(scope)
+    report["figures"]["comparison"] = _baseline_vs_latest(scope)
+    return report
+
+
+def _weekly_kpis(scope: Scope) -> dict:
     weekly = (
         _interactions(scope)
         .annotate(week=TruncWeek("occurred_at"))
@@ -312,11 +319,7 @@ def kpi_trends(scope: Scope) -> dict:
             continue
         rows.append(raw)
         series.append({"week": week, "interactions": raw["interactions"], **values})
-    return {
-        "figures": {"weeks": series, "comparison": _baseline_vs_latest(scope)},
-        "rows": rows,
-        "notes": notes,
-    }
+    return {"figures": {"weeks": series}, "rows": rows, "notes": notes}
 
 
 def _rubric_average(raw) -> float | None:
@@ -443,7 +446,7 @@ def experiment_sufficient_statistics(rows: list[dict]) -> list[dict]:
 
 def leading_indicator(scope: Scope) -> dict:
     """Does the weekly rubric average lead weekly CSAT? Correlations at lags 0-6 weeks."""
-    trends = kpi_trends(scope)
+    trends = _weekly_kpis(scope)
     weeks = trends["figures"]["weeks"]
     if not weeks:
         return {
