@@ -40,7 +40,10 @@ def gate_for(*, program: Program) -> CertificationGate:
 
 
 def badge_class_for(*, program: Program) -> BadgeClass:
-    """The badge the program's certification earns, created on first use."""
+    """The badge the program's certification earns, created on first use.
+
+    The narrative and the image are callables, so they are only built when the class is
+    created, not on every award."""
     badge_class, _ = BadgeClass.objects.get_or_create(
         program=program,
         defaults={
@@ -49,8 +52,8 @@ def badge_class_for(*, program: Program) -> BadgeClass:
                 f"Awarded to customer-support agents who completed {program.name} and showed "
                 "empathy skills on assessed interactions and a live role-play."
             ),
-            "criteria_narrative": criteria_narrative(gate_for(program=program)),
-            "image": badge_png(),
+            "criteria_narrative": lambda: criteria_narrative(gate_for(program=program)),
+            "image": badge_png,
         },
     )
     return badge_class
