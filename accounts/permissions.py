@@ -20,4 +20,3 @@ class IsManagerOrReadOnly(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or user.is_manager
-

@@ -12,7 +12,6 @@ outbox row per reminder, and delivery sends each row once.
 """
 
 import datetime
-import functools
 import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -62,7 +61,6 @@ def quiet_hours() -> tuple[datetime.time, datetime.time]:
     )
 
 
-@functools.lru_cache(maxsize=4096)
 def after_quiet_hours(moment: datetime.datetime, time_zone: str) -> datetime.datetime:
     """`moment`, or the end of the recipient's quiet hours if it falls inside them.
 
@@ -121,8 +119,14 @@ def outbox_write(*, due: list[Due], now: datetime.datetime) -> int:
     A reminder found late (the sweep did not run for a while) is still held to quiet
     hours from `now`, so a late sweep never wakes anyone at night."""
     rows = []
+    # A room shares a few (time, zone) pairs: work each out once per write. (A cache that
+    # outlived the call would also outlive a change of the quiet-hours settings.)
+    mornings: dict[tuple, datetime.datetime] = {}
     for item in due:
-        deliver_after = after_quiet_hours(max(item.send_at, now), item.recipient_tz)
+        key = (max(item.send_at, now), item.recipient_tz)
+        if key not in mornings:
+            mornings[key] = after_quiet_hours(*key)
+        deliver_after = mornings[key]
         if item.expires_at and deliver_after >= item.expires_at:
             continue  # the morning comes too late for it: better no reminder than a late one
         rows.append(
