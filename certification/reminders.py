@@ -17,17 +17,10 @@ from certification.models import (
     CertificationGate,
     RolePlayAssessment,
 )
+from certification.services import rubric_average
 from cohorts.models import Cohort, Enrollment, RubricScore
 
 EXPIRY_NOTICE = datetime.timedelta(days=30)
-ASSESSED_CONTEXTS = CERTIFIABLE_CONTEXTS
-
-
-def _rubric_met(percents: list, gate: CertificationGate) -> bool:
-    recent = percents[: gate.recent_scores]
-    if len(recent) < gate.recent_scores:
-        return False
-    return sum(recent) / len(recent) >= gate.threshold_percent
 
 
 def _role_play_eligible(now) -> list[Due]:
@@ -39,7 +32,7 @@ def _role_play_eligible(now) -> list[Due]:
     scores = defaultdict(list)  # (agent, rubric family) -> [(context, percent)], newest first
     rows = (
         RubricScore.objects.filter(
-            subject__in=active.values("agent"), context__in=ASSESSED_CONTEXTS
+            subject__in=active.values("agent"), context__in=CERTIFIABLE_CONTEXTS
         )
         .order_by("-scored_at", "-id")
         .values_list("subject_id", "rubric__name", "context", "percent")
@@ -66,7 +59,8 @@ def _role_play_eligible(now) -> list[Due]:
             for context, percent in scores[(enrollment.agent_id, enrollment.program.rubric.name)]
             if context in gate.counted_contexts
         ]
-        if not _rubric_met(mine, gate):
+        average = rubric_average(percents=mine, gate=gate)
+        if average is None or average < gate.threshold_percent:
             continue
         due.append(
             Due(

@@ -235,19 +235,26 @@ def _percent(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
+def rubric_average(*, percents, gate: CertificationGate) -> Decimal | None:
+    """The average of the gate's most recent scores (`percents` newest first), to the
+    cent; None while there are fewer scores than the gate counts."""
+    recent = list(percents)[: gate.recent_scores]
+    if len(recent) < gate.recent_scores:
+        return None
+    return (sum(recent) / len(recent)).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
 def _rubric_criterion(status: CertificationStatus) -> Criterion:
     gate, scores = status.gate, status.scores
     needed = f"needs {_percent(gate.threshold_percent)}"
-    if len(scores) < gate.recent_scores:
+    status.average = rubric_average(percents=[s.percent for s in scores], gate=gate)
+    if status.average is None:
         return Criterion(
             "rubric",
             False,
             f"{len(scores)} of {gate.recent_scores} assessed interactions so far ({needed} "
             f"over the last {gate.recent_scores})",
         )
-    status.average = (sum(s.percent for s in scores) / len(scores)).quantize(
-        PERCENT, rounding=ROUND_HALF_UP
-    )
     met = status.average >= gate.threshold_percent
     return Criterion(
         "rubric",
