@@ -16,6 +16,14 @@ def validate_time_zone(value: str) -> None:
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
+    managers = models.ManyToManyField(
+        "accounts.User",
+        blank=True,
+        related_name="managed_teams",
+        limit_choices_to={"role": "manager"},
+        help_text="Training managers who may read and act on this team's people "
+        "(baselines, experiments, interactions). See cohorts/scope.py.",
+    )
 
     class Meta:
         ordering = ["name"]

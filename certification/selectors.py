@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
+from cohorts.scope import managed_cohorts
 
 
 def gate_visible_to(*, user) -> QuerySet[CertificationGate]:
@@ -17,12 +18,10 @@ def assessment_visible_to(*, user) -> QuerySet[RolePlayAssessment]:
     cohorts'. HR sees none (assessment notes are feedback)."""
     if not user.is_authenticated or user.is_hr:
         return RolePlayAssessment.objects.none()
-    if user.is_superuser:
-        return RolePlayAssessment.objects.all()
     if user.is_manager:
-        return RolePlayAssessment.objects.filter(enrollment__cohort__facilitators=user) | (
-            RolePlayAssessment.objects.filter(assessor=user)
-        )
+        return RolePlayAssessment.objects.filter(
+            enrollment__cohort__in=managed_cohorts(user=user)
+        ) | (RolePlayAssessment.objects.filter(assessor=user))
     return RolePlayAssessment.objects.filter(enrollment__agent=user) | (
         RolePlayAssessment.objects.filter(assessor=user)
     )
@@ -31,8 +30,8 @@ def assessment_visible_to(*, user) -> QuerySet[RolePlayAssessment]:
 def decision_visible_to(*, user) -> QuerySet[CertificationDecision]:
     if not user.is_authenticated or user.is_hr:
         return CertificationDecision.objects.none()
-    if user.is_superuser:
-        return CertificationDecision.objects.all()
     if user.is_manager:
-        return CertificationDecision.objects.filter(enrollment__cohort__facilitators=user)
+        return CertificationDecision.objects.filter(
+            enrollment__cohort__in=managed_cohorts(user=user)
+        )
     return CertificationDecision.objects.filter(agent=user)

@@ -22,6 +22,7 @@ from cohorts.models import (
     ScheduleItem,
 )
 from cohorts.schedule import CohortCalendar
+from cohorts.scope import managed_cohorts
 from programs.models import Phase
 
 # --- Scoping -------------------------------------------------------------------------------
@@ -31,20 +32,16 @@ def cohort_visible_to(*, user) -> QuerySet[Cohort]:
     """Facilitators see the cohorts they run; agents the cohorts they are enrolled in."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    if user.is_superuser:
-        return Cohort.objects.all()
     if user.is_manager:
-        return Cohort.objects.filter(facilitators=user)
+        return managed_cohorts(user=user)
     return Cohort.objects.filter(enrollments__agent=user).distinct()
 
 
 def enrollment_visible_to(*, user) -> QuerySet[Enrollment]:
     if not user.is_authenticated:
         return Enrollment.objects.none()
-    if user.is_superuser:
-        return Enrollment.objects.all()
     if user.is_manager:
-        return Enrollment.objects.filter(cohort__facilitators=user)
+        return Enrollment.objects.filter(cohort__in=managed_cohorts(user=user))
     return Enrollment.objects.filter(agent=user)
 
 
@@ -67,10 +64,8 @@ def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:
     """Agents see the pairs they are in; facilitators their cohorts' pairs."""
     if not user.is_authenticated:
         return CoachingPair.objects.none()
-    if user.is_superuser:
-        return CoachingPair.objects.all()
     if user.is_manager:
-        return CoachingPair.objects.filter(cohort__facilitators=user)
+        return CoachingPair.objects.filter(cohort__in=managed_cohorts(user=user))
     return CoachingPair.objects.filter(members__enrollment__agent=user).distinct()
 
 
@@ -79,10 +74,8 @@ def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
     cohorts' scores. HR sees none: feedback text is never theirs to read."""
     if not user.is_authenticated or user.is_hr:
         return RubricScore.objects.none()
-    if user.is_superuser:
-        return RubricScore.objects.all()
     if user.is_manager:
-        return RubricScore.objects.filter(cohort__facilitators=user)
+        return RubricScore.objects.filter(cohort__in=managed_cohorts(user=user))
     if user.role == user.Role.COACH:
         return RubricScore.objects.filter(scorer=user)
     return RubricScore.objects.filter(subject=user)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from cohorts.models import Cohort, Enrollment
+from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from insights import statistics
 from insights.models import BaselineAssessment, CalibrationSession, Interaction
 from insights.services import population
@@ -13,15 +13,14 @@ from insights.services import population
 
 
 def interaction_visible_to(*, user) -> QuerySet[Interaction]:
-    """Agents: their own. Managers: agents of the cohorts they facilitate. Coaches:
+    """Agents: their own. Managers: the agents in their scope (cohorts/scope.py). Coaches:
     their team's agents and whatever they were given to review. HR: none."""
     if not user.is_authenticated or user.is_hr:
         return Interaction.objects.none()
     if user.is_superuser:
         return Interaction.objects.all()
     if user.is_manager:
-        agents = Enrollment.objects.filter(cohort__facilitators=user).values("agent")
-        return Interaction.objects.filter(agent__in=agents)
+        return Interaction.objects.filter(agent__in=managed_agents(user=user))
     if user.role == user.Role.COACH:
         assigned = Q(baseline_item__reviewer=user) | Q(calibration_sessions__reviewers=user)
         team = Q(agent__team=user.team) if user.team_id else Q(pk__in=[])
@@ -32,11 +31,10 @@ def interaction_visible_to(*, user) -> QuerySet[Interaction]:
 def baseline_visible_to(*, user) -> QuerySet[BaselineAssessment]:
     if not user.is_authenticated or user.is_hr:
         return BaselineAssessment.objects.none()
-    if user.is_superuser:
-        return BaselineAssessment.objects.all()
     if user.is_manager:
+        # A baseline's items name agents: only the cohort's or team's managers read it.
         return BaselineAssessment.objects.filter(
-            Q(created_by=user) | Q(cohort__in=Cohort.objects.filter(facilitators=user))
+            Q(cohort__in=managed_cohorts(user=user)) | Q(team__in=managed_teams(user=user))
         )
     return BaselineAssessment.objects.filter(reviewers=user)
 

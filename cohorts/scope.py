@@ -1,0 +1,70 @@
+"""A training manager's scope: the one place that says what a manager may act on.
+
+A training manager may read and change people's data only inside their scope:
+
+- the **cohorts they facilitate** (`Cohort.facilitators`), and everything that hangs off
+  them: enrolments, the schedule, coaching pairs, rubric scores, role-plays,
+  certification decisions, experiments and baselines drawn for those cohorts;
+- the **teams they manage** (`Team.managers`): experiments and baselines for a team;
+- the **agents** of those cohorts (whatever the enrolment's status) and of those teams:
+  their interactions and baseline samples.
+
+Superusers have everything in scope. Programs, rubrics, scenario cards and micro-scripts are
+the organisation's curriculum, hold no one's personal data, and are read and written by
+every training manager (each change is in the audit trail).
+
+Every selector, API view, page, admin screen and export that scopes a manager's data
+builds on these functions; nothing else spells the rule out again.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from accounts.models import Team
+from cohorts.models import Cohort, Enrollment
+
+
+def _is_manager(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_manager)
+
+
+def managed_cohorts(*, user) -> QuerySet[Cohort]:
+    """The cohorts `user` facilitates (every cohort for a superuser)."""
+    if not _is_manager(user):
+        return Cohort.objects.none()
+    if user.is_superuser:
+        return Cohort.objects.all()
+    return Cohort.objects.filter(facilitators=user)
+
+
+def managed_teams(*, user) -> QuerySet[Team]:
+    """The teams `user` manages (every team for a superuser)."""
+    if not _is_manager(user):
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    return Team.objects.filter(managers=user)
+
+
+def managed_agents(*, user) -> QuerySet:
+    """Agents enrolled in a cohort `user` facilitates, or members of a team they manage."""
+    User = get_user_model()
+    agents = User.objects.filter(role=User.Role.AGENT)
+    if not _is_manager(user):
+        return agents.none()
+    if user.is_superuser:
+        return agents
+    in_cohorts = Enrollment.objects.filter(cohort__facilitators=user).values("agent")
+    return agents.filter(Q(pk__in=in_cohorts) | Q(team__managers=user)).distinct()
+
+
+def manages_cohort(*, user, cohort: Cohort) -> bool:
+    return managed_cohorts(user=user).filter(pk=cohort.pk).exists()
+
+
+def manages_team(*, user, team: Team) -> bool:
+    return managed_teams(user=user).filter(pk=team.pk).exists()
+
+
+def manages_agent(*, user, agent) -> bool:
+    return managed_agents(user=user).filter(pk=agent.pk).exists()
