@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.single_sign_on",
             ],
         },
     },
@@ -208,3 +209,24 @@ ATTUNE_QUIET_HOURS_END = env("ATTUNE_QUIET_HOURS_END", default="08:00")
 ATTUNE_REMINDER_SWEEP_MINUTES = env.int("ATTUNE_REMINDER_SWEEP_MINUTES", default=5)
 # A row stuck "being delivered" this long (its worker died) is delivered again.
 ATTUNE_DELIVERY_LEASE_SECONDS = env.int("ATTUNE_DELIVERY_LEASE_SECONDS", default=300)
+
+# --- Single sign-on (OpenID Connect) ------------------------------------------------------
+# Off unless OIDC_RP_CLIENT_ID is set. People are matched to accounts by e-mail address;
+# an unknown address is refused unless OIDC_CREATE_USER is on (then an agent account is
+# made). See docs/single-sign-on.md.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+ATTUNE_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if ATTUNE_OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS.append("accounts.sso.EmailMatchingOIDCBackend")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+ATTUNE_OIDC_PROVIDER_NAME = env("ATTUNE_OIDC_PROVIDER_NAME", default="single sign-on")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
