@@ -5,7 +5,7 @@ from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from accounts import calendar
-from accounts.models import Notification, ReminderKind, ReminderOptOut, Team, User
+from accounts.models import OPTIONAL_KIND_CHOICES, Notification, ReminderOptOut, Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
 
 
@@ -98,7 +98,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PreferenceSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ReminderKind.choices)
+    kind = serializers.ChoiceField(choices=OPTIONAL_KIND_CHOICES)
     label = serializers.CharField(read_only=True)
     enabled = serializers.BooleanField()
 
@@ -124,7 +124,7 @@ def reminder_preferences(request):
     return Response(
         [
             {"kind": kind, "label": label, "enabled": kind not in off}
-            for kind, label in ReminderKind.choices
+            for kind, label in OPTIONAL_KIND_CHOICES
         ]
     )
 

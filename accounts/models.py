@@ -129,6 +129,56 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == self.Role.HR
 
 
+class Invitation(models.Model):
+    """An invitation for a person Attune created (e.g. from an enrolment CSV) to set a
+    password and sign in.
+
+    No secret is stored: the e-mailed link is signed, names the invitation and how many
+    times it was sent, and expires. Sending again makes every older link invalid; accepting
+    or revoking ends the invitation. At most one invitation per person is open at a time.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    times_sent = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        return "revoked" if self.revoked_at else "waiting"
+
+
 # --- Reminders and notifications ----------------------------------------------------------
 
 
@@ -140,6 +190,14 @@ class ReminderKind(models.TextChoices):
     ROLE_PLAY_ELIGIBLE = "role_play_eligible", "Ready to book the certification role-play"
     BADGE_EXPIRING = "badge_expiring", "Badge expires in 30 days"
     WEEKLY_DIGEST = "weekly_digest", "Monday digest for facilitators"
+    INVITATION = "invitation", "Invitation to set a password"
+
+
+# What a person cannot turn off: no opt-out, no unsubscribe link.
+NOT_OPTIONAL_KINDS = frozenset({ReminderKind.INVITATION})
+OPTIONAL_KIND_CHOICES = [
+    (k, label) for k, label in ReminderKind.choices if k not in NOT_OPTIONAL_KINDS
+]
 
 
 class ReminderSwitch(models.Model):

@@ -26,7 +26,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts.models import Notification, Outbox, ReminderKind, ReminderOptOut, ReminderSwitch
+from accounts.models import (
+    NOT_OPTIONAL_KINDS,
+    Notification,
+    Outbox,
+    ReminderKind,
+    ReminderOptOut,
+    ReminderSwitch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +197,7 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
     """(user id, kind) of a token; raises signing.BadSignature when it was tampered with."""
     data = _signer().unsign_object(token)
     kind = str(data["k"])
-    if kind not in ReminderKind.values:
+    if kind not in ReminderKind.values or kind in NOT_OPTIONAL_KINDS:
         raise signing.BadSignature("unknown kind")
     return int(data["u"]), kind
 
@@ -246,9 +253,10 @@ def _email(row: Outbox, rendered: dict) -> EmailMultiAlternatives:
         subject=rendered["subject"], body=rendered["text"], to=[row.recipient.email]
     )
     message.attach_alternative(rendered["html"], "text/html")
-    unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
-    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
-    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if row.kind not in NOT_OPTIONAL_KINDS:
+        unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if ics := rendered.get("ics"):
         message.attach("session.ics", ics, "text/calendar; method=PUBLISH")
     return message

@@ -1,12 +1,16 @@
 """Account-free pages reached from e-mails and calendar apps."""
 
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import reminders
+from accounts import invitations, reminders
 from accounts.calendar import user_feed
 from accounts.models import ReminderKind, ReminderOptOut, User
 
@@ -42,3 +46,54 @@ def calendar_feed(request, token):
     response = HttpResponse(user_feed(user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+INVITATION_TEMPLATE = "accounts/invitation.html"
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """Set a password from an invitation link, then land signed in on one's own plan."""
+    check = invitations.invitation_check(token=token)
+    context = {
+        "token": token,
+        "invitation": check.invitation,
+        "problem": check.problem,
+        "days": settings.ATTUNE_INVITATION_DAYS,
+    }
+    if check.problem:
+        status = 400 if check.problem == "invalid" else 410
+        return render(request, INVITATION_TEMPLATE, context, status=status)
+    form = SetPasswordForm(check.invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.invitation_accept(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, INVITATION_TEMPLATE, {**context, "form": form})
+
+
+@require_POST
+def invitation_renew(request, token):
+    """From an expired link: send a new one to the address on file."""
+    try:
+        invitations.invitation_renew(token=token)
+    except ValidationError:
+        # No longer expired-and-newest (used, revoked, renewed already): say what it is.
+        check = invitations.invitation_check(token=token)
+        context = {
+            "token": token,
+            "invitation": check.invitation,
+            "problem": check.problem or "invalid",
+            "days": settings.ATTUNE_INVITATION_DAYS,
+        }
+        return render(request, INVITATION_TEMPLATE, context, status=410)
+    context = {"token": token, "problem": "renewed", "days": settings.ATTUNE_INVITATION_DAYS}
+    return render(request, INVITATION_TEMPLATE, context)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.invitations import invitations_send
 from accounts.models import Team, User, validate_time_zone
 from cohorts.models import Cohort, Enrollment, EnrollmentEvent
 
@@ -280,6 +281,7 @@ def _apply(cohort: Cohort, rows: list[_Row], by) -> None:
     now = timezone.now()
     new_users = [_new_agent(row) for row in rows if row.user is None]
     User.objects.bulk_create(new_users)  # sets their primary keys on PostgreSQL and SQLite
+    invitations_send(users=new_users, by=by, now=now)
     to_reactivate = [row.withdrawn for row in rows if row.withdrawn]
     Enrollment.objects.filter(pk__in=[enrolment.pk for enrolment in to_reactivate]).update(
         status=Enrollment.Status.ACTIVE, status_changed_at=now

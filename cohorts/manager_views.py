@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts import invitations
+from accounts.invitations import open_invitations
 from certification import selectors as certification_selectors
 from certification.models import RolePlayAssessment
 from certification.services import certification_revoke
@@ -231,6 +233,9 @@ def _render_detail(request, cohort: Cohort, **state):
         "decisions": certification_selectors.decision_visible_to(user=user)
         .filter(enrollment__cohort=cohort)
         .select_related("agent", "revoked_by")[:RECENT_DECISIONS],
+        "invitations": open_invitations(users=cohort.enrollments.values("agent")).order_by(
+            "user__email"
+        ),
         "import_form": EnrollmentImportForm(),
         "revoke_decision": None,
         "revoke_errors": [],
@@ -320,6 +325,33 @@ def cohort_import(request, pk):
                 messages.success(request, f"{len(report.rows)} agent(s) enrolled from the file.")
                 form = EnrollmentImportForm()
     return _render_detail(request, cohort, import_form=form, import_report=report)
+
+
+def _cohort_invitation(request, pk: int, invitation_id: int):
+    """An open invitation of someone enrolled in a cohort the manager facilitates."""
+    cohort = _facilitated_cohort(request, pk)
+    users = cohort.enrollments.values("agent")
+    return cohort, get_object_or_404(open_invitations(users=users), pk=invitation_id)
+
+
+@login_required
+@require_POST
+def invitation_resend(request, pk, invitation_id):
+    """E-mail a new invitation link; the older links stop working."""
+    cohort, invitation = _cohort_invitation(request, pk, invitation_id)
+    invitations.invitation_resend(invitation=invitation, by=request.user)
+    messages.success(request, f"A new invitation is on its way to {invitation.user.email}.")
+    return redirect(_back(cohort, "invitations"))
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk, invitation_id):
+    """Withdraw an invitation: its links stop working and unsent e-mails are cancelled."""
+    cohort, invitation = _cohort_invitation(request, pk, invitation_id)
+    invitations.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, f"The invitation of {invitation.user.email} is withdrawn.")
+    return redirect(_back(cohort, "invitations"))
 
 
 @login_required

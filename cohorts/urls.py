@@ -9,5 +9,6 @@ router.register("enrollments", api.EnrollmentViewSet, basename="enrollment")
 router.register("schedule-items", api.ScheduleItemViewSet, basename="scheduleitem")
 router.register("coaching-pairs", api.CoachingPairViewSet, basename="coachingpair")
 router.register("rubric-scores", api.RubricScoreViewSet, basename="rubricscore")
+router.register("invitations", api.InvitationViewSet, basename="invitation")
 
 urlpatterns = [path("my-plan/", api.my_plan, name="my-plan"), *router.urls]

@@ -8,6 +8,7 @@ are importable from `cohorts.api`.
 
 from cohorts.api.coaching import CoachingPairViewSet, RubricScoreViewSet
 from cohorts.api.cohorts import CohortViewSet, EnrollmentViewSet, ScheduleItemViewSet
+from cohorts.api.invitations import InvitationViewSet
 from cohorts.api.plan import my_plan
 from cohorts.api.serializers import PersonSerializer, RubricScoreSerializer
 
@@ -15,6 +16,7 @@ __all__ = [
     "CoachingPairViewSet",
     "CohortViewSet",
     "EnrollmentViewSet",
+    "InvitationViewSet",
     "PersonSerializer",
     "RubricScoreSerializer",
     "RubricScoreViewSet",

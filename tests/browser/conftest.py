@@ -1,11 +1,17 @@
 """Browser tests: Playwright drives the system's Chromium (Debian's package) headless
 against pytest-django's live server. No browser is downloaded."""
 
+import datetime
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from cohorts import services
+from tests.cohorts.conftest import enrol, rollout_program
+from tests.factories import CohortFactory, ManagerFactory
 
 CHROMIUM = os.environ.get("ATTUNE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,3 +67,19 @@ def screenshot(page, name):
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def running_cohort():
+    """A cohort on its third day, so the first module's week is under way."""
+    facilitator = ManagerFactory(email="maya@example.com")
+    cohort = CohortFactory(
+        program=rollout_program(),
+        name="Browser cohort",
+        start_date=timezone.localdate() - datetime.timedelta(days=2),
+        time_zone="UTC",
+        facilitators=[facilitator],
+    )
+    enrol(cohort, 6)
+    services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=3))
+    return cohort

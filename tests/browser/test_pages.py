@@ -1,31 +1,11 @@
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from cohorts import services
 from cohorts.models import ScheduleItem
 from tests.browser.conftest import screenshot, sign_in
-from tests.cohorts.conftest import enrol, rollout_program
-from tests.factories import CohortFactory, HRFactory, ManagerFactory, TeamFactory
+from tests.factories import HRFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def running_cohort():
-    """A cohort on its third day, so the first module's week is under way."""
-    facilitator = ManagerFactory(email="maya@example.com")
-    cohort = CohortFactory(
-        program=rollout_program(),
-        name="Browser cohort",
-        start_date=timezone.localdate() - datetime.timedelta(days=2),
-        time_zone="UTC",
-        facilitators=[facilitator],
-    )
-    enrol(cohort, 6)
-    services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=3))
-    return cohort
 
 
 def _progress(page) -> float:

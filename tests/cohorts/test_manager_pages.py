@@ -32,6 +32,7 @@ SECTIONS = (
     "Workshop attendance",
     "Who is behind and why",
     "Enrol from CSV",
+    "Invitations not yet accepted",
     "Calibration sessions",
     "Certification queue",
 )
