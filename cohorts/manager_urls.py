@@ -13,15 +13,14 @@ urlpatterns = [
     ),
     path("cohorts/<int:pk>/attendance/", manager_views.cohort_attendance, name="cohort-attendance"),
     path("cohorts/<int:pk>/enrol/", manager_views.cohort_import, name="cohort-import"),
-    path(
-        "cohorts/<int:pk>/invitations/<int:invitation_id>/resend/",
-        manager_views.invitation_resend,
-        name="cohort-invitation-resend",
-    ),
-    path(
-        "cohorts/<int:pk>/invitations/<int:invitation_id>/revoke/",
-        manager_views.invitation_revoke,
-        name="cohort-invitation-revoke",
+    *(
+        path(
+            f"cohorts/<int:pk>/invitations/<int:invitation_id>/{action}/",
+            manager_views.invitation_act,
+            {"action": action},
+            name=f"cohort-invitation-{action}",
+        )
+        for action in manager_views.INVITATION_ACTIONS
     ),
     path(
         "cohorts/<int:pk>/decisions/<int:decision_id>/revoke/",

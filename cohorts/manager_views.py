@@ -327,30 +327,24 @@ def cohort_import(request, pk):
     return _render_detail(request, cohort, import_form=form, import_report=report)
 
 
-def _cohort_invitation(request, pk: int, invitation_id: int):
-    """An open invitation of someone enrolled in a cohort the manager facilitates."""
+INVITATION_ACTIONS = {
+    # action: (service, message)
+    "resend": (invitations.invitation_resend, "A new invitation is on its way to {email}."),
+    "revoke": (invitations.invitation_revoke, "The invitation of {email} is withdrawn."),
+}
+
+
+@login_required
+@require_POST
+def invitation_act(request, pk, invitation_id, action):
+    """Resend (older links stop working) or revoke an open invitation of someone enrolled in
+    a cohort the manager facilitates."""
     cohort = _facilitated_cohort(request, pk)
-    users = cohort.enrollments.values("agent")
-    return cohort, get_object_or_404(open_invitations(users=users), pk=invitation_id)
-
-
-@login_required
-@require_POST
-def invitation_resend(request, pk, invitation_id):
-    """E-mail a new invitation link; the older links stop working."""
-    cohort, invitation = _cohort_invitation(request, pk, invitation_id)
-    invitations.invitation_resend(invitation=invitation, by=request.user)
-    messages.success(request, f"A new invitation is on its way to {invitation.user.email}.")
-    return redirect(_back(cohort, "invitations"))
-
-
-@login_required
-@require_POST
-def invitation_revoke(request, pk, invitation_id):
-    """Withdraw an invitation: its links stop working and unsent e-mails are cancelled."""
-    cohort, invitation = _cohort_invitation(request, pk, invitation_id)
-    invitations.invitation_revoke(invitation=invitation, by=request.user)
-    messages.success(request, f"The invitation of {invitation.user.email} is withdrawn.")
+    people = cohort.enrollments.values("agent")
+    invitation = get_object_or_404(open_invitations(users=people), pk=invitation_id)
+    service, message = INVITATION_ACTIONS[action]
+    service(invitation=invitation, by=request.user)
+    messages.success(request, message.format(email=invitation.user.email))
     return redirect(_back(cohort, "invitations"))
 
 
