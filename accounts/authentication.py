@@ -69,3 +69,13 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "sent as `Authorization: Bearer attune_…`."
         )
         return scheme
+
+
+class BasicScheme(OpenApiAuthenticationExtension):
+    """drf-spectacular knows DRF's BasicAuthentication, not subclasses of it."""
+
+    target_class = BasicAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic"}

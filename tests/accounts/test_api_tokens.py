@@ -191,6 +191,10 @@ def test_the_schema_documents_the_bearer_scheme(manager_api):
         "scheme": "bearer",
         "description": schema["components"]["securitySchemes"]["apiToken"]["description"],
     }
+    assert schema["components"]["securitySchemes"]["basicAuth"] == {
+        "type": "http",
+        "scheme": "basic",
+    }
     assert "/api/me/tokens/{id}/revoke/" in schema["paths"]
 
 
