@@ -157,6 +157,26 @@ def test_people_list_only_their_own_live_tokens(agent_api):
     assert names == ["mine"]
 
 
+def test_listing_tokens_is_one_query(agent_api, django_assert_num_queries):
+    for number in range(5):
+        api_token_create(user=agent_api.user, name=f"script {number}")
+
+    # 1: the person's live tokens (no pagination count, nothing joined).
+    with django_assert_num_queries(1):
+        response = agent_api.get("/api/me/tokens/")
+
+    assert len(response.json()) == 5
+
+
+def test_a_token_request_costs_one_query_to_authenticate(api, django_assert_num_queries):
+    _, secret = api_token_create(user=AgentFactory(), name="export")
+    api.get("/api/me/", **_bearer(secret))
+
+    # 1: the token and its owner, by prefix. last_used_at was written a moment ago.
+    with django_assert_num_queries(1):
+        api.get("/api/me/", **_bearer(secret))
+
+
 def test_revoking_my_token_through_the_api(agent_api, api):
     token, secret = api_token_create(user=agent_api.user, name="export")
 
