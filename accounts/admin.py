@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Notification, Outbox, ReminderOptOut, ReminderSwitch, Team, User
+from accounts.models import (
+    ApiToken,
+    Notification,
+    Outbox,
+    ReminderOptOut,
+    ReminderSwitch,
+    Team,
+    User,
+)
+from accounts.services import api_token_revoke
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -89,3 +98,35 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderOptOutAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "created_at")
     list_filter = ("kind",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are read-only here (the secret is never stored, so never shown); a superuser
+    may revoke them, with the action."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__email", "name", "prefix")
+    list_select_related = ("user",)
+    fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token)
+        self.message_user(request, "The selected tokens are revoked.")

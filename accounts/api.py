@@ -1,12 +1,21 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
 from accounts import calendar
-from accounts.models import OPTIONAL_KIND_CHOICES, Notification, ReminderOptOut, Team, User
+from accounts.models import (
+    OPTIONAL_KIND_CHOICES,
+    ApiToken,
+    Notification,
+    ReminderOptOut,
+    Team,
+    User,
+)
 from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
+from accounts.selectors import api_tokens_of
+from accounts.services import api_token_create, api_token_revoke
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -143,3 +152,48 @@ def calendar_feed_link(request):
     elif request.method == "DELETE":
         calendar.calendar_token_revoke(user=request.user)
     return Response({"url": calendar.feed_url(request.user)})
+
+
+# --- Personal API tokens ------------------------------------------------------------------
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The secret, shown only this once.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Your personal API tokens. Creating one answers its secret (`token`), this once;
+    `revoke/` turns a token off for good."""
+
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return ApiToken.objects.none()
+        return api_tokens_of(user=self.request.user)
+
+    @extend_schema(request=ApiTokenSerializer, responses={201: NewApiTokenSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ApiTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, secret = api_token_create(user=request.user, name=serializer.validated_data["name"])
+        token.token = secret
+        return Response(NewApiTokenSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        api_token_revoke(token=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -304,3 +304,42 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Personal API tokens ------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal token a script sends as `Authorization: Bearer <token>`.
+
+    Only a SHA-256 hash of the token is stored (the token is 256 random bits, so a fast
+    hash is enough); the token itself is shown once, when it is created. `prefix` is the
+    token's first characters, not secret, so people can tell their tokens apart. A revoked
+    token is kept (revoked_at set) so the admin shows what was used and when.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. nightly export.")
+    prefix = models.CharField(max_length=16, db_index=True, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="accounts_apitoken_live_name_unique",
+                violation_error_message="You already have a token with this name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

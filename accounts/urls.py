@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("teams", api.TeamViewSet)
 router.register("users", api.UserViewSet)
 router.register("notifications", api.NotificationViewSet, basename="notification")
+router.register("me/tokens", api.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

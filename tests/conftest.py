@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
@@ -31,6 +32,12 @@ class _SkipsFail:
         if report.skipped and not hasattr(report, "wasxfail"):
             report.outcome = "failed"
             report.longrepr = f"skipped, and ATTUNE_FORBID_SKIPS forbids it: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture

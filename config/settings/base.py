@@ -5,6 +5,7 @@ newcomer needs nothing but Python. Set DATABASE_URL and REDIS_URL to use Postgre
 real Celery broker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "accounts",
     "programs",
     "cohorts",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -114,13 +118,44 @@ MEDIA_URL = "media/"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Attune <attune@localhost>")
 
+# --- Caches -------------------------------------------------------------------------------
+# Throttle counters live here. With several processes (gunicorn workers) point CACHE_URL at
+# a shared cache, e.g. redis://127.0.0.1:6379/1, or each process counts on its own.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # --- REST API -----------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
+
+
+def api_authentication_classes(*, basic: bool) -> list[str]:
+    """Sessions for the browser, personal tokens for scripts, HTTP Basic only if enabled."""
+    classes = [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+        "accounts.authentication.ApiTokenAuthentication",
+    ]
+    if basic:
+        classes.append("accounts.authentication.BasicAuthentication")
+    return classes
+
+
+# HTTP Basic sends the password with every request; production turns it off by default.
+ATTUNE_API_BASIC_AUTH = env.bool("ATTUNE_API_BASIC_AUTH", default=True)
+# How many reverse proxies in front of Attune append to X-Forwarded-For. 0: trust only the
+# connection's address (REMOTE_ADDR), so nobody can pick their own IP with a header.
+ATTUNE_PROXY_COUNT = env.int("ATTUNE_PROXY_COUNT", default=0)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": api_authentication_classes(basic=ATTUNE_API_BASIC_AUTH),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("ATTUNE_API_THROTTLE_ANON", default="120/minute"),
+        "user": env("ATTUNE_API_THROTTLE_USER", default="1200/minute"),
+        "password_reset_ip": env("ATTUNE_PASSWORD_RESET_THROTTLE_IP", default="10/hour"),
+        "password_reset_email": env("ATTUNE_PASSWORD_RESET_THROTTLE_EMAIL", default="3/hour"),
+    },
+    "NUM_PROXIES": ATTUNE_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -218,7 +253,12 @@ ATTUNE_DELIVERY_LEASE_SECONDS = env.int("ATTUNE_DELIVERY_LEASE_SECONDS", default
 # made). See docs/single-sign-on.md.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
 ATTUNE_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes' backend comes first: it refuses a locked-out sign-in before any other backend
+# looks at the password. See "Sign-in lock-out" below and docs/authentication.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 if ATTUNE_OIDC_ENABLED:
     OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
     OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
@@ -232,3 +272,20 @@ OIDC_USE_PKCE = True
 OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
 ATTUNE_OIDC_PROVIDER_NAME = env("ATTUNE_OIDC_PROVIDER_NAME", default="single sign-on")
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+
+# --- Sign-in lock-out (django-axes) -------------------------------------------------------
+# After ATTUNE_LOGIN_FAILURE_LIMIT failed sign-ins for one e-mail address from one IP
+# address, that pair is refused (even with the right password) until the cool-off has
+# passed since its last attempt. Covers /accounts/login/, /admin/login/, /api-auth/login/
+# and HTTP Basic on the API. See docs/authentication.md.
+AXES_FAILURE_LIMIT = env.int("ATTUNE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ATTUNE_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_WHITELIST_CALLABLE = "accounts.lockout.is_not_a_password_attempt"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Failed attempts are kept (AccessAttempt, in the admin); successful sign-ins are not
+# logged by axes: that is personal data we have no use for here.
+AXES_DISABLE_ACCESS_LOG = True

@@ -1,7 +1,7 @@
 """Production settings: secrets are required, transport is secure by default."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REST_FRAMEWORK, api_authentication_classes, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -16,3 +16,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Scripts use personal API tokens; HTTP Basic (a password on every request) is off unless
+# an operator turns it back on.
+ATTUNE_API_BASIC_AUTH = env.bool("ATTUNE_API_BASIC_AUTH", default=False)
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_AUTHENTICATION_CLASSES": api_authentication_classes(basic=ATTUNE_API_BASIC_AUTH),
+}

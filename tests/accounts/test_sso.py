@@ -69,8 +69,9 @@ def provider(live_server, tmp_path_factory):
 @pytest.fixture
 def sso(settings, provider):
     settings.ATTUNE_OIDC_ENABLED = True
+    # As config/settings/base.py makes it with OIDC_RP_CLIENT_ID set: lock-out first.
     settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.ModelBackend",
+        *settings.AUTHENTICATION_BACKENDS,
         "accounts.sso.EmailMatchingOIDCBackend",
     ]
     settings.OIDC_RP_CLIENT_ID = "attune"
