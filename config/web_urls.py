@@ -12,4 +12,5 @@ urlpatterns = [
     path("plan/calendar/", cohort_views.plan_calendar, name="plan-calendar"),
     path("", include("cohorts.manager_urls")),
     path("", include("insights.web_urls")),
+    path("", include("audit.web_urls")),
 ]
