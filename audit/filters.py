@@ -2,6 +2,7 @@
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django_filters import rest_framework as filters
 
@@ -19,6 +20,9 @@ def object_type_choices() -> list[tuple[str, str]]:
     ]
 
 
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
 class AuditEntryFilter(filters.FilterSet):
     object_type = filters.ChoiceFilter(
         label="Object type", choices=object_type_choices, method="filter_object_type"
@@ -29,8 +33,12 @@ class AuditEntryFilter(filters.FilterSet):
         field_name="actor_email", lookup_expr="iexact", label="Actor's e-mail"
     )
     action = filters.ChoiceFilter(choices=LogEntry.Action.choices)
-    since = filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label="From")
-    until = filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label="To")
+    since = filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__gte", label="From", widget=DATE
+    )
+    until = filters.DateFilter(
+        field_name="timestamp", lookup_expr="date__lte", label="To", widget=DATE
+    )
 
     class Meta:
         model = LogEntry

@@ -65,8 +65,19 @@ TRACKED = [
 NEVER_RECORDED = ["password", "last_login"]
 
 
+def _register(model, include_fields=None, exclude_fields=(), **options) -> None:
+    # auditlog would otherwise diff reverse relations too, recording "cohort.scores: None
+    # -> cohorts.RubricScore.None" on every create: only the model's own columns count.
+    columns = [field.name for field in model._meta.concrete_fields if not field.primary_key]
+    auditlog.register(
+        model,
+        include_fields=include_fields or columns,
+        exclude_fields=[*exclude_fields, *NEVER_RECORDED],
+        **options,
+    )
+
+
 def register_tracked_models() -> None:
     for label, options in TRACKED:
-        exclude = [*options.get("exclude_fields", []), *NEVER_RECORDED]
-        auditlog.register(apps.get_model(label), **{**options, "exclude_fields": exclude})
-    auditlog.register(Group, m2m_fields={"permissions"})
+        _register(apps.get_model(label), **options)
+    _register(Group, m2m_fields={"permissions"})
