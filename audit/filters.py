@@ -44,6 +44,6 @@ class AuditEntryFilter(filters.FilterSet):
         model = LogEntry
         fields = ["object_type", "object_id", "actor", "actor_email", "action", "since", "until"]
 
-    def filter_object_type(self, queryset, name, value):
+    def filter_object_type(self, queryset, name, value: str):
         app_label, model = value.split(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
