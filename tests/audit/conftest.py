@@ -1,32 +1,19 @@
-import pytest
 from auditlog.models import LogEntry
 
-from tests.cohorts.conftest import BEFORE_START, START, enrol, rollout_program  # noqa: F401
-from tests.factories import CohortFactory, ManagerFactory
+# The cohorts' fixtures: a published 90-day program and a cohort facilitated by Maya.
+from tests.cohorts.conftest import (  # noqa: F401
+    BEFORE_START,
+    cohort,
+    enrol,
+    facilitator,
+    program,
+)
 
 
-def entries_for(obj, action=None):
+def entries_for(obj):
     """The audit entries about `obj`, oldest first."""
-    entries = LogEntry.objects.get_for_object(obj).order_by("timestamp", "pk")
-    return entries if action is None else entries.filter(action=action)
+    return LogEntry.objects.get_for_object(obj).order_by("timestamp", "pk")
 
 
 def last_entry(obj) -> LogEntry:
     return entries_for(obj).last()
-
-
-@pytest.fixture
-def facilitator(db):
-    return ManagerFactory(email="maya@example.com")
-
-
-@pytest.fixture
-def program(db):
-    return rollout_program()
-
-
-@pytest.fixture
-def cohort(program, facilitator):
-    return CohortFactory(
-        program=program, start_date=START, time_zone="America/New_York", facilitators=[facilitator]
-    )
