@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("cohorts.urls")),
     path("api/", include("certification.urls")),
     path("api/", include("insights.urls")),
+    path("api/", include("audit.urls")),
     path("badges/", include("certification.urls_public")),
     path("", include("accounts.urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

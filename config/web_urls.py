@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("cohorts.manager_urls")),
     path("", include("insights.web_urls")),
     path("", include("accounts.web_urls")),
+    path("", include("audit.web_urls")),
 ]

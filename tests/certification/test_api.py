@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from certification import services
@@ -65,10 +67,12 @@ def test_nobody_assesses_themselves(agent_api, enrollment, scenario):
 
 def test_a_coaching_partner_cannot_assess(agent_api, enrollment, scenario, cohort):
     partner = EnrollmentFactory(cohort=cohort)
+    starts = datetime.datetime(2027, 1, 1, 10, tzinfo=datetime.UTC)
+    week_end = datetime.datetime(2027, 1, 8, tzinfo=datetime.UTC)
     pair = CoachingPair.objects.create(
         cohort=cohort, week=1, item=cohort.schedule_items.create(
-            kind="coaching", coaching_week=1, title="w1", starts_at="2027-01-01T10:00Z",
-            ends_at="2027-01-08T00:00Z", due_at="2027-01-08T00:00Z",
+            kind="coaching", coaching_week=1, title="w1", starts_at=starts,
+            ends_at=week_end, due_at=week_end,
         ),
     )  # fmt: skip
     for member in (enrollment, partner):
