@@ -115,6 +115,11 @@ MEDIA_URL = "media/"
 
 # --- E-mail -------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+    # django-environ reads filemail:///tmp/mail as the relative path tmp/mail (it wants
+    # four slashes, as for SQLite). A mail directory relative to wherever a process was
+    # started is never what was meant, so the path is always absolute, as in a URL.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH.lstrip("/")  # noqa: F821
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Attune <attune@localhost>")
 
 # --- REST API -----------------------------------------------------------------------------

@@ -251,3 +251,16 @@ def test_beat_from_a_clean_environment_sends_a_task_a_worker_runs(tmp_path, spaw
     _wait_for_line(worker, r"Attune worker ready with settings config\.settings\.production")
     _wait_for_line(beat, r"Sending due task entry-point ping \(attune\.ping\)")
     _wait_for_line(worker, r"Task attune\.ping\[[^\]]+\] succeeded")
+
+
+# --- E-mail -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["filemail:///tmp/attune-mail", "filemail:////tmp/attune-mail"])
+def test_a_filemail_url_always_names_an_absolute_directory(tmp_path, url):
+    code = "from django.conf import settings; print(settings.EMAIL_FILE_PATH)"
+
+    result = _run(["manage.py", "shell", "-c", code], _clean_env(tmp_path, EMAIL_URL=url))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "/tmp/attune-mail"
