@@ -76,7 +76,7 @@ def spawn(tmp_path):
         return process
 
     yield start
-    for process in started:
+    for process in reversed(started):  # beat before the worker it feeds
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:
