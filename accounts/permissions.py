@@ -20,3 +20,14 @@ class IsManagerOrReadOnly(BasePermission):
         if not (user and user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or user.is_manager
+
+
+class IsNotHR(BasePermission):
+    """HR reads people's work in aggregate only (insights): individual feedback, coaching
+    pairs, role-plays, certifications and interactions answer 403 to HR, not an empty list."""
+
+    message = "HR reads this only in aggregate, through insights."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and not user.is_hr)

@@ -168,17 +168,23 @@ def deliverable_ids(*, now: datetime.datetime) -> list[int]:
 
 def reminders_sweep(*, now: datetime.datetime | None = None, enqueue=True) -> SweepResult:
     """Find what is due, write the outbox, and queue delivery in bounded batches."""
-    from accounts.tasks import outbox_deliver_batch
-
     now = now or timezone.now()
     result = SweepResult(due=due_reminders(now=now))
     result.created = outbox_write(due=result.due, now=now)
     if enqueue:
-        ids = deliverable_ids(now=now)
-        for start in range(0, len(ids), DELIVERY_BATCH):
-            outbox_deliver_batch.delay(ids[start : start + DELIVERY_BATCH])
-            result.enqueued_batches += 1
+        result.enqueued_batches = deliveries_enqueue(now=now)
     return result
+
+
+def deliveries_enqueue(*, now: datetime.datetime) -> int:
+    """Queue every deliverable row for the workers in batches; returns how many batches."""
+    from accounts.tasks import outbox_deliver_batch
+
+    ids = deliverable_ids(now=now)
+    batches = range(0, len(ids), DELIVERY_BATCH)
+    for start in batches:
+        outbox_deliver_batch.delay(ids[start : start + DELIVERY_BATCH])
+    return len(batches)
 
 
 # --- Delivery ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
+from accounts.permissions import IsManagerOrReadOnly, IsNotHR, IsTrainingManager
 from certification import openbadges, selectors, services
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
 from cohorts.models import Enrollment
@@ -136,7 +136,7 @@ class AssessmentViewSet(
 ):  # fmt: skip
     """Live role-play assessments. Book (an assessor may book themselves), then `assess`."""
 
-    permission_classes = [CanAssess]
+    permission_classes = [IsNotHR, CanAssess]
     filterset_fields = ["enrollment", "status", "assessor"]
 
     def get_queryset(self):
@@ -193,6 +193,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Certifications with their frozen evidence. Managers revoke with a reason."""
 
     serializer_class = DecisionSerializer
+    permission_classes = [IsNotHR]
     filterset_fields = ["agent", "program", "enrollment"]
 
     def get_queryset(self):

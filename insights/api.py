@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Team, User
-from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
+from accounts.permissions import IsManagerOrReadOnly, IsNotHR, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
 from cohorts.selectors import experiment_visible_to
@@ -56,6 +56,7 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
     """Helpdesk interactions you may see. Managers import them from CSV."""
 
     serializer_class = InteractionSerializer
+    permission_classes = [IsNotHR]
     filterset_class = InteractionFilter
     search_fields = ["external_id", "agent__email"]
     ordering_fields = ["occurred_at", "csat", "handle_seconds"]

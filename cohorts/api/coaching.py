@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.permissions import IsNotHR
 from cohorts import selectors, services
 from cohorts.api.serializers import (
     CoachingPairSerializer,
@@ -27,6 +28,7 @@ class CoachingPairViewSet(viewsets.ReadOnlyModelViewSet):
     """Weekly coaching pairs: agents see the pairs they are in; facilitators their cohorts'."""
 
     serializer_class = CoachingPairSerializer
+    permission_classes = [IsNotHR]
     filterset_fields = ["cohort", "week", "session"]
 
     def get_queryset(self):
@@ -89,10 +91,10 @@ class RubricScoreViewSet(
     viewsets.GenericViewSet,
 ):  # fmt: skip
     """Rubric scores, scoped: agents read scores about them, coaches the ones they gave,
-    facilitators their cohorts'. HR reads none. Peer scores are posted on the pair."""
+    facilitators their cohorts'. HR gets 403. Peer scores are posted on the pair."""
 
     serializer_class = RubricScoreSerializer
-    permission_classes = [CanRecordScores]
+    permission_classes = [IsNotHR, CanRecordScores]
     filterset_fields = ["subject", "context", "cohort", "rubric"]
     ordering_fields = ["scored_at", "percent"]
 

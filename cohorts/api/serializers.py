@@ -16,6 +16,7 @@ from cohorts.models import (
 )
 from config.api import ModelCleanSerializer
 from programs.models import Program
+from programs.selectors import program_visible_to
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -35,10 +36,15 @@ class LocalDateTimeField(serializers.DateTimeField):
         return value.isoformat()
 
 
+class VisibleProgramField(serializers.PrimaryKeyRelatedField):
+    """Any program the requester may see: cohort_create says why a draft gets no cohort."""
+
+    def get_queryset(self):
+        return program_visible_to(user=self.context["request"].user)
+
+
 class CohortSerializer(ModelCleanSerializer):
-    program = serializers.PrimaryKeyRelatedField(
-        queryset=Program.objects.filter(status=Program.Status.PUBLISHED)
-    )
+    program = VisibleProgramField(queryset=Program.objects.all())
 
     class Meta:
         model = Cohort

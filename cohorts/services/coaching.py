@@ -46,11 +46,13 @@ def _weeks_by_members(weeks, agents, control):
 
 @transaction.atomic
 def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = None) -> int:
-    """(Re)draw the coaching pairs of every coaching week that has not started yet.
+    """(Re)draw the coaching pairs of every coaching week that has not started yet, and of
+    the week under way if it has none (a cohort started, or first enrolled, mid-week).
 
-    Weeks already under way keep their pairs. Future weeks are drawn again from the active
-    agents with the cohort's seed, avoiding partners met in kept weeks, so the result is
-    the same for the same seed and agents. Returns the number of weeks drawn.
+    Weeks under way that have pairs keep them, and so do past weeks. Future weeks are drawn
+    again from the active agents with the cohort's seed, avoiding partners met in kept
+    weeks, so the result is the same for the same seed and agents. Returns the number of
+    weeks drawn.
     """
     now = now or timezone.now()
     weeks = list(
@@ -60,12 +62,17 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
     )
     future = [item for item in weeks if item.starts_at > now]
     CoachingPair.objects.filter(cohort=cohort, item__in=future).delete()
+    kept = list(CoachingPair.objects.filter(cohort=cohort).prefetch_related("members"))
     met_before = Counter(
-        _group_keys(
-            tuple(m.enrollment_id for m in pair.members.all())
-            for pair in CoachingPair.objects.filter(cohort=cohort).prefetch_related("members")
-        )
+        _group_keys(tuple(m.enrollment_id for m in pair.members.all()) for pair in kept)
     )
+    # A week under way keeps its pairs; one that has none yet is drawn with the future ones.
+    paired_items = {pair.item_id for pair in kept}
+    to_draw = [
+        item
+        for item in weeks
+        if item.starts_at > now or (now < item.ends_at and item.pk not in paired_items)
+    ]
     agents = list(
         Enrollment.objects.filter(cohort=cohort, status=Enrollment.Status.ACTIVE).values_list(
             "pk", "agent_id", "agent__team_id"
@@ -75,7 +82,7 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
     drawn = []
     # Weeks with the same people are drawn together; an experiment's control group sits
     # out the weeks that overlap its window.
-    for members, weeks in _weeks_by_members(future, agents, control):
+    for members, weeks in _weeks_by_members(to_draw, agents, control):
         groups = rotation_weeks(
             members=[Member(id=pk, team_id=team) for pk, _, team in members],
             weeks=len(weeks),
@@ -100,7 +107,7 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
     for member in members:
         member.pair_id = member.pair.pk
     CoachingPairMember.objects.bulk_create(members)
-    return len(future)
+    return len(to_draw)
 
 
 @transaction.atomic

@@ -16,7 +16,9 @@ env = environ.Env()
 
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="attune-insecure-development-key-do-not-use-in-production")
+# Good enough for a developer's machine; the production settings refuse it.
+DEVELOPMENT_SECRET_KEY = "attune-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -109,7 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and whitenoise serves from (the manifest lives there too).
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -120,6 +123,11 @@ MEDIA_URL = "media/"
 
 # --- E-mail -------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
+    # django-environ reads filemail:///tmp/mail as the relative path tmp/mail (it wants
+    # four slashes, as for SQLite). A mail directory relative to wherever a process was
+    # started is never what was meant, so the path is always absolute, as in a URL.
+    EMAIL_FILE_PATH = "/" + EMAIL_FILE_PATH.lstrip("/")  # noqa: F821
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Attune <attune@localhost>")
 
 # --- Caches -------------------------------------------------------------------------------

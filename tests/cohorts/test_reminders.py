@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from icalendar import Calendar
 
@@ -178,3 +179,36 @@ def test_replaying_a_day_with_the_command(started, capsys, settings):
     assert _rows("session_day_before").count() == 6
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("send_reminders", "--date", "3 November")
+
+
+def test_the_command_sends_in_process_without_a_broker(started, capsys, settings):
+    from django.core.management import call_command
+
+    settings.ATTUNE_REMINDER_SWEEP_MINUTES = 60
+    with time_machine.travel(at("2026-11-04T00:00"), tick=False):
+        call_command("send_reminders", "--date", "2026-11-03")
+
+    assert len(mail.outbox) == _rows("session_day_before").count() == 6
+    assert "6 sent now" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_command_leaves_delivery_to_the_workers_when_a_broker_runs(
+    started, capsys, settings, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from django.core.management import call_command
+
+    settings.ATTUNE_REMINDER_SWEEP_MINUTES = 60
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # what REDIS_URL gives
+    queued = []
+    monkeypatch.setattr("accounts.tasks.outbox_deliver_batch", SimpleNamespace(delay=queued.append))
+
+    with time_machine.travel(at("2026-11-04T00:00"), tick=False):
+        call_command("send_reminders", "--date", "2026-11-03")
+
+    assert mail.outbox == []
+    assert sorted(pk for batch in queued for pk in batch) == sorted(
+        Outbox.objects.values_list("pk", flat=True)
+    )
+    assert "queued for the workers in 1 batch(es)" in capsys.readouterr().out

@@ -149,7 +149,18 @@ def test_only_a_published_program_gets_a_cohort(manager_api):
     )
 
     assert response.status_code == 400
-    assert "program" in response.json()
+    assert response.json() == {"program": ["Cohorts can only be opened for a published program."]}
+
+
+def test_a_program_that_does_not_exist_gets_no_cohort(manager_api):
+    response = manager_api.post(
+        "/api/cohorts/",
+        {"program": 999999, "name": "Q1", "start_date": "2027-01-04", "time_zone": "UTC"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "does not exist" in response.json()["program"][0]
 
 
 def test_manager_opens_a_cohort_and_becomes_its_facilitator(manager_api, program):

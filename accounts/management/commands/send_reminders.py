@@ -10,8 +10,10 @@ from accounts.models import Outbox
 class Command(BaseCommand):
     help = (
         "Run the reminder sweep now, or replay one day with --date (a sweep every "
-        "ATTUNE_REMINDER_SWEEP_MINUTES through that day, UTC). --dry-run shows what is due "
-        "and writes or sends nothing. Reminders already written are never sent twice."
+        "ATTUNE_REMINDER_SWEEP_MINUTES through that day, UTC), then deliver what is due: "
+        "with REDIS_URL set it is queued for the Celery workers, without it this command "
+        "sends the e-mails itself. --dry-run shows what is due and writes or sends nothing. "
+        "Reminders already written are never sent twice."
     )
 
     def add_arguments(self, parser):
@@ -45,6 +47,13 @@ class Command(BaseCommand):
                 reminders.outbox_write(due=fresh, now=moment)
         if dry_run:
             self.stdout.write(f"Dry run: {len(seen)} reminder(s) due; nothing was written.")
+            return
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            # A broker is configured: delivery is the workers' job, as after beat's sweep.
+            batches = reminders.deliveries_enqueue(now=timezone.now())
+            self.stdout.write(
+                f"{len(seen)} due; delivery queued for the workers in {batches} batch(es)."
+            )
             return
         sent = 0
         for outbox_id in reminders.deliverable_ids(now=timezone.now()):
