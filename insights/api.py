@@ -16,6 +16,8 @@ from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
+from config import limits
+from config.limits import ColumnRangeMixin
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
@@ -98,7 +100,7 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Baseline ------------------------------------------------------------------------------
 
 
-class BaselineSerializer(serializers.ModelSerializer):
+class BaselineSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
     )
@@ -107,7 +109,7 @@ class BaselineSerializer(serializers.ModelSerializer):
     )
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
-    seed = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=limits.BIGINT_MAX)
 
     class Meta:
         model = BaselineAssessment
@@ -296,8 +298,8 @@ class InsightFilters(serializers.Serializer):
     program = serializers.IntegerField(required=False)
     cohort = serializers.IntegerField(required=False)
     team = serializers.IntegerField(required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = limits.DateTimeField(required=False)
+    end = limits.DateTimeField(required=False)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 
     def validate(self, attrs):
@@ -378,12 +380,15 @@ INSIGHT_SCHEMA_RESPONSE = inline_serializer(
 
 
 class RoiSerializer(serializers.Serializer):
-    customers = serializers.IntegerField(min_value=0)
-    revenue_per_customer = serializers.FloatField(min_value=0)
+    # Bounds far above any real business keep the product finite.
+    customers = serializers.IntegerField(min_value=0, max_value=10**10)
+    revenue_per_customer = serializers.FloatField(min_value=0, max_value=10**9)
     churn_reduction = serializers.FloatField(
         min_value=0, max_value=1, help_text="As a fraction: 0.02 for two points."
     )
-    csat_lift = serializers.FloatField(required=False)
+    csat_lift = serializers.FloatField(
+        required=False, min_value=-1, max_value=1, help_text="As a fraction, like churn."
+    )
 
 
 class InsightsViewSet(viewsets.ViewSet):
@@ -423,11 +428,11 @@ class InsightsViewSet(viewsets.ViewSet):
         return Response({"figures": figure, "rows": [], "notes": []})
 
 
-class ExperimentSerializer(serializers.ModelSerializer):
+class ExperimentSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), many=True, required=False
     )
-    seed = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=limits.BIGINT_MAX)
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
     )
@@ -448,7 +453,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
 
 
 class ExperimentResultFilters(serializers.Serializer):
-    start = serializers.DateTimeField(required=False)
+    start = limits.DateTimeField(required=False)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365, default=30)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 

@@ -14,6 +14,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from config import limits
 from config.api import ModelCleanSerializer
 from programs.models import Program
 
@@ -71,7 +72,7 @@ class ScheduleItemSerializer(serializers.ModelSerializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = limits.DateTimeField()
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
     video_link = serializers.URLField(required=False, allow_blank=True)
 
