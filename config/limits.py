@@ -45,6 +45,15 @@ class DateTimeField(serializers.DateTimeField):
         self.validators.append(validate_year_in_range)
 
 
+class IdField(serializers.IntegerField):
+    """The id of a row, as a body or query parameter names it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
+
+
 def column_range(model_field: models.Field) -> tuple[int | None, int | None]:
     """The values an integer column holds on every supported database."""
     ranges = BaseDatabaseOperations.integer_field_ranges

@@ -47,8 +47,10 @@ class AttuneAutoSchema(AutoSchema):
     def _error_codes(self, operation) -> list[str]:
         locations = {parameter["in"] for parameter in operation.get("parameters", [])}
         has_body = "requestBody" in operation
+        changes = self.method in ("POST", "PUT", "PATCH", "DELETE")
         codes = ["403"]
-        if has_body or "query" in locations:
+        # A change can be refused whatever its body: a service raises ValidationError.
+        if changes or has_body or "query" in locations:
             codes.append("400")
         if "path" in locations or (self.method == "GET" and self._is_paginated_list()):
             codes.append("404")
@@ -57,6 +59,13 @@ class AttuneAutoSchema(AutoSchema):
         if has_body:
             codes.append("415")
         return codes
+
+    def _get_paginator(self):
+        # DRF paginates in ListModelMixin.list only; an action answering a list answers
+        # all of it, so the schema must not describe it as a page.
+        if getattr(self.view, "action", "list") != "list":
+            return None
+        return super()._get_paginator()
 
     def _is_paginated_list(self) -> bool:
         return self._is_list_view() and self._get_paginator() is not None

@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -202,7 +203,7 @@ class CalibrationSerializer(serializers.ModelSerializer):
 
 
 class CalibrationScoreSerializer(serializers.Serializer):
-    interaction = serializers.IntegerField()
+    interaction = limits.IdField()
     values = serializers.JSONField()
 
 
@@ -295,9 +296,9 @@ class CanReadInsights(IsAuthenticated):
 
 
 class InsightFilters(serializers.Serializer):
-    program = serializers.IntegerField(required=False)
-    cohort = serializers.IntegerField(required=False)
-    team = serializers.IntegerField(required=False)
+    program = limits.IdField(required=False)
+    cohort = limits.IdField(required=False)
+    team = limits.IdField(required=False)
     start = limits.DateTimeField(required=False)
     end = limits.DateTimeField(required=False)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
@@ -364,19 +365,28 @@ def _scope(request):
     )
 
 
+# JSON by default; `?export=rows` or `?export=figures` answers CSV instead.
+CSV = OpenApiResponse(OpenApiTypes.STR, description="With `?export=`: a CSV file.")
+INSIGHT = inline_serializer("Insight", {
+    "figures": serializers.DictField(),
+    "rows": serializers.ListField(required=False, help_text="Only with `?include=rows`."),
+    "notes": serializers.ListField(),
+})  # fmt: skip
 INSIGHT_SCHEMA = extend_schema(
     parameters=[InsightFilters],
-    responses=inline_serializer("Insight", {
-        "figures": serializers.DictField(), "rows": serializers.ListField(),
-        "notes": serializers.ListField(),
-    }),
-)  # fmt: skip
-
-
-INSIGHT_SCHEMA_RESPONSE = inline_serializer(
-    "ExperimentResult",
-    {"figures": serializers.DictField(), "rows": serializers.ListField()},
+    responses={(200, "application/json"): INSIGHT, (200, "text/csv"): CSV},
 )
+INSIGHT_SCHEMA_RESPONSE = {
+    (200, "application/json"): inline_serializer(
+        "ExperimentResult",
+        {
+            "figures": serializers.DictField(),
+            "rows": serializers.ListField(required=False),
+            "notes": serializers.ListField(),
+        },
+    ),
+    (200, "text/csv"): CSV,
+}
 
 
 class RoiSerializer(serializers.Serializer):
@@ -418,7 +428,7 @@ class InsightsViewSet(viewsets.ViewSet):
         report = reports.leading_indicator(_scope(request))
         return insight_response(request, report, "leading-indicator")
 
-    @extend_schema(parameters=[RoiSerializer], responses=INSIGHT_SCHEMA_RESPONSE)
+    @extend_schema(parameters=[RoiSerializer], responses=INSIGHT)
     @action(detail=False, methods=["get"])
     def roi(self, request):
         """ROI estimate from your inputs, with the formula next to the figure."""

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -36,10 +36,37 @@ class LocalDateTimeField(serializers.DateTimeField):
         return value.isoformat()
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "10:00"}
+)
+class WallClockTimeField(serializers.TimeField):
+    """A local time of day: written HH:MM, read HH:MM or HH:MM:SS."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalURLField(serializers.URLField):
+    """A link, or "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+
 class CohortSerializer(ModelCleanSerializer):
     program = serializers.PrimaryKeyRelatedField(
         queryset=Program.objects.filter(status=Program.Status.PUBLISHED)
     )
+    session_time = WallClockTimeField(
+        required=False, help_text="Local start time of workshops and coaching sessions."
+    )
+    video_link = OptionalURLField(required=False)
 
     class Meta:
         model = Cohort
@@ -60,6 +87,7 @@ class ScheduleItemSerializer(serializers.ModelSerializer):
     starts_at_local = LocalDateTimeField(source="starts_at")
     ends_at_local = LocalDateTimeField(source="ends_at")
     due_at_local = LocalDateTimeField(source="due_at")
+    video_link = OptionalURLField(read_only=True)
 
     class Meta:
         model = ScheduleItem
@@ -74,7 +102,7 @@ class ScheduleItemSerializer(serializers.ModelSerializer):
 class MoveSerializer(serializers.Serializer):
     starts_at = limits.DateTimeField()
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    video_link = serializers.URLField(required=False, allow_blank=True)
+    video_link = OptionalURLField(required=False)
 
 
 class AttendanceSerializer(serializers.Serializer):
@@ -83,7 +111,7 @@ class AttendanceSerializer(serializers.Serializer):
     records = serializers.ListField(
         child=inline_serializer(
             "AttendanceRecord",
-            {"enrollment": serializers.IntegerField(), "attended": serializers.BooleanField()},
+            {"enrollment": limits.IdField(), "attended": serializers.BooleanField()},
         ),
         required=False,
     )
@@ -106,7 +134,9 @@ class AttendanceSerializer(serializers.Serializer):
 class EnrollmentSerializer(serializers.ModelSerializer):
     agent_email = serializers.EmailField(source="agent.email", read_only=True)
     agent_name = serializers.CharField(source="agent.display_name", read_only=True)
-    team = serializers.CharField(source="agent.team.name", read_only=True, default=None)
+    team = serializers.CharField(
+        source="agent.team.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Enrollment
@@ -118,7 +148,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = EnrollmentEvent

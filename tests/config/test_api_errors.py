@@ -1,6 +1,5 @@
 """The API answers every error in JSON with a 4xx for what the client can fix, never a 500."""
 
-
 import pytest
 from django.test import Client
 
@@ -62,9 +61,7 @@ def test_the_admin_refuses_to_delete_a_cohort_with_enrolments_without_crashing()
     client = Client()
     client.force_login(manager)
 
-    response = client.post(
-        f"/admin/cohorts/cohort/{enrollment.cohort.pk}/delete/", {"post": "yes"}
-    )
+    response = client.post(f"/admin/cohorts/cohort/{enrollment.cohort.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 200
     assert b"would require deleting the following protected related objects" in response.content
@@ -72,9 +69,7 @@ def test_the_admin_refuses_to_delete_a_cohort_with_enrolments_without_crashing()
 
 
 def test_a_body_nested_too_deep_is_a_400(manager_api):
-    response = manager_api.post(
-        "/api/programs/", "[" * 100_000, content_type="application/json"
-    )
+    response = manager_api.post("/api/programs/", "[" * 100_000, content_type="application/json")
 
     assert response.status_code == 400
     assert "nests deeper than" in response.json()["detail"]
@@ -137,5 +132,3 @@ def test_schema_documents_the_conflict_of_a_delete(agent_api):
 
     responses = schema["paths"]["/api/cohorts/{id}/"]["delete"]["responses"]
     assert set(responses) >= {"204", "403", "404", "409"}
-
-
