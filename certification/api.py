@@ -22,6 +22,7 @@ from cohorts.models import Enrollment
 from cohorts.selectors import enrollment_visible_to, is_facilitator
 from config import limits
 from config.api import ModelCleanSerializer
+from config.limits import ColumnRangeMixin
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -51,7 +52,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "score", "notes", "assessed_at", "created_at"]
 
 
-class BookSerializer(serializers.ModelSerializer):
+class BookSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     """Book a role-play; give `values` and `passed` too to record the outcome at once."""
 
     values = serializers.JSONField(required=False)

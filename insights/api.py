@@ -188,7 +188,7 @@ class BaselineViewSet(
 # --- Calibration ---------------------------------------------------------------------------
 
 
-class CalibrationSerializer(serializers.ModelSerializer):
+class CalibrationSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
     interactions = serializers.PrimaryKeyRelatedField(queryset=Interaction.objects.all(), many=True)

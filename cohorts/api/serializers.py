@@ -16,6 +16,7 @@ from cohorts.models import (
 )
 from config import limits
 from config.api import ModelCleanSerializer
+from config.limits import ColumnRangeMixin
 from programs.models import Program
 
 # --- Serializers ---------------------------------------------------------------------------
@@ -193,7 +194,7 @@ class SessionSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RubricScoreSerializer(serializers.ModelSerializer):
+class RubricScoreSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     scorer_name = serializers.CharField(source="scorer.display_name", read_only=True)
     rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
 
