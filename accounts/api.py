@@ -138,11 +138,11 @@ def reminder_preferences(request):
     )
 
 
-@extend_schema(
-    methods=["get", "post", "delete"],
-    request=None,
-    responses=inline_serializer("CalendarFeed", {"url": serializers.URLField(allow_null=True)}),
-)
+CALENDAR_FEED = inline_serializer("CalendarFeed", {"url": serializers.URLField(allow_null=True)})
+
+
+@extend_schema(methods=["get", "post"], request=None, responses=CALENDAR_FEED)
+@extend_schema(methods=["delete"], request=None, responses={200: CALENDAR_FEED})
 @api_view(["GET", "POST", "DELETE"])
 def calendar_feed_link(request):
     """Your private calendar URL. POST makes a new one (the old stops working), DELETE

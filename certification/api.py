@@ -2,7 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +20,9 @@ from certification import openbadges, selectors, services
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
 from cohorts.models import Enrollment
 from cohorts.selectors import enrollment_visible_to, is_facilitator
+from config import limits
 from config.api import ModelCleanSerializer
+from config.limits import ColumnRangeMixin
 
 # --- Serializers ---------------------------------------------------------------------------
 
@@ -45,7 +52,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "score", "notes", "assessed_at", "created_at"]
 
 
-class BookSerializer(serializers.ModelSerializer):
+class BookSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     """Book a role-play; give `values` and `passed` too to record the outcome at once."""
 
     values = serializers.JSONField(required=False)
@@ -100,7 +107,16 @@ class RevokeSerializer(serializers.Serializer):
 
 
 class EvaluateSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField()
+    enrollment = limits.IdField()
+
+
+NOT_CERTIFIED = inline_serializer(
+    "NotCertified",
+    {
+        "certified": serializers.BooleanField(),
+        "missing": serializers.ListField(child=serializers.CharField()),
+    },
+)
 
 
 # --- Views ---------------------------------------------------------------------------------
@@ -209,7 +225,17 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(DecisionSerializer(decision).data)
 
-    @extend_schema(request=EvaluateSerializer, responses={200: DecisionSerializer})
+    @extend_schema(
+        request=EvaluateSerializer,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Evaluation",
+                serializers=[DecisionSerializer, NOT_CERTIFIED],
+                resource_type_field_name=None,
+            ),
+            404: OpenApiResponse(description="No such enrolment among those you may see."),
+        },
+    )
     @action(detail=False, methods=["post"], permission_classes=[IsTrainingManager])
     def evaluate(self, request):
         """Evaluate one agent's certification now (it also runs after every role-play)."""

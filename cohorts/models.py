@@ -65,7 +65,8 @@ class Enrollment(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         COMPLETED = "completed", "Completed"
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    # Enrolments are history (withdraw, never delete): a cohort that has any is kept.
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments")
     # Repeats cohort.program so that the database can hold "one active enrolment per agent
     # per program" as a constraint.
     program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="+")

@@ -1,12 +1,16 @@
 """Project-wide REST API plumbing."""
 
 import copy
+from collections import Counter
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, serializers
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, serializers, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.limits import ColumnRangeMixin
 
 
 def as_drf_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -21,14 +25,42 @@ def as_drf_validation_error(error: DjangoValidationError) -> exceptions.Validati
     return exceptions.ValidationError(detail)
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Something still refers to this object."
+    default_code = "conflict"
+
+
+def as_conflict(error: ProtectedError | RestrictedError) -> Conflict:
+    """Name what still refers to an object that a delete was refused for."""
+    if isinstance(error, ProtectedError):
+        referrers = error.protected_objects
+    else:
+        referrers = error.restricted_objects
+    counts = Counter(type(obj)._meta for obj in referrers)
+    named = ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in sorted(counts.items(), key=lambda item: item[0].label)
+    )
+    return Conflict(f"It cannot be deleted while these refer to it: {named}.")
+
+
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError; the API answers it with a 400."""
+    """Services raise Django's ValidationError; the API answers it with a 400 naming fields.
+
+    A delete refused because other rows refer to the object is a 409 naming them. Every
+    400 body is an object (a bare list of messages goes under `non_field_errors`).
+    """
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_validation_error(exc)
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        exc = as_conflict(exc)
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)
 
 
-class ModelCleanSerializer(serializers.ModelSerializer):
+class ModelCleanSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     """A ModelSerializer that also runs the model's `full_clean()`.
 
     The admin validates through `full_clean()`; running it here too means the API enforces

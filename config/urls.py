@@ -28,5 +28,10 @@ urlpatterns = [
     path("", home, name="home"),
 ]
 
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
 if settings.ATTUNE_OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

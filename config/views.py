@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 
@@ -26,3 +27,35 @@ def home(request):
     if user.role == user.Role.AGENT:
         return redirect("web:plan")
     return redirect("api-docs")
+
+
+# Errors Django answers itself (no URL matched, an unhandled exception): JSON under /api/,
+# in the shape DRF gives every other error there, the usual pages elsewhere.
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+    return defaults.server_error(request)

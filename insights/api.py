@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -16,6 +17,8 @@ from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
+from config import limits
+from config.limits import ColumnRangeMixin
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
@@ -99,7 +102,7 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Baseline ------------------------------------------------------------------------------
 
 
-class BaselineSerializer(serializers.ModelSerializer):
+class BaselineSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
     )
@@ -108,7 +111,7 @@ class BaselineSerializer(serializers.ModelSerializer):
     )
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
-    seed = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=limits.BIGINT_MAX)
 
     class Meta:
         model = BaselineAssessment
@@ -186,7 +189,7 @@ class BaselineViewSet(
 # --- Calibration ---------------------------------------------------------------------------
 
 
-class CalibrationSerializer(serializers.ModelSerializer):
+class CalibrationSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
     interactions = serializers.PrimaryKeyRelatedField(queryset=Interaction.objects.all(), many=True)
@@ -201,7 +204,7 @@ class CalibrationSerializer(serializers.ModelSerializer):
 
 
 class CalibrationScoreSerializer(serializers.Serializer):
-    interaction = serializers.IntegerField()
+    interaction = limits.IdField()
     values = serializers.JSONField()
 
 
@@ -294,11 +297,11 @@ class CanReadInsights(IsAuthenticated):
 
 
 class InsightFilters(serializers.Serializer):
-    program = serializers.IntegerField(required=False)
-    cohort = serializers.IntegerField(required=False)
-    team = serializers.IntegerField(required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    program = limits.IdField(required=False)
+    cohort = limits.IdField(required=False)
+    team = limits.IdField(required=False)
+    start = limits.DateTimeField(required=False)
+    end = limits.DateTimeField(required=False)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 
     def validate(self, attrs):
@@ -363,28 +366,40 @@ def _scope(request):
     )
 
 
+# JSON by default; `?export=rows` or `?export=figures` answers CSV instead.
+CSV = OpenApiResponse(OpenApiTypes.STR, description="With `?export=`: a CSV file.")
+INSIGHT = inline_serializer("Insight", {
+    "figures": serializers.DictField(),
+    "rows": serializers.ListField(required=False, help_text="Only with `?include=rows`."),
+    "notes": serializers.ListField(),
+})  # fmt: skip
 INSIGHT_SCHEMA = extend_schema(
     parameters=[InsightFilters],
-    responses=inline_serializer("Insight", {
-        "figures": serializers.DictField(), "rows": serializers.ListField(),
-        "notes": serializers.ListField(),
-    }),
-)  # fmt: skip
-
-
-INSIGHT_SCHEMA_RESPONSE = inline_serializer(
-    "ExperimentResult",
-    {"figures": serializers.DictField(), "rows": serializers.ListField()},
+    responses={(200, "application/json"): INSIGHT, (200, "text/csv"): CSV},
 )
+INSIGHT_SCHEMA_RESPONSE = {
+    (200, "application/json"): inline_serializer(
+        "ExperimentResult",
+        {
+            "figures": serializers.DictField(),
+            "rows": serializers.ListField(required=False),
+            "notes": serializers.ListField(),
+        },
+    ),
+    (200, "text/csv"): CSV,
+}
 
 
 class RoiSerializer(serializers.Serializer):
-    customers = serializers.IntegerField(min_value=0)
-    revenue_per_customer = serializers.FloatField(min_value=0)
+    # Bounds far above any real business keep the product finite.
+    customers = serializers.IntegerField(min_value=0, max_value=10**10)
+    revenue_per_customer = serializers.FloatField(min_value=0, max_value=10**9)
     churn_reduction = serializers.FloatField(
         min_value=0, max_value=1, help_text="As a fraction: 0.02 for two points."
     )
-    csat_lift = serializers.FloatField(required=False)
+    csat_lift = serializers.FloatField(
+        required=False, min_value=-1, max_value=1, help_text="As a fraction, like churn."
+    )
 
 
 class InsightsViewSet(viewsets.ViewSet):
@@ -414,7 +429,7 @@ class InsightsViewSet(viewsets.ViewSet):
         report = reports.leading_indicator(_scope(request))
         return insight_response(request, report, "leading-indicator")
 
-    @extend_schema(parameters=[RoiSerializer], responses=INSIGHT_SCHEMA_RESPONSE)
+    @extend_schema(parameters=[RoiSerializer], responses=INSIGHT)
     @action(detail=False, methods=["get"])
     def roi(self, request):
         """ROI estimate from your inputs, with the formula next to the figure."""
@@ -424,11 +439,11 @@ class InsightsViewSet(viewsets.ViewSet):
         return Response({"figures": figure, "rows": [], "notes": []})
 
 
-class ExperimentSerializer(serializers.ModelSerializer):
+class ExperimentSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), many=True, required=False
     )
-    seed = serializers.IntegerField(required=False)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=limits.BIGINT_MAX)
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, allow_null=True
     )
@@ -449,7 +464,7 @@ class ExperimentSerializer(serializers.ModelSerializer):
 
 
 class ExperimentResultFilters(serializers.Serializer):
-    start = serializers.DateTimeField(required=False)
+    start = limits.DateTimeField(required=False)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365, default=30)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 

@@ -148,7 +148,7 @@ class MicroScriptSerializer(ModelCleanSerializer):
 
 
 class ProgramSerializer(ModelCleanSerializer):
-    owner = serializers.StringRelatedField()
+    owner = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Program
@@ -170,7 +170,7 @@ class ProgramSerializer(ModelCleanSerializer):
 class ProgramDetailSerializer(ProgramSerializer):
     """A whole program: phases with their workshops and modules, rubric, practice content."""
 
-    rubric_detail = RubricSerializer(source="rubric", read_only=True)
+    rubric_detail = RubricSerializer(source="rubric", read_only=True, allow_null=True)
     phases = PhaseDetailSerializer(many=True, read_only=True)
     scenario_cards = ScenarioCardSerializer(many=True, read_only=True)
     micro_scripts = MicroScriptSerializer(many=True, read_only=True)

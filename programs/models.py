@@ -61,7 +61,11 @@ class Program(models.Model):
 
     def clean(self):
         super().clean()
-        if self.status == self.Status.PUBLISHED and self.rubric_id and not self.rubric.is_published:
+        if self.status != self.Status.PUBLISHED:
+            return
+        if self.rubric_id is None:
+            raise ValidationError({"rubric": "A published program keeps a rubric."})
+        if not self.rubric.is_published:
             raise ValidationError(
                 {"rubric": "A published program uses a published rubric version."}
             )

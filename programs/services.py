@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.limits import column_range
 from programs.models import (
     MicroScript,
     Module,
@@ -78,6 +79,8 @@ def rubric_new_version(*, rubric: Rubric) -> Rubric:
     latest = (
         Rubric.objects.select_for_update().filter(name=rubric.name).order_by("-version").first()
     )
+    if latest.version >= column_range(Rubric._meta.get_field("version"))[1]:
+        raise ValidationError({"version": f"{latest} is the last version a rubric can have."})
     new = Rubric.objects.create(
         name=rubric.name,
         version=latest.version + 1,

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsManagerOrReadOnly
@@ -25,6 +25,7 @@ from cohorts.enrollment_import import enrollment_import
 from cohorts.models import (
     Enrollment,
 )
+from config.parsers import JSONParser
 
 # --- Cohorts -------------------------------------------------------------------------------
 

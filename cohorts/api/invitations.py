@@ -11,6 +11,7 @@ from accounts.models import Invitation
 from accounts.permissions import IsTrainingManager
 from cohorts.models import Enrollment
 from cohorts.scope import managed_cohorts
+from config import limits
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -26,7 +27,10 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationFilter(django_filters.FilterSet):
     cohort = django_filters.NumberFilter(
-        method="in_cohort", label="Only people enrolled in this cohort."
+        method="in_cohort",
+        label="Only people enrolled in this cohort.",
+        min_value=1,
+        max_value=limits.BIGINT_MAX,
     )
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -14,7 +14,9 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from config import limits
 from config.api import ModelCleanSerializer
+from config.limits import ColumnRangeMixin
 from programs.models import Program
 from programs.selectors import program_visible_to
 
@@ -36,6 +38,29 @@ class LocalDateTimeField(serializers.DateTimeField):
         return value.isoformat()
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "10:00"}
+)
+class WallClockTimeField(serializers.TimeField):
+    """A local time of day: written HH:MM, read HH:MM or HH:MM:SS."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalURLField(serializers.URLField):
+    """A link, or "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+
 class VisibleProgramField(serializers.PrimaryKeyRelatedField):
     """Any program the requester may see: cohort_create says why a draft gets no cohort."""
 
@@ -45,6 +70,10 @@ class VisibleProgramField(serializers.PrimaryKeyRelatedField):
 
 class CohortSerializer(ModelCleanSerializer):
     program = VisibleProgramField(queryset=Program.objects.all())
+    session_time = WallClockTimeField(
+        required=False, help_text="Local start time of workshops and coaching sessions."
+    )
+    video_link = OptionalURLField(required=False)
 
     class Meta:
         model = Cohort
@@ -65,6 +94,7 @@ class ScheduleItemSerializer(serializers.ModelSerializer):
     starts_at_local = LocalDateTimeField(source="starts_at")
     ends_at_local = LocalDateTimeField(source="ends_at")
     due_at_local = LocalDateTimeField(source="due_at")
+    video_link = OptionalURLField(read_only=True)
 
     class Meta:
         model = ScheduleItem
@@ -77,9 +107,9 @@ class ScheduleItemSerializer(serializers.ModelSerializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = limits.DateTimeField()
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    video_link = serializers.URLField(required=False, allow_blank=True)
+    video_link = OptionalURLField(required=False)
 
 
 class AttendanceSerializer(serializers.Serializer):
@@ -88,7 +118,7 @@ class AttendanceSerializer(serializers.Serializer):
     records = serializers.ListField(
         child=inline_serializer(
             "AttendanceRecord",
-            {"enrollment": serializers.IntegerField(), "attended": serializers.BooleanField()},
+            {"enrollment": limits.IdField(), "attended": serializers.BooleanField()},
         ),
         required=False,
     )
@@ -111,7 +141,9 @@ class AttendanceSerializer(serializers.Serializer):
 class EnrollmentSerializer(serializers.ModelSerializer):
     agent_email = serializers.EmailField(source="agent.email", read_only=True)
     agent_name = serializers.CharField(source="agent.display_name", read_only=True)
-    team = serializers.CharField(source="agent.team.name", read_only=True, default=None)
+    team = serializers.CharField(
+        source="agent.team.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Enrollment
@@ -123,7 +155,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):
-    by = serializers.StringRelatedField()
+    by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = EnrollmentEvent
@@ -168,7 +200,7 @@ class SessionSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RubricScoreSerializer(serializers.ModelSerializer):
+class RubricScoreSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     scorer_name = serializers.CharField(source="scorer.display_name", read_only=True)
     rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
 

@@ -1,9 +1,11 @@
 """Moving sessions and recording progress: pre-work, live practice, attendance."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,13 +18,38 @@ from cohorts.models import (
 
 # --- Schedule and progress -----------------------------------------------------------------
 
+# A session moves at most this far before the cohort's first day or after its last.
+MOVE_MARGIN = datetime.timedelta(days=365)
+
+
+def _move_window(cohort) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants a session of `cohort` may be moved between."""
+    days = cohort.program.phases.aggregate(days=Max("last_day"))["days"] or 1
+    first = datetime.datetime.combine(
+        cohort.start_date, datetime.time.min, tzinfo=ZoneInfo(cohort.time_zone)
+    )
+    return first - MOVE_MARGIN, first + datetime.timedelta(days=days) + MOVE_MARGIN
+
 
 @transaction.atomic
 def schedule_item_move(
     *, item: ScheduleItem, starts_at: datetime.datetime, location=None, video_link=None
 ) -> ScheduleItem:
-    """Move one session; it keeps its length, and regeneration will not move it back."""
+    """Move one session; it keeps its length, and regeneration will not move it back.
+
+    The new start lies within a year of the cohort's days (MOVE_MARGIN), else nothing moves.
+    """
     item = ScheduleItem.objects.select_for_update().get(pk=item.pk)
+    earliest, latest = _move_window(item.cohort)
+    if not earliest <= starts_at <= latest:
+        raise ValidationError(
+            {
+                "starts_at": (
+                    f"Move it between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d}, within a "
+                    "year of the cohort's days."
+                )
+            }
+        )
     if item.kind == ScheduleItem.Kind.MODULE:
         raise ValidationError({"kind": "Module windows follow the program; move the cohort."})
     if item.cancelled:

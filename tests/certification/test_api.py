@@ -199,3 +199,20 @@ def test_manager_evaluates_and_hears_what_is_missing(manager_api, facilitator, e
 
     assert response.json()["certified"] is False
     assert "0 of 3 assessed interactions" in response.json()["missing"][0]
+
+
+def test_a_role_play_booked_in_year_9999_is_a_400(enrollment, scenario, assessor):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(assessor)
+
+    response = client.post(
+        "/api/certification/assessments/",
+        {"enrollment": enrollment.pk, "scenario": scenario.pk,
+         "scheduled_at": "9999-12-31T23:00:00Z"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["scheduled_at"]

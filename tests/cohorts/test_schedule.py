@@ -189,3 +189,41 @@ def test_a_bad_time_zone_is_a_400(manager_api, program):
 
     assert response.status_code == 400
     assert "time_zone" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        ("0001-01-01T09:00:00Z", "between the years 1970 and 2200"),
+        ("9999-12-31T23:00:00Z", "between the years 1970 and 2200"),
+        ("2031-01-01T09:00:00Z", "within a year of the cohort's days"),
+        ("2025-01-01T09:00:00Z", "within a year of the cohort's days"),
+    ],
+)
+def test_a_session_is_not_moved_far_from_its_cohort(
+    started, facilitator, manager_api, starts_at, message
+):
+    manager_api.force_authenticate(facilitator)
+    session = _item(started, "Active listening")
+
+    response = manager_api.post(
+        f"/api/schedule-items/{session.pk}/move/", {"starts_at": starts_at}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert message in response.json()["starts_at"][0]
+    session.refresh_from_db()
+    assert (session.moved, session.sequence) == (False, 0)
+    assert manager_api.get(f"/api/cohorts/{started.pk}/schedule/").status_code == 200
+
+
+def test_a_cohort_start_date_out_of_range_is_a_400(program, manager_api):
+    response = manager_api.post(
+        "/api/cohorts/",
+        {"program": program.pk, "name": "Far", "start_date": "9999-12-01",
+         "time_zone": "UTC"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["start_date"]

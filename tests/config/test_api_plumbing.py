@@ -37,3 +37,51 @@ def test_plain_django_validation_error_becomes_non_field_error():
     error = as_drf_validation_error(ValidationError("Nope."))
 
     assert error.detail == {"non_field_errors": ["Nope."]}
+
+
+@pytest.fixture
+def schema(agent_api):
+    return agent_api.get("/api/schema/?format=json").json()
+
+
+def _properties(schema, component):
+    return schema["components"]["schemas"][component]["properties"]
+
+
+def test_schema_marks_what_can_be_null(schema):
+    assert _properties(schema, "Program")["owner"]["nullable"] is True
+    assert _properties(schema, "ProgramDetail")["rubric_detail"]["nullable"] is True
+    assert _properties(schema, "Enrollment")["team"]["nullable"] is True
+
+
+def test_schema_gives_session_time_as_hours_and_minutes(schema):
+    session_time = _properties(schema, "Cohort")["session_time"]
+
+    assert session_time["example"] == "10:00"
+    assert "format" not in session_time
+
+
+def test_schema_allows_an_empty_video_link(schema):
+    video_link = _properties(schema, "ScheduleItem")["video_link"]
+
+    assert {"type": "string", "maxLength": 0} in video_link["oneOf"]
+
+
+def test_schema_does_not_describe_plain_lists_as_pages(schema):
+    ok = schema["paths"]["/api/cohorts/{id}/schedule/"]["get"]["responses"]["200"]
+
+    assert ok["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_schema_documents_csv_exports(schema):
+    ok = schema["paths"]["/api/insights/funnel/"]["get"]["responses"]["200"]
+
+    assert set(ok["content"]) == {"application/json", "text/csv"}
+
+
+def test_cohorts_answer_session_time_as_hours_and_minutes(manager_api):
+    from tests.factories import CohortFactory
+
+    cohort = CohortFactory(facilitators=[manager_api.user])
+
+    assert manager_api.get(f"/api/cohorts/{cohort.pk}/").json()["session_time"] == "10:00"

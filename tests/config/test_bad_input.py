@@ -1,8 +1,13 @@
 """Garbage in filters, pages and bodies is a 4xx with a message, never a server error."""
 
-import pytest
+import json
+import re
 
-from tests.factories import AgentFactory, HRFactory, ManagerFactory
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +55,7 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("factory", [ManagerFactory, HRFactory, AgentFactory])
+@pytest.mark.parametrize("factory", [ManagerFactory, CoachFactory, HRFactory, AgentFactory])
 def test_bad_query_strings_and_bodies_never_give_a_500(client, factory):
     client.force_login(factory())
     bad = []
@@ -76,4 +81,46 @@ def test_bad_query_strings_and_bodies_never_give_a_500(client, factory):
             r = client.post(path, body, content_type="application/json")
             if r.status_code >= 500:
                 bad.append(("POST " + path, body, r.status_code))
+    assert bad == []
+
+
+GARBAGE_BODIES = [
+    [],
+    "text",
+    {"id": "x", "name": None, "start": "9999-12-31", "starts_at": "0001-01-01T00:00:00Z"},
+    {"version": 2**31, "order": 2**15, "seed": 2**64, "enrollment": 2**63, "days": 10**20},
+    {"values": {"a": [[[[1]]]]}, "records": [{"enrollment": "x"}], "everyone": "maybe"},
+    {"rubric": None, "program": None, "cohort": -1, "teams": [None], "reviewers": "x"},
+]
+GARBAGE_QUERIES = [
+    "?start=9999-12-31T00:00:00Z&end=0001-01-01T00:00:00Z",
+    "?days=0&export=nonsense&include=rows",
+    "?customers=1e400&revenue_per_customer=nan&churn_reduction=inf",
+    "?page=99999999999999999999&cohort=99999999999999999999",
+]
+
+
+def _operations(client) -> list[tuple[str, str]]:
+    schema = client.get("/api/schema/?format=json").json()
+    return [
+        (method.upper(), re.sub(r"\{[a-z_]+\}", "1", path))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    ]
+
+
+@pytest.mark.parametrize("email", ["manager", "coach", "hr", "agent"])
+def test_every_operation_refuses_garbage_without_a_500(demo_world, email):
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(email=f"{email}@attune.example"))
+    bad = []
+    for method, path in _operations(client):
+        if method == "GET":
+            calls = [client.get(path + query) for query in GARBAGE_QUERIES]
+        else:
+            calls = [
+                client.generic(method, path, json.dumps(body), content_type="application/json")
+                for body in GARBAGE_BODIES
+            ]
+        bad.extend((method, path, r.status_code) for r in calls if r.status_code >= 500)
     assert bad == []

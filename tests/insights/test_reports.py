@@ -330,3 +330,51 @@ def test_hrs_experiment_export_recomputes_the_welch_test(hr_api, facilitator):
     )  # fmt: skip
     assert shown["metrics"]["csat"]["p_value"] == pytest.approx(recomputed.pvalue, abs=1e-9)
     assert {"agent", "id"}.isdisjoint(rows[0])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "customers=1000&revenue_per_customer=1.19e308&churn_reduction=0.02",
+        "customers=100000000000000000000&revenue_per_customer=10&churn_reduction=0.02",
+        "customers=10&revenue_per_customer=10&churn_reduction=0.02&csat_lift=1e308",
+    ],
+)
+def test_roi_refuses_inputs_too_large_for_a_finite_figure(hr_api, query):
+    response = hr_api.get(f"/api/insights/roi/?{query}")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("start", ["9999-12-01T00:00:00Z", "0001-01-01T00:00:00Z"])
+def test_an_ab_result_from_a_start_out_of_range_is_a_400(hr_api, cohort, start):
+    experiment = cohort_services.experiment_create(
+        name="A/B", cohort=cohort, window_start=datetime.datetime(2026, 11, 1, tzinfo=UTC),
+        window_end=datetime.datetime(2026, 12, 1, tzinfo=UTC), seed=1,
+    )  # fmt: skip
+
+    response = hr_api.get(f"/api/experiments/{experiment.pk}/result/?start={start}")
+
+    assert response.status_code == 400
+    assert "between the years 1970 and 2200" in response.json()["start"][0]
+
+
+def test_insight_dates_out_of_range_are_a_400(hr_api):
+    response = hr_api.get("/api/insights/funnel/?start=0001-01-01T00:00:00Z")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["start"]
+
+
+def test_an_experiment_seed_too_large_for_its_column_is_a_400(manager_api, cohort, facilitator):
+    manager_api.force_authenticate(facilitator)
+
+    response = manager_api.post(
+        "/api/experiments/",
+        {"name": "A/B", "cohort": cohort.pk, "window_start": "2026-11-01T00:00:00Z",
+         "window_end": "2026-12-01T00:00:00Z", "seed": 2**63},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["seed"]

@@ -200,3 +200,46 @@ def test_published_program_cannot_switch_to_a_draft_rubric(manager_api):
 
     assert response.status_code == 400
     assert "published rubric" in response.json()["rubric"][0]
+
+
+def test_a_published_program_keeps_its_rubric(manager_api):
+    program = program_publish(program=complete_program())
+
+    response = manager_api.patch(f"/api/programs/{program.pk}/", {"rubric": None}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"rubric": ["A published program keeps a rubric."]}
+    program.refresh_from_db()
+    assert program.rubric_id is not None
+
+
+def test_a_rubric_version_past_its_column_is_a_400(manager_api):
+    response = manager_api.post("/api/rubrics/", {"name": "Big", "version": 2**31}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+
+
+def test_the_last_possible_rubric_version_has_no_successor(manager_api):
+    created = manager_api.post(
+        "/api/rubrics/", {"name": "Big", "version": 2**31 - 1}, format="json"
+    ).json()
+
+    response = manager_api.post(f"/api/rubrics/{created['id']}/new-version/")
+
+    assert response.status_code == 400
+    assert "last version" in response.json()["version"][0]
+
+
+def test_a_small_integer_past_its_column_is_a_400_on_every_database(manager_api):
+    program = complete_program()
+
+    response = manager_api.post(
+        "/api/phases/",
+        {"program": program.pk, "order": 9, "name": "Far", "first_day": 40000,
+         "last_day": 40001},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"first_day", "last_day"}
