@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import (
     ApiToken,
+    Invitation,
     Notification,
     Outbox,
     ReminderOptOut,
@@ -12,6 +13,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import api_token_revoke
+from config.admin import SuperuserOnlyAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -27,7 +29,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserOnlyAdmin, BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "display_name", "role", "team", "time_zone", "is_active")
@@ -63,13 +65,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("name", "description")
     search_fields = ("name",)
 
 
 @admin.register(ReminderSwitch)
-class ReminderSwitchAdmin(admin.ModelAdmin):
+class ReminderSwitchAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Kill switches: stop creating a kind, or stop sending it, without a deploy."""
 
     list_display = ("kind", "enqueue_enabled", "deliver_enabled")
@@ -77,7 +79,7 @@ class ReminderSwitchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outbox)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("recipient", "kind", "status", "deliver_after", "attempts", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("recipient__email",)
@@ -88,20 +90,20 @@ class OutboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("user", "title", "created_at", "read_at")
     list_filter = ("kind",)
     search_fields = ("user__email", "title")
 
 
 @admin.register(ReminderOptOut)
-class ReminderOptOutAdmin(admin.ModelAdmin):
+class ReminderOptOutAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("user", "kind", "created_at")
     list_filter = ("kind",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Tokens are read-only here (the secret is never stored, so never shown); a superuser
     may revoke them, with the action."""
 
@@ -130,3 +132,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)
         self.message_user(request, "The selected tokens are revoked.")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Who was invited and whether they accepted; resend or revoke on the cohort page."""
+
+    list_display = ("user", "status", "times_sent", "last_sent_at", "accepted_at", "revoked_at")
+    list_filter = ("accepted_at", "revoked_at")
+    search_fields = ("user__email",)
+    readonly_fields = [field.name for field in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,12 +4,20 @@ import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Team, User
 
 DEMO_PASSWORD = "attune-demo"  # a published demo login, never a real secret
-MANAGER_APPS = ("accounts", "programs", "cohorts", "certification")
+# What a training manager does in the admin: the curriculum (programs and their parts,
+# rubrics, practice content) and each program's certification gate and badge. People's
+# data (users, cohorts, scores, role-plays, interactions) is on the pages and the API,
+# scoped to what they manage; the admin shows it to superusers only (SuperuserOnlyAdmin).
+MANAGER_PERMISSIONS = {
+    "programs": None,  # every model of the app
+    "certification": ("certificationgate", "badgeclass"),
+}
 
 DEMO_TEAMS = ("Billing", "Technical support")
 DEMO_PEOPLE = (
@@ -31,7 +39,11 @@ DEMO_HIRED_DAYS_AGO = (900, 700, 420, 380, 200, 150)
 def training_managers_group() -> Group:
     """The admin permissions a training manager needs, kept in one group."""
     group, _ = Group.objects.get_or_create(name="Training managers")
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=MANAGER_APPS))
+    wanted = Q(pk__in=[])
+    for app_label, models in MANAGER_PERMISSIONS.items():
+        in_app = Q(content_type__app_label=app_label)
+        wanted |= in_app & Q(content_type__model__in=models) if models else in_app
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
 
 

@@ -11,6 +11,7 @@ from certification.models import (
     CertificationGate,
     RolePlayAssessment,
 )
+from config.admin import SuperuserOnlyAdmin
 
 
 @admin.register(CertificationGate)
@@ -38,7 +39,7 @@ class BookingForm(forms.ModelForm):
 
 
 @admin.register(RolePlayAssessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     form = BookingForm
     list_display = ("enrollment", "scenario", "assessor", "status", "scheduled_at", "assessed_at")
     list_filter = ("status",)
@@ -68,7 +69,7 @@ class RevokeForm(forms.ModelForm):
 
 
 @admin.register(CertificationDecision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Decisions are evidence: read-only, except that a reason revokes them."""
 
     form = RevokeForm
@@ -103,7 +104,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeAssertion)
-class AssertionAdmin(admin.ModelAdmin):
+class AssertionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("recipient", "badge_class", "issued_on", "expires_on", "revoked", "verify")
     list_filter = ("revoked", "badge_class")
     search_fields = ("recipient__email", "uuid")

@@ -19,7 +19,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
-from config.admin import run_service_action
+from config.admin import SuperuserOnlyAdmin, run_service_action
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -40,7 +40,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "program", "start_date", "time_zone", "status")
     list_filter = ("status", "program")
@@ -100,7 +100,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("agent", "cohort", "status", "status_changed_at")
     list_filter = ("status", "cohort")
     search_fields = ("agent__email", "agent__display_name")
@@ -143,7 +143,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduleItem)
-class ScheduleItemAdmin(admin.ModelAdmin):
+class ScheduleItemAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "cohort", "kind", "starts_at", "due_at", "moved", "cancelled")
     list_filter = ("kind", "cancelled", "moved", "cohort")
@@ -165,7 +165,7 @@ class ScheduleItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoachingPair)
-class CoachingPairAdmin(admin.ModelAdmin):
+class CoachingPairAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("__str__", "cohort", "week", "session")
     list_filter = ("cohort", "week", "session")
 
@@ -178,7 +178,7 @@ class CoachingPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(RubricScore)
-class RubricScoreAdmin(admin.ModelAdmin):
+class RubricScoreAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("subject", "scorer", "context", "percent", "rubric", "scored_at")
     list_filter = ("context", "rubric")
     search_fields = ("subject__email", "scorer__email", "interaction_ref")
@@ -189,7 +189,7 @@ class RubricScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Experiment)
-class ExperimentAdmin(admin.ModelAdmin):
+class ExperimentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Experiments are created through the API (assignment is a service); here they are read."""
 
     list_display = ("name", "cohort", "window_start", "window_end", "seed")

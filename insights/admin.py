@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
 
+from config.admin import SuperuserOnlyAdmin
 from insights import services
 from insights.models import (
     BaselineAssessment,
@@ -14,7 +16,7 @@ from insights.models import (
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("source", "external_id", "channel", "agent", "occurred_at", "csat")
     list_filter = ("source", "channel", "escalated", "resolved_first_contact")
     search_fields = ("external_id", "agent__email")
@@ -24,7 +26,15 @@ class InteractionAdmin(admin.ModelAdmin):
     change_list_template = "admin/insights/interaction/change_list.html"
 
     def get_urls(self):
-        view = self.admin_site.admin_view(interaction_import_view(self.admin_site))
+        import_view = interaction_import_view(self.admin_site)
+
+        def guarded(request):
+            # admin_view only checks is_staff; importing writes interactions.
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return import_view(request)
+
+        view = self.admin_site.admin_view(guarded)
         return [path("import/", view, name="insights_interaction_import"), *super().get_urls()]
 
 
@@ -65,7 +75,7 @@ class BaselineDrawForm(forms.ModelForm):
 
 
 @admin.register(BaselineAssessment)
-class BaselineAdmin(admin.ModelAdmin):
+class BaselineAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Adding a baseline draws its sample (the same service as the API); a drawn baseline
     is read-only, since its sample and seed are the record."""
 
@@ -127,7 +137,7 @@ class CalibrationForm(forms.ModelForm):
 
 
 @admin.register(CalibrationSession)
-class CalibrationAdmin(admin.ModelAdmin):
+class CalibrationAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     form = CalibrationForm
     list_display = ("name", "rubric", "drift_bound", "created_by", "created_at")
     filter_horizontal = ("reviewers",)
