@@ -22,7 +22,7 @@ from cohorts.models import (
     ScheduleItem,
 )
 from cohorts.schedule import CohortCalendar
-from cohorts.scope import managed_cohorts
+from cohorts.scope import managed_cohorts, managed_teams
 from programs.models import Phase
 
 # --- Scoping -------------------------------------------------------------------------------
@@ -50,14 +50,22 @@ def schedule_item_visible_to(*, user) -> QuerySet[ScheduleItem]:
 
 
 def experiment_visible_to(*, user):
-    """HR reads every experiment; a manager those they made or run the cohort of."""
+    """HR reads every experiment (its results in aggregate); a manager those on a cohort
+    they facilitate, or on teams that are all theirs (the results list agents)."""
+    from accounts.models import Team
     from cohorts.models import Experiment
 
     if not user.is_authenticated:
         return Experiment.objects.none()
     if user.is_hr or user.is_superuser:
         return Experiment.objects.all()
-    return Experiment.objects.filter(Q(created_by=user) | Q(cohort__facilitators=user)).distinct()
+    if not user.is_manager:
+        return Experiment.objects.none()
+    others = Team.objects.exclude(pk__in=managed_teams(user=user))
+    on_my_teams = Experiment.objects.filter(cohort__isnull=True).exclude(teams__in=others)
+    return Experiment.objects.filter(
+        Q(cohort__in=managed_cohorts(user=user)) | Q(pk__in=on_my_teams)
+    )
 
 
 def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:

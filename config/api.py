@@ -81,3 +81,19 @@ class ModelCleanSerializer(ColumnRangeMixin, serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise as_drf_validation_error(error) from error
         return attrs
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object chosen among those the requester may reach.
+
+    `scope(user=...)` returns them (a selector built on cohorts/scope.py); any other id reads
+    as "does not exist", a 400 naming the field, so nobody learns what lies outside their
+    scope. `queryset` stays the model's whole table only for the schema's sake.
+    """
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.scope(user=self.context["request"].user)

@@ -15,9 +15,11 @@ from accounts.models import Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsNotHR, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
+from cohorts.scope import managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
+from config.api import ScopedRelatedField
 from config.limits import ColumnRangeMixin
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
@@ -103,11 +105,11 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class BaselineSerializer(ColumnRangeMixin, serializers.ModelSerializer):
-    cohort = serializers.PrimaryKeyRelatedField(
-        queryset=Cohort.objects.all(), required=False, allow_null=True
+    cohort = ScopedRelatedField(
+        scope=managed_cohorts, queryset=Cohort.objects.all(), required=False, allow_null=True
     )
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
+    team = ScopedRelatedField(
+        scope=managed_teams, queryset=Team.objects.all(), required=False, allow_null=True
     )
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
@@ -148,10 +150,8 @@ class BaselineViewSet(
         return selectors.baseline_visible_to(user=self.request.user).prefetch_related("reviewers")
 
     def perform_create(self, serializer):
+        # The cohort or team is one the manager manages (the serializer's scoped fields).
         data = dict(serializer.validated_data)
-        cohort, user = data.get("cohort"), self.request.user
-        if cohort and not (user.is_superuser or cohort.facilitators.filter(pk=user.pk).exists()):
-            raise PermissionDenied("Only the cohort's facilitators draw its baseline.")
         serializer.instance = services.baseline_create(created_by=self.request.user, **data)
 
     @extend_schema(responses=BaselineItemSerializer(many=True))
@@ -192,7 +192,9 @@ class BaselineViewSet(
 class CalibrationSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     rubric = serializers.PrimaryKeyRelatedField(queryset=Rubric.objects.all())
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
-    interactions = serializers.PrimaryKeyRelatedField(queryset=Interaction.objects.all(), many=True)
+    interactions = ScopedRelatedField(
+        scope=selectors.interaction_visible_to, queryset=Interaction.objects.all(), many=True
+    )
 
     class Meta:
         model = CalibrationSession
@@ -224,13 +226,8 @@ class CalibrationViewSet(
         )
 
     def perform_create(self, serializer):
+        # Interactions are among those the manager may see (the serializer's scoped field).
         data = dict(serializer.validated_data)
-        visible = selectors.interaction_visible_to(user=self.request.user)
-        hidden = {i.pk for i in data["interactions"]} - set(
-            visible.filter(pk__in=[i.pk for i in data["interactions"]]).values_list("pk", flat=True)
-        )
-        if hidden:
-            raise PermissionDenied(f"You cannot see interactions {sorted(hidden)}.")
         serializer.instance = services.calibration_create(created_by=self.request.user, **data)
 
     def _unblinded(self, session) -> bool:
@@ -440,12 +437,12 @@ class InsightsViewSet(viewsets.ViewSet):
 
 
 class ExperimentSerializer(ColumnRangeMixin, serializers.ModelSerializer):
-    teams = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), many=True, required=False
+    teams = ScopedRelatedField(
+        scope=managed_teams, queryset=Team.objects.all(), many=True, required=False
     )
     seed = serializers.IntegerField(required=False, min_value=0, max_value=limits.BIGINT_MAX)
-    cohort = serializers.PrimaryKeyRelatedField(
-        queryset=Cohort.objects.all(), required=False, allow_null=True
+    cohort = ScopedRelatedField(
+        scope=managed_cohorts, queryset=Cohort.objects.all(), required=False, allow_null=True
     )
 
     class Meta:

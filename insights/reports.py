@@ -22,7 +22,6 @@ from accounts.models import User
 from certification.models import CertificationDecision
 from cohorts.models import (
     Attendance,
-    Cohort,
     Enrollment,
     Experiment,
     ExperimentAssignment,
@@ -30,6 +29,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from cohorts.scope import managed_cohorts
 from insights import figures
 from insights.models import BaselineAssessment, Interaction
 from programs.models import Module
@@ -484,6 +484,6 @@ def scope_for(user, *, program=None, cohort=None, team=None, start=None, end=Non
     if user.is_superuser or user.is_hr:
         cohorts = None if cohort is None else frozenset([cohort])
         return Scope(cohorts, program, team, start, end, detail=user.is_superuser)
-    facilitated = set(Cohort.objects.filter(facilitators=user).values_list("pk", flat=True))
+    facilitated = set(managed_cohorts(user=user).values_list("pk", flat=True))
     chosen = facilitated if cohort is None else facilitated & {cohort}
     return Scope(frozenset(chosen), program, team, start, end, detail=True)
