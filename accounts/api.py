@@ -41,12 +41,16 @@ class TeamViewSet(viewsets.ModelViewSet):
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
     """People directory for training managers (agents never list other people)."""
 
-    queryset = User.objects.select_related("team")
     serializer_class = UserSerializer
     permission_classes = [IsTrainingManager]
     filterset_fields = ["role", "team", "is_active"]
     search_fields = ["email", "display_name"]
     ordering_fields = ["email", "display_name"]
+
+    def get_queryset(self):
+        from cohorts.scope import directory_visible_to
+
+        return directory_visible_to(user=self.request.user).select_related("team")
 
 
 @extend_schema(responses=UserSerializer)

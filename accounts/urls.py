@@ -5,7 +5,7 @@ from accounts import api
 
 router = SimpleRouter()
 router.register("teams", api.TeamViewSet)
-router.register("users", api.UserViewSet)
+router.register("users", api.UserViewSet, basename="user")
 router.register("notifications", api.NotificationViewSet, basename="notification")
 router.register("me/tokens", api.ApiTokenViewSet, basename="api-token")
 

@@ -4,13 +4,15 @@ from django.db.models import QuerySet
 
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
 from cohorts.scope import managed_cohorts
+from programs.selectors import program_visible_to
 
 
 def gate_visible_to(*, user) -> QuerySet[CertificationGate]:
-    """Gates are read by everyone signed in (agents see what they must reach)."""
+    """Everyone signed in reads the gates of published programs (agents see what they must
+    reach); a draft program's gate is read by training managers only, like the draft."""
     if not user.is_authenticated:
         return CertificationGate.objects.none()
-    return CertificationGate.objects.all()
+    return CertificationGate.objects.filter(program__in=program_visible_to(user=user))
 
 
 def assessment_visible_to(*, user) -> QuerySet[RolePlayAssessment]:

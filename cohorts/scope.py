@@ -68,3 +68,27 @@ def manages_team(*, user, team: Team) -> bool:
 
 def manages_agent(*, user, agent) -> bool:
     return managed_agents(user=user).filter(pk=agent.pk).exists()
+
+
+def scorable_agents(*, user) -> QuerySet:
+    """Agents `user` may record a QA, baseline or role-play score about: a manager's own
+    agents; for a coach (an organisation-wide QA reviewer) any active agent."""
+    User = get_user_model()
+    if _is_manager(user):
+        return managed_agents(user=user)
+    if user.is_authenticated and user.role == User.Role.COACH:
+        return User.objects.filter(role=User.Role.AGENT, is_active=True)
+    return User.objects.none()
+
+
+def directory_visible_to(*, user) -> QuerySet:
+    """The people a manager may look up: their own agents, and the coaches and managers
+    they work with (to name reviewers, assessors and co-facilitators). Not HR, not other
+    managers' agents."""
+    User = get_user_model()
+    if not _is_manager(user):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    colleagues = Q(role__in=[User.Role.COACH, User.Role.MANAGER])
+    return User.objects.filter(colleagues | Q(pk__in=managed_agents(user=user).values("pk")))

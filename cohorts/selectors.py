@@ -78,15 +78,15 @@ def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:
 
 
 def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
-    """Agents see scores about them; coaches the scores they gave; facilitators their
-    cohorts' scores. HR sees none: feedback text is never theirs to read."""
+    """Agents see scores about them and the peer scores they gave; coaches the scores they
+    gave; facilitators their cohorts' scores. HR sees none: feedback is never theirs."""
     if not user.is_authenticated or user.is_hr:
         return RubricScore.objects.none()
     if user.is_manager:
         return RubricScore.objects.filter(cohort__in=managed_cohorts(user=user))
     if user.role == user.Role.COACH:
         return RubricScore.objects.filter(scorer=user)
-    return RubricScore.objects.filter(subject=user)
+    return RubricScore.objects.filter(Q(subject=user) | Q(scorer=user))
 
 
 def control_windows(*, agent_ids) -> dict[int, list[tuple]]:

@@ -96,4 +96,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return self.scope(user=self.context["request"].user)
+        request = self.context.get("request")
+        if request is None:  # rendering, or the schema: nothing may be chosen
+            return self.queryset.none()
+        return self.scope(user=request.user)

@@ -65,7 +65,12 @@ class CoachingPairViewSet(viewsets.ReadOnlyModelViewSet):
         pair = self.get_object()
         self._member_or_facilitator(pair)
         if request.method == "GET":
-            scores = pair.scores.select_related("rubric", "scorer")
+            # In a trio, a member reads what they gave and received, not the other two's.
+            scores = (
+                selectors.rubric_score_visible_to(user=request.user)
+                .filter(coaching_pair=pair)
+                .select_related("rubric", "scorer")
+            )
             return Response(RubricScoreSerializer(scores, many=True).data)
         serializer = PeerScoreSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -14,8 +14,9 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from cohorts.scope import scorable_agents
 from config import limits
-from config.api import ModelCleanSerializer
+from config.api import ModelCleanSerializer, ScopedRelatedField
 from config.limits import ColumnRangeMixin
 from programs.models import Program
 from programs.selectors import program_visible_to
@@ -201,6 +202,7 @@ class SessionSerializer(serializers.Serializer):
 
 
 class RubricScoreSerializer(ColumnRangeMixin, serializers.ModelSerializer):
+    subject = ScopedRelatedField(scope=scorable_agents, queryset=User.objects.all())
     scorer_name = serializers.CharField(source="scorer.display_name", read_only=True)
     rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
 

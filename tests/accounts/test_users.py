@@ -4,7 +4,15 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team, User
-from tests.factories import AgentFactory, TeamFactory
+from tests.factories import (
+    AgentFactory,
+    CoachFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    HRFactory,
+    ManagerFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +52,27 @@ def test_only_managers_list_people(request, client_fixture):
     assert client.get("/api/users/").status_code == 403
 
 
-def test_manager_lists_people_filtered_by_role(manager_api):
-    AgentFactory.create_batch(2)
+def test_manager_lists_their_own_agents_filtered_by_role(manager_api):
+    cohort = CohortFactory(facilitators=[manager_api.user])
+    mine = [EnrollmentFactory(cohort=cohort).agent for _ in range(2)]
+    AgentFactory.create_batch(2)  # someone else's agents
 
     response = manager_api.get("/api/users/?role=agent")
 
     assert response.status_code == 200
-    assert response.json()["count"] == 2
+    assert {row["email"] for row in response.json()["results"]} == {a.email for a in mine}
+
+
+def test_the_directory_shows_colleagues_but_not_hr_or_other_managers_agents(manager_api):
+    coach, colleague, hr = CoachFactory(), ManagerFactory(), HRFactory()
+    stranger = AgentFactory()
+
+    emails = {row["email"] for row in manager_api.get("/api/users/").json()["results"]}
+
+    assert {coach.email, colleague.email, manager_api.user.email} <= emails
+    assert hr.email not in emails
+    assert stranger.email not in emails
+    assert manager_api.get(f"/api/users/{stranger.pk}/").status_code == 404
 
 
 def test_teams_are_read_by_all_and_written_by_managers(agent_api, manager_api):

@@ -216,3 +216,16 @@ def test_a_role_play_booked_in_year_9999_is_a_400(enrollment, scenario, assessor
 
     assert response.status_code == 400
     assert list(response.json()) == ["scheduled_at"]
+
+
+def test_only_managers_read_the_gate_of_a_draft_program(agent_api, coach_api, manager_api):
+    from certification.services import gate_for
+    from tests.factories import ProgramFactory
+
+    draft_gate = gate_for(program=ProgramFactory(status="draft"))
+
+    for client in (agent_api, coach_api):
+        assert client.get(f"/api/certification/gates/{draft_gate.pk}/").status_code == 404
+        listed = client.get("/api/certification/gates/").json()["results"]
+        assert draft_gate.pk not in {gate["id"] for gate in listed}
+    assert manager_api.get(f"/api/certification/gates/{draft_gate.pk}/").status_code == 200

@@ -281,3 +281,63 @@ def test_weights_shape_the_percentage(started):
 
     # (3 * 5/5 + 4 * 2/5) / 7 = 0.6571...
     assert str(score.percent) == "65.71"
+
+
+def test_in_a_trio_a_member_reads_only_the_feedback_they_gave_or_received(agent_api, cohort):
+    enrol(cohort, 7)
+    _start(cohort)
+    trio = next(p for p in cohort.coaching_pairs.filter(week=1) if p.members.count() == 3)
+    first, second, third = [m.enrollment.agent for m in trio.members.order_by("pk")]
+    between_others = services.peer_score_create(
+        pair=trio, scorer=second, subject=third, values=dict.fromkeys(CRITERIA, 2),
+        feedback="A private note for the third member.",
+    )  # fmt: skip
+    to_first = services.peer_score_create(
+        pair=trio, scorer=second, subject=first, values=dict.fromkeys(CRITERIA, 4)
+    )
+    agent_api.force_authenticate(first)
+
+    on_the_pair = agent_api.get(f"/api/coaching-pairs/{trio.pk}/scores/").json()
+    listed = agent_api.get("/api/rubric-scores/").json()["results"]
+
+    assert [score["id"] for score in on_the_pair] == [to_first.pk]
+    assert between_others.pk not in {score["id"] for score in listed}
+    assert agent_api.get(f"/api/rubric-scores/{between_others.pk}/").status_code == 404
+
+
+def test_a_manager_scores_only_the_agents_of_their_cohorts(manager_api, started):
+    from tests.factories import AgentFactory
+
+    body = {
+        "rubric": started.program.rubric.pk,
+        "context": "qa",
+        "values": dict.fromkeys(CRITERIA, 4),
+    }
+    own = started.enrollments.first().agent
+
+    outside = manager_api.post(
+        "/api/rubric-scores/", {**body, "subject": AgentFactory().pk}, format="json"
+    )
+    started.facilitators.add(manager_api.user)
+    inside = manager_api.post("/api/rubric-scores/", {**body, "subject": own.pk}, format="json")
+
+    assert outside.status_code == 400
+    assert "subject" in outside.json()
+    assert inside.status_code == 201, inside.json()
+
+
+def test_a_coach_scores_agents_and_nobody_else(coach_api, started):
+    from tests.factories import HRFactory, ManagerFactory
+
+    body = {
+        "rubric": started.program.rubric.pk,
+        "context": "qa",
+        "values": dict.fromkeys(CRITERIA, 4),
+    }
+
+    for person in (ManagerFactory(), HRFactory()):
+        response = coach_api.post(
+            "/api/rubric-scores/", {**body, "subject": person.pk}, format="json"
+        )
+        assert response.status_code == 400
+        assert "subject" in response.json()
