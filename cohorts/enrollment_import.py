@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.invitations import invitations_send
 from accounts.models import Team, User, validate_time_zone
 from cohorts.models import Cohort, Enrollment, EnrollmentEvent
+from config.csv_cells import control_character_reason, csv_error_reason
 
 REQUIRED_COLUMNS = ("email", "name", "team")
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -134,7 +135,9 @@ def _check_cohort_open(cohort: Cohort) -> None:
 
 
 def _read_rows(data: bytes) -> list[_Row]:
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    # Strict: a quote never closed is an error, not the rest of the file read as one cell.
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    previous_line = 0
     try:
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):
@@ -148,9 +151,7 @@ def _read_rows(data: bytes) -> list[_Row]:
             if any(cell.strip() for cell in cells):
                 rows.append(_Row(line, *(_cell(cells, columns, name) for name in columns)))
     except csv.Error as exc:
-        raise _FileRejected(
-            RowError(reader.line_num, "", f"the file is not valid CSV: {exc}")
-        ) from None
+        raise _FileRejected(RowError(previous_line + 1, "", csv_error_reason(exc))) from None
     if not rows:
         raise _FileRejected(RowError(1, "", "the file has no rows"))
     return rows
@@ -247,6 +248,13 @@ def _email_errors(row: _Row, first_lines: dict[str, int]) -> Iterator[RowError]:
 
 
 def _cell_errors(row: _Row) -> Iterator[RowError]:
+    for column, value in (
+        ("email", row.email), ("name", row.name), ("team", row.team_name),
+        ("time_zone", row.time_zone),
+    ):  # fmt: skip
+        if reason := control_character_reason(value):
+            yield RowError(row.line, column, f"the {column.replace('_', ' ')} {reason}")
+            return
     if not row.name:
         yield RowError(row.line, "name", "a name is required")
     elif len(row.name) > NAME_MAX_LENGTH:

@@ -15,7 +15,7 @@ from accounts.models import Team, User
 from accounts.permissions import IsManagerOrReadOnly, IsNotHR, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, Experiment
-from cohorts.scope import managed_cohorts, managed_teams
+from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
@@ -97,8 +97,13 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
             source=data["source"],
             mapping=data["mapping"],
             dry_run=data["dry_run"],
+            agents=managed_agents(user=request.user),
         )
-        return Response(report.as_dict())
+        # A file refused whole (not UTF-8, a missing column, broken before any good row) is
+        # bad input; one that broke half-way reports the rows it did import.
+        refused = report.file_errors and not (report.created or report.updated)
+        code = status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
+        return Response(report.as_dict(), status=code)
 
 
 # --- Baseline ------------------------------------------------------------------------------

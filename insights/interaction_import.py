@@ -52,9 +52,11 @@ from typing import BinaryIO, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import User
+from config.csv_cells import control_character_reason, csv_error_reason
 from insights.models import Interaction
 
 BATCH = 5000  # rows per write and per transaction
@@ -209,6 +211,7 @@ def interaction_import(
     mapping: str | Mapping = "attune",
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    agents: QuerySet | None = None,
 ) -> InteractionImportReport:
     """Import the interactions of a helpdesk's CSV export (`data`, UTF-8, BOM allowed).
 
@@ -219,13 +222,18 @@ def interaction_import(
     number of distinct external ids (to find duplicates), not with the rows. `progress` is
     called with the number of rows read after each batch. Raises ValidationError for an
     unknown mapping name or an empty or too long source.
+
+    `agents` are the people whose interactions the importer may write (a manager's
+    `managed_agents`); None for an operator, who may write any agent's. Either way a row
+    names an agent (role agent), and a row whose (source, external id) is already stored
+    for someone outside `agents` is rejected, never updated.
     """
     mapping = _mapping(mapping)
     _check_source(source)
     report = InteractionImportReport(source=source, dry_run=dry_run)
     try:
         stream = _utf8_stream(data)
-        _Import(report, mapping, progress).run(stream)
+        _Import(report, mapping, progress, agents).run(stream)
     except _FileRejected as rejected:
         report.rejected += rejected.errors
     return report
@@ -275,11 +283,15 @@ def _utf8_stream(data: BinaryIO | bytes) -> BinaryIO:
 class _Import:
     """One run over one file: reads, checks and writes batch by batch into `report`."""
 
-    def __init__(self, report: InteractionImportReport, mapping: Mapping, progress):
+    def __init__(self, report: InteractionImportReport, mapping: Mapping, progress, agents):
         self.report = report
         self.mapping = mapping
         self.progress = progress
+        every_agent = User.objects.filter(role=User.Role.AGENT)
+        self.allowed = every_agent if agents is None else agents.filter(role=User.Role.AGENT)
+        self.scoped = agents is not None
         self.agents: dict[str, int | None] = {}  # lowercase e-mail -> user id, across batches
+        self.not_importable: set[str] = set()  # people who exist but are not allowed
         self.first_lines: dict[str, int] = {}  # external id -> line it first appears on
         self.columns: list[_Column] = []
         self.width = 0  # cells a row needs to have every column
@@ -287,7 +299,8 @@ class _Import:
     def run(self, stream: BinaryIO) -> None:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
         try:
-            reader = csv.reader(text)
+            # Strict: a quote never closed is an error, not the rest of the file in one cell.
+            reader = csv.reader(text, strict=True)
             self.columns = _columns(_header(reader), self.mapping)
             self.width = max(column.index for column in self.columns) + 1
             self._read_and_write(reader)
@@ -323,6 +336,8 @@ class _Import:
         if not batch:
             return
         self._check_agents(batch)
+        if self.scoped:
+            self._check_owners([row for row in batch if not row.errors])
         good = [row for row in batch if not row.errors]
         for row in batch:
             self.report.rejected += row.errors
@@ -337,20 +352,45 @@ class _Import:
         emails = {row.values[AGENT] for row in batch} - {None} - self.agents.keys()
         if emails:
             found = dict(
-                User.objects.annotate(key=Lower("email"))
+                self.allowed.annotate(key=Lower("email"))
                 .filter(key__in=emails)
                 .values_list("key", "pk")
                 .order_by()
             )
             self.agents.update({email: found.get(email) for email in emails})
+            outside = set(
+                User.objects.annotate(key=Lower("email"))
+                .filter(key__in=emails - found.keys())
+                .values_list("key", flat=True)
+            )
+            self.not_importable.update(outside)
         header = self.columns[AGENT].header
         for row in batch:
             email = row.values[AGENT]
             row.values[AGENT] = self.agents.get(email)
-            if email is not None and row.values[AGENT] is None:
-                row.errors.append(RejectedRow(row.line, header, f"unknown agent {email}"))
-                if email not in self.report.unknown_agents:
-                    self.report.unknown_agents.append(email)
+            if email is None or row.values[AGENT] is not None:
+                continue
+            if email in self.not_importable:
+                reason = f"{email} is not an agent whose interactions you may import"
+                row.errors.append(RejectedRow(row.line, header, reason))
+                continue
+            row.errors.append(RejectedRow(row.line, header, f"unknown agent {email}"))
+            if email not in self.report.unknown_agents:
+                self.report.unknown_agents.append(email)
+
+    def _check_owners(self, rows: list[_Row]) -> None:
+        """Rejects rows that would update an interaction of an agent outside the scope."""
+        ids = [row.values[EXTERNAL_ID] for row in rows]
+        theirs = set(
+            Interaction.objects.filter(source=self.report.source, external_id__in=ids)
+            .exclude(agent__in=self.allowed)
+            .values_list("external_id", flat=True)
+        )
+        header = self.columns[EXTERNAL_ID].header
+        for row in rows:
+            if row.values[EXTERNAL_ID] in theirs:
+                reason = "already stored for an agent whose interactions you may not change"
+                row.errors.append(RejectedRow(row.line, header, reason))
 
     def _write(self, rows: list[_Row]) -> tuple[int, int]:
         """(created, updated) for these rows, written unless this is a dry run."""
@@ -414,7 +454,7 @@ def _lines(reader) -> Iterator[tuple[int, list[str]]]:
             if any(cells):
                 yield line, cells
     except csv.Error as exc:
-        reason = f"the file is not valid CSV: {exc}; the rest of the file was not read"
+        reason = f"{csv_error_reason(exc)}; the rest of the file was not read"
         raise _FileRejected(RejectedRow(previous_line + 1, "", reason)) from None
     except UnicodeDecodeError:  # the stream changed after the UTF-8 check
         raise _FileRejected(RejectedRow(previous_line + 1, "", NOT_UTF8)) from None
@@ -462,6 +502,8 @@ def _converter(name: str, mapping: Mapping) -> Callable[[str], object]:
 def _external_id(value: str) -> str:
     if len(value) > EXTERNAL_ID_MAX_LENGTH:
         raise ValueError(f"longer than {EXTERNAL_ID_MAX_LENGTH} characters")
+    if reason := control_character_reason(value):
+        raise ValueError(reason)
     return value
 
 

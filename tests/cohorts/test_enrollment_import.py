@@ -383,3 +383,24 @@ def test_query_count_does_not_grow_with_the_rows(
 
     assert report.applied
     assert Enrollment.objects.filter(cohort=cohort, status="active").count() == size
+
+
+def test_a_nul_in_a_name_is_refused_in_the_dry_run_and_the_real_run_alike(cohort, billing):
+    data = csv_bytes(HEADER, "ana@example.com,Ana\x00Silva,Billing,")
+
+    preview = enrollment_import(cohort=cohort, data=data, dry_run=True)
+    real = enrollment_import(cohort=cohort, data=data, dry_run=False)
+
+    for report in (preview, real):
+        assert [(e.line, e.column) for e in report.errors] == [(2, "name")]
+        assert "control character" in report.errors[0].reason
+    assert not User.objects.filter(email="ana@example.com").exists()
+
+
+def test_an_unterminated_quote_is_reported_as_such_on_its_line(cohort, billing):
+    data = csv_bytes(HEADER, "ana@example.com,Ana,Billing,", 'bo@example.com,"Bo Lee,Billing,')
+
+    report = enrollment_import(cohort=cohort, data=data, dry_run=True)
+
+    assert [(e.line, e.column) for e in report.errors] == [(3, "")]
+    assert "never closed" in report.errors[0].reason
