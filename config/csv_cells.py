@@ -20,3 +20,15 @@ def csv_error_reason(error: Exception) -> str:
     if "unexpected end of data" in str(error):
         return 'a quoted cell starting on this line is never closed (a missing “"”)'
     return f"the file is not valid CSV: {error}"
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CWE-1236).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """`value` ready for a CSV cell a spreadsheet will open: text that would start a
+    formula gets a leading apostrophe, as OWASP advises; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

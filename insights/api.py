@@ -20,6 +20,7 @@ from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
 from config.api import ScopedRelatedField
+from config.csv_cells import spreadsheet_safe
 from config.limits import ColumnRangeMixin
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
@@ -342,13 +343,17 @@ def insight_response(request, report: dict, name: str):
         columns = list(report["rows"][0]) if report["rows"] else ["no rows"]
         writer = csv.DictWriter(buffer, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(report["rows"])
+        writer.writerows(
+            {key: spreadsheet_safe(value) for key, value in row.items()} for row in report["rows"]
+        )
     else:
         writer = csv.writer(buffer)
         writer.writerow(["figure", "value"])
-        writer.writerows(_flatten(report["figures"]))
+        writer.writerows(
+            [spreadsheet_safe(cell) for cell in line] for line in _flatten(report["figures"])
+        )
         for note in report["notes"]:
-            writer.writerow(["note", note])
+            writer.writerow(["note", spreadsheet_safe(note)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}-{export}.csv"'
     return response

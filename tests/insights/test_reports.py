@@ -378,3 +378,29 @@ def test_an_experiment_seed_too_large_for_its_column_is_a_400(manager_api, cohor
 
     assert response.status_code == 400
     assert list(response.json()) == ["seed"]
+
+
+def test_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas(
+    manager_api, cohort, facilitator
+):
+    cohort.name = '=HYPERLINK("http://evil.example","click")'
+    cohort.save()
+    manager_api.force_authenticate(facilitator)
+
+    rows = _csv(manager_api.get(f"/api/insights/funnel/?cohort={cohort.pk}&export=rows"))
+
+    assert {row["cohort"] for row in rows} == {"'" + cohort.name}
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"), ("+33 1 23", "'+33 1 23"), ("-A1", "'-A1"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"), ("\rx", "'\rx"), ("Billing", "Billing"), (-3.5, -3.5), (-2, -2),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_only_text_that_starts_a_formula_is_escaped(value, written):
+    from config.csv_cells import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == written
