@@ -190,18 +190,20 @@ def deliveries_enqueue(*, now: datetime.datetime) -> int:
 # --- Delivery ------------------------------------------------------------------------------
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
-    """A signed, stable token naming one person and one kind of reminder."""
+    """A signed, timestamped token naming one person and one kind of reminder."""
     return _signer().sign_object({"u": user_id, "k": kind}, compress=True)
 
 
 def unsubscribe_token_read(token: str) -> tuple[int, str]:
-    """(user id, kind) of a token; raises signing.BadSignature when it was tampered with."""
-    data = _signer().unsign_object(token)
+    """(user id, kind) of a token. Raises signing.SignatureExpired once it is older than
+    ATTUNE_UNSUBSCRIBE_LINK_DAYS, signing.BadSignature when it was tampered with."""
+    max_age = datetime.timedelta(days=settings.ATTUNE_UNSUBSCRIBE_LINK_DAYS)
+    data = _signer().unsign_object(token, max_age=max_age)
     kind = str(data["k"])
     if kind not in ReminderKind.values or kind in NOT_OPTIONAL_KINDS:
         raise signing.BadSignature("unknown kind")
@@ -251,6 +253,7 @@ def _render(row: Outbox) -> dict:
         "html": render_to_string(f"reminders/{row.kind}.html", context),
         "url": context.get("url", ""),
         "ics": context.get("ics", ""),
+        "unsubscribe_url": context["unsubscribe_url"],
     }
 
 
@@ -260,8 +263,8 @@ def _email(row: Outbox, rendered: dict) -> EmailMultiAlternatives:
     )
     message.attach_alternative(rendered["html"], "text/html")
     if row.kind not in NOT_OPTIONAL_KINDS:
-        unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
-        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        # The same signed (timestamped) link as in the body.
+        message.extra_headers["List-Unsubscribe"] = f"<{rendered['unsubscribe_url']}>"
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if ics := rendered.get("ics"):
         message.attach("session.ics", ics, "text/calendar; method=PUBLISH")

@@ -14,25 +14,43 @@ from accounts import invitations, reminders
 from accounts.calendar import user_feed
 from accounts.models import ReminderKind, ReminderOptOut, User
 
+UNSUBSCRIBE_TEMPLATE = "accounts/unsubscribed.html"
 
-@csrf_exempt  # mail clients POST here for one-click unsubscribe (RFC 8058), without a form
+
+def _unreadable_link(request, error: signing.BadSignature):
+    state, status = (
+        ("expired", 410) if isinstance(error, signing.SignatureExpired) else ("invalid", 400)
+    )
+    return render(request, UNSUBSCRIBE_TEMPLATE, {"state": state}, status=status)
+
+
+# The signed token is what authenticates these POSTs, and mail clients send RFC 8058's
+# one-click POST (body "List-Unsubscribe=One-Click") with no form and no cookie.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """One click turns a kind of reminder off; the signed token says who and which kind."""
+    """GET asks to confirm (mail scanners follow links); POST turns the kind off."""
     try:
-        _user_id, kind = reminders.unsubscribe(token=token)
-    except signing.BadSignature:
-        return render(request, "accounts/unsubscribed.html", {"ok": False}, status=400)
-    context = {"ok": True, "token": token, "kind_label": ReminderKind(kind).label}
-    return render(request, "accounts/unsubscribed.html", context)
+        _user_id, kind = reminders.unsubscribe_token_read(token)
+        if request.method == "POST":
+            reminders.unsubscribe(token=token)
+    except signing.BadSignature as error:
+        return _unreadable_link(request, error)
+    context = {
+        "state": "done" if request.method == "POST" else "confirm",
+        "token": token,
+        "kind_label": ReminderKind(kind).label,
+    }
+    return render(request, UNSUBSCRIBE_TEMPLATE, context)
 
 
+@csrf_exempt  # the undo button on the page above; the signed token authenticates it
 @require_POST
 def resubscribe(request, token):
     try:
         user_id, kind = reminders.unsubscribe_token_read(token)
-    except signing.BadSignature:
-        return render(request, "accounts/unsubscribed.html", {"ok": False}, status=400)
+    except signing.BadSignature as error:
+        return _unreadable_link(request, error)
     ReminderOptOut.objects.filter(user_id=user_id, kind=kind).delete()
     return HttpResponse("Reminders turned back on.", content_type="text/plain")
 

@@ -264,6 +264,8 @@ ATTUNE_QUIET_HOURS_START = env("ATTUNE_QUIET_HOURS_START", default="20:00")
 ATTUNE_QUIET_HOURS_END = env("ATTUNE_QUIET_HOURS_END", default="08:00")
 # How often beat starts the sweep, in minutes.
 ATTUNE_REMINDER_SWEEP_MINUTES = env.int("ATTUNE_REMINDER_SWEEP_MINUTES", default=5)
+# How long the unsubscribe link in a reminder works (a newer reminder carries a new one).
+ATTUNE_UNSUBSCRIBE_LINK_DAYS = env.int("ATTUNE_UNSUBSCRIBE_LINK_DAYS", default=60)
 # How long an invitation link works; a person whose link expired can ask for a new one.
 ATTUNE_INVITATION_DAYS = env.int("ATTUNE_INVITATION_DAYS", default=7)
 # A row stuck "being delivered" this long (its worker died) is delivered again.

@@ -138,16 +138,62 @@ def test_a_row_stuck_sending_is_taken_over_after_the_lease(settings):
     assert len(mail.outbox) == 1
 
 
-def test_the_unsubscribe_link_turns_one_kind_off(client):
+def test_opening_the_unsubscribe_link_only_asks_to_confirm(client):
     user = AgentFactory()
     token = reminders.unsubscribe_token(user_id=user.pk, kind="prework_due")
 
-    response = client.get(f"/reminders/off/{token}/")
-    again = client.post(f"/reminders/off/{token}/")  # mail clients' one-click POST
+    response = client.get(f"/reminders/off/{token}/")  # what a mail scanner does
 
-    assert response.status_code == again.status_code == 200
-    assert "Pre-work due tomorrow" in response.content.decode()
+    assert response.status_code == 200
+    assert "Turn off “Pre-work due tomorrow” reminders?" in response.content.decode()
+    assert not ReminderOptOut.objects.exists()
+
+
+def test_confirming_turns_one_kind_off(client):
+    user = AgentFactory()
+    token = reminders.unsubscribe_token(user_id=user.pk, kind="prework_due")
+
+    response = client.post(f"/reminders/off/{token}/")
+
+    assert response.status_code == 200
+    assert "no more “Pre-work due tomorrow” reminders" in response.content.decode()
     assert list(ReminderOptOut.objects.values_list("user", "kind")) == [(user.pk, "prework_due")]
+
+
+def test_a_mail_clients_one_click_post_unsubscribes_without_a_csrf_token(client):
+    from django.test import Client
+
+    user = AgentFactory()
+    token = reminders.unsubscribe_token(user_id=user.pk, kind="session_day_before")
+    mail_client = Client(enforce_csrf_checks=True)
+
+    response = mail_client.post(
+        f"/reminders/off/{token}/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert ReminderOptOut.objects.filter(user=user, kind="session_day_before").exists()
+
+
+def test_an_unsubscribe_link_expires(client, settings):
+    import datetime
+
+    import time_machine
+
+    user = AgentFactory()
+    with time_machine.travel(NOW, tick=False):
+        token = reminders.unsubscribe_token(user_id=user.pk, kind="prework_due")
+    later = NOW + datetime.timedelta(days=settings.ATTUNE_UNSUBSCRIBE_LINK_DAYS + 1)
+
+    with time_machine.travel(later, tick=False):
+        shown = client.get(f"/reminders/off/{token}/")
+        posted = client.post(f"/reminders/off/{token}/")
+
+    assert (shown.status_code, posted.status_code) == (410, 410)
+    assert "has expired" in posted.content.decode()
+    assert not ReminderOptOut.objects.exists()
 
 
 def test_a_tampered_unsubscribe_link_changes_nothing(client):
@@ -163,7 +209,8 @@ def test_a_tampered_unsubscribe_link_changes_nothing(client):
 def test_undo_turns_the_kind_back_on(client):
     user = AgentFactory()
     token = reminders.unsubscribe_token(user_id=user.pk, kind="badge_expiring")
-    client.get(f"/reminders/off/{token}/")
+    client.post(f"/reminders/off/{token}/")
+    assert ReminderOptOut.objects.exists()
 
     client.post(f"/reminders/on/{token}/")
 
