@@ -7,6 +7,7 @@ with STATUS:CANCELLED so calendars remove them. Times are written in the person'
 """
 
 import datetime
+import hashlib
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from icalendar import Calendar, Event
 
@@ -35,23 +37,49 @@ class CalendarEvent:
     url: str = ""
 
 
+# The feed URL's secret is an HMAC of a random per-person salt under SECRET_KEY; the
+# database keeps the salt and a SHA-256 of the secret, so a copy of the database alone
+# opens no one's calendar, while the person can still be shown their link.
+SECRET_SALT = "attune.calendar-feed"
+
+
+def _secret(user: User) -> str:
+    return salted_hmac(
+        SECRET_SALT, f"{user.pk}:{user.calendar_salt}", algorithm="sha256"
+    ).hexdigest()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def calendar_token_regenerate(*, user: User) -> str:
     """A new secret for the user's feed; the old URL stops working at once."""
-    user.calendar_token = secrets.token_urlsafe(32)
-    user.save(update_fields=["calendar_token"])
-    return user.calendar_token
+    user.calendar_salt = secrets.token_urlsafe(24)
+    secret = _secret(user)
+    user.calendar_token = token_digest(secret)
+    user.save(update_fields=["calendar_salt", "calendar_token"])
+    return secret
 
 
 def calendar_token_revoke(*, user: User) -> None:
     user.calendar_token = None
-    user.save(update_fields=["calendar_token"])
+    user.calendar_salt = ""
+    user.save(update_fields=["calendar_token", "calendar_salt"])
 
 
 def feed_url(user: User) -> str | None:
-    if not user.calendar_token:
+    """The person's private feed URL, or None without a feed (or with a link made before
+    the secret was derived, which keeps working but cannot be shown again)."""
+    if not user.calendar_token or not user.calendar_salt:
         return None
-    path = reverse("calendar-feed", args=[user.calendar_token])
+    path = reverse("calendar-feed", args=[_secret(user)])
     return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def feed_user(token: str) -> User | None:
+    """The active person whose feed `token` opens."""
+    return User.objects.filter(calendar_token=token_digest(token), is_active=True).first()
 
 
 def _vevent(event: CalendarEvent, zone: ZoneInfo, stamp: datetime.datetime) -> Event:

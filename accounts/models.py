@@ -88,7 +88,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         editable=False,
-        help_text="Secret in the private calendar-feed URL; empty when there is no feed.",
+        help_text="SHA-256 of the secret in the private calendar-feed URL (the secret itself "
+        "is never stored); empty when there is no feed.",
+    )
+    calendar_salt = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="With the server's secret key, makes the feed URL's secret.",
     )
 
     objects = UserManager()

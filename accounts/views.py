@@ -11,8 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import invitations, reminders
-from accounts.calendar import user_feed
-from accounts.models import ReminderKind, ReminderOptOut, User
+from accounts.calendar import feed_user, user_feed
+from accounts.models import ReminderKind, ReminderOptOut
 
 UNSUBSCRIBE_TEMPLATE = "accounts/unsubscribed.html"
 
@@ -58,7 +58,7 @@ def resubscribe(request, token):
 @require_GET
 def calendar_feed(request, token):
     """The private feed; an unknown or revoked token is a 404."""
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    user = feed_user(token)
     if user is None:
         raise Http404("No such calendar.")
     response = HttpResponse(user_feed(user), content_type="text/calendar; charset=utf-8")

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from icalendar import Calendar
 
-from accounts.calendar import calendar_token_regenerate
+from accounts.calendar import calendar_token_regenerate, feed_url
 from cohorts import services
 from tests.factories import AgentFactory
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _feed(client, user):
-    response = client.get(f"/calendar/{user.calendar_token}.ics")
+    response = client.get(feed_url(user).replace("https://attune.test", ""))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return Calendar.from_ical(response.content)
@@ -113,3 +113,29 @@ def test_the_facilitator_sees_the_workshops_of_their_cohort(client, started, fac
     events = _events(_feed(client, facilitator))
 
     assert {"Empathy basics", "Active listening"} <= set(events)
+
+
+def test_the_database_keeps_no_feed_secret(client):
+    agent = AgentFactory()
+    secret = calendar_token_regenerate(user=agent)
+    agent.refresh_from_db()
+
+    stored = {agent.calendar_token, agent.calendar_salt}
+
+    assert secret not in stored
+    assert all(secret not in value for value in stored)
+    assert client.get(f"/calendar/{secret}.ics").status_code == 200
+    assert client.get(f"/calendar/{agent.calendar_token}.ics").status_code == 404
+
+
+def test_a_feed_made_before_hashing_keeps_working_after_the_migration(client):
+    import hashlib
+
+    agent = AgentFactory()
+    old_secret = "made-before-the-upgrade-0123456789abcdefghijk"
+    # What the data migration leaves: the old secret's hash, and no salt.
+    agent.calendar_token = hashlib.sha256(old_secret.encode()).hexdigest()
+    agent.save()
+
+    assert client.get(f"/calendar/{old_secret}.ics").status_code == 200
+    assert feed_url(agent) is None  # it cannot be shown again; a new link can be made

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 
+from accounts.calendar import feed_url
 from cohorts.models import ModuleProgress
 
 pytestmark = pytest.mark.django_db
@@ -42,4 +43,4 @@ def test_the_calendar_link_is_created_from_the_plan(client, started):
 
     agent.refresh_from_db()
     assert agent.calendar_token
-    assert f"/calendar/{agent.calendar_token}.ics" in page
+    assert feed_url(agent) in page
