@@ -149,7 +149,7 @@ def test_a_manager_opens_a_session_through_the_api(manager_api, manager, agents,
     assert "two reviewers" in too_few.json()["reviewers"][0]
 
 
-def test_interactions_import_through_the_api_and_the_admin(manager_api, client, agents):
+def test_interactions_import_through_the_api_and_the_admin(manager_api, manager, client, agents):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from insights.models import Interaction
@@ -161,6 +161,7 @@ def test_interactions_import_through_the_api_and_the_admin(manager_api, client, 
         f"A-2,fax,{agents[0].email},2026-09-14T13:02:11Z,4\n"
     ).encode()
 
+    manager_api.force_authenticate(manager)  # the agents' facilitator
     api = manager_api.post(
         "/api/interactions/import/",
         {"file": SimpleUploadedFile("i.csv", csv), "source": "zd"},
