@@ -20,6 +20,7 @@ from accounts.invitations import invitations_send
 from accounts.models import Team, User, validate_time_zone
 from cohorts.models import Cohort, Enrollment, EnrollmentEvent
 from config.csv_cells import control_character_reason, csv_error_reason
+from config.uploads import capped
 
 REQUIRED_COLUMNS = ("email", "name", "team")
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -64,11 +65,13 @@ class ImportReport:
         }
 
     def as_dict(self) -> dict:
+        """The report; it lists the first REPORTED_ERRORS errors, `counts` has them all."""
         return {
             "dry_run": self.dry_run,
             "applied": self.applied,
             "rows": [asdict(row) for row in self.rows],
-            "errors": [asdict(error) for error in self.errors],
+            "errors": [asdict(error) for error in capped(self.errors)],
+            "errors_shown": len(capped(self.errors)),
             "counts": self.counts,
         }
 

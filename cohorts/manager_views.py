@@ -27,6 +27,7 @@ from certification import selectors as certification_selectors
 from certification.models import RolePlayAssessment
 from certification.services import certification_revoke
 from cohorts import selectors, services
+from cohorts.api.serializers import ENROLMENT_FILE_SIZE
 from cohorts.enrollment_import import enrollment_import
 from cohorts.models import Attendance, Cohort, Enrollment, ScheduleItem
 from cohorts.schedule import WEEK, CohortCalendar
@@ -71,6 +72,7 @@ class EnrollmentImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         error_messages={"required": "Choose a CSV file.", "empty": "The file is empty."},
+        validators=[ENROLMENT_FILE_SIZE],
     )
     action = forms.ChoiceField(choices=[("preview", "Preview (dry run)"), ("import", "Enrol")])
 

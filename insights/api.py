@@ -22,6 +22,7 @@ from config import limits
 from config.api import ScopedRelatedField
 from config.csv_cells import spreadsheet_safe
 from config.limits import ColumnRangeMixin
+from config.uploads import errors_csv_response, max_size_validator
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
@@ -52,7 +53,11 @@ class InteractionFilter(filters.FilterSet):
 
 
 class InteractionImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(
+        validators=[
+            max_size_validator("ATTUNE_INTERACTION_UPLOAD_MAX_BYTES", "the interaction import")
+        ]
+    )
     source = serializers.SlugField(max_length=50)
     mapping = serializers.ChoiceField(choices=["attune", "zendesk"], default="attune")
     dry_run = serializers.BooleanField(default=False)
@@ -94,7 +99,7 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         report = interaction_import(
-            data=data["file"].read(),
+            data=data["file"],  # read as a stream: memory does not grow with the file
             source=data["source"],
             mapping=data["mapping"],
             dry_run=data["dry_run"],
@@ -102,6 +107,8 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         # A file refused whole (not UTF-8, a missing column, broken before any good row) is
         # bad input; one that broke half-way reports the rows it did import.
+        if request.query_params.get("errors") == "csv":
+            return errors_csv_response(report.rejected, filename="interaction-errors.csv")
         refused = report.file_errors and not (report.created or report.updated)
         code = status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
         return Response(report.as_dict(), status=code)

@@ -57,6 +57,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import User
 from config.csv_cells import control_character_reason, csv_error_reason
+from config.uploads import capped
 from insights.models import Interaction
 
 BATCH = 5000  # rows per write and per transaction
@@ -179,7 +180,15 @@ class InteractionImportReport:
         return len({error.line for error in self.rejected if error.line > 1 and error.column})
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "rejected_rows": self.rejected_rows}
+        """The report; it lists the first REPORTED_ERRORS problems (`rejected_total` counts
+        them all) and the first REPORTED_ERRORS unknown e-mails."""
+        return {
+            **asdict(self),
+            "rejected": [asdict(error) for error in capped(self.rejected)],
+            "rejected_total": len(self.rejected),
+            "unknown_agents": capped(self.unknown_agents),
+            "rejected_rows": self.rejected_rows,
+        }
 
 
 class _Column(NamedTuple):

@@ -26,6 +26,7 @@ from cohorts.models import (
     Enrollment,
 )
 from config.parsers import JSONParser
+from config.uploads import errors_csv_response
 
 # --- Cohorts -------------------------------------------------------------------------------
 
@@ -103,6 +104,8 @@ class CohortViewSet(viewsets.ModelViewSet):
             dry_run=serializer.validated_data["dry_run"],
             by=request.user,
         )
+        if request.query_params.get("errors") == "csv":
+            return errors_csv_response(report.errors, filename="enrolment-errors.csv")
         code = status.HTTP_400_BAD_REQUEST if report.errors else status.HTTP_200_OK
         return Response(report.as_dict(), status=code)
 

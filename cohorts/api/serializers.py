@@ -18,6 +18,7 @@ from cohorts.scope import scorable_agents
 from config import limits
 from config.api import ModelCleanSerializer, ScopedRelatedField
 from config.limits import ColumnRangeMixin
+from config.uploads import max_size_validator
 from programs.models import Program
 from programs.selectors import program_visible_to
 
@@ -167,8 +168,11 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
+ENROLMENT_FILE_SIZE = max_size_validator("ATTUNE_ENROLLMENT_UPLOAD_MAX_BYTES", "enrolment")
+
+
 class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[ENROLMENT_FILE_SIZE])
     dry_run = serializers.BooleanField(default=False)
 
 

@@ -267,6 +267,14 @@ ATTUNE_QUIET_HOURS_END = env("ATTUNE_QUIET_HOURS_END", default="08:00")
 ATTUNE_REMINDER_SWEEP_MINUTES = env.int("ATTUNE_REMINDER_SWEEP_MINUTES", default=5)
 # How long the unsubscribe link in a reminder works (a newer reminder carries a new one).
 ATTUNE_UNSUBSCRIBE_LINK_DAYS = env.int("ATTUNE_UNSUBSCRIBE_LINK_DAYS", default=60)
+# The largest file each import takes (bytes). Larger uploads are refused with a message;
+# files over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to disk while they arrive.
+ATTUNE_ENROLLMENT_UPLOAD_MAX_BYTES = env.int(
+    "ATTUNE_ENROLLMENT_UPLOAD_MAX_BYTES", default=5_000_000
+)
+ATTUNE_INTERACTION_UPLOAD_MAX_BYTES = env.int(
+    "ATTUNE_INTERACTION_UPLOAD_MAX_BYTES", default=200_000_000
+)
 # How long an invitation link works; a person whose link expired can ask for a new one.
 ATTUNE_INVITATION_DAYS = env.int("ATTUNE_INVITATION_DAYS", default=7)
 # A row stuck "being delivered" this long (its worker died) is delivered again.

@@ -1,0 +1,50 @@
+"""Uploaded files: how large each import takes, and error reports that stay readable.
+
+A report lists at most REPORTED_ERRORS errors (with the total), however bad the file; the
+whole list is a CSV download (`?errors=csv` on the import endpoints).
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+
+from config.csv_cells import spreadsheet_safe
+
+REPORTED_ERRORS = 1000
+
+
+def max_size_validator(setting: str, what: str):
+    """A file-field validator refusing uploads larger than settings.<setting> bytes."""
+
+    def validate(upload) -> None:
+        limit = getattr(settings, setting)
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is {filesizeformat(upload.size)}; {what} takes files of up to "
+                f"{filesizeformat(limit)}. Split it into smaller files and import each."
+            )
+
+    return validate
+
+
+def capped(errors: list) -> list:
+    """The errors a report shows: the first REPORTED_ERRORS."""
+    return errors[:REPORTED_ERRORS]
+
+
+def errors_csv_response(errors, *, filename: str) -> HttpResponse:
+    """Every error of an import as CSV (line, column, reason), for a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["line", "column", "reason"])
+    for error in errors:
+        writer.writerow(
+            [error.line, spreadsheet_safe(error.column), spreadsheet_safe(error.reason)]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
