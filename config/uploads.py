@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from config.csv_cells import spreadsheet_safe
 
@@ -48,3 +50,14 @@ def errors_csv_response(errors, *, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# For the schema of each import endpoint: the parameter and the CSV it then answers.
+ERRORS_PARAMETER = OpenApiParameter(
+    "errors",
+    str,
+    enum=["csv"],
+    required=False,
+    description="`csv`: answer every error of the file as CSV (line, column, reason).",
+)
+ERRORS_CSV = OpenApiResponse(OpenApiTypes.STR, description="With `?errors=csv`: every error.")

@@ -22,7 +22,12 @@ from config import limits
 from config.api import ScopedRelatedField
 from config.csv_cells import spreadsheet_safe
 from config.limits import ColumnRangeMixin
-from config.uploads import errors_csv_response, max_size_validator
+from config.uploads import (
+    ERRORS_CSV,
+    ERRORS_PARAMETER,
+    errors_csv_response,
+    max_size_validator,
+)
 from insights import figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
@@ -77,11 +82,16 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=InteractionImportSerializer,
-        responses=inline_serializer("InteractionImportReport", {
-            "rows": serializers.IntegerField(), "created": serializers.IntegerField(),
-            "updated": serializers.IntegerField(), "rejected": serializers.ListField(),
-            "unknown_agents": serializers.ListField(),
-        }),
+        parameters=[ERRORS_PARAMETER],
+        responses={
+            (200, "application/json"): inline_serializer("InteractionImportReport", {
+                "rows": serializers.IntegerField(), "created": serializers.IntegerField(),
+                "updated": serializers.IntegerField(), "rejected": serializers.ListField(),
+                "rejected_total": serializers.IntegerField(),
+                "unknown_agents": serializers.ListField(),
+            }),
+            (200, "text/csv"): ERRORS_CSV,
+        },
     )  # fmt: skip
     @action(
         detail=False,

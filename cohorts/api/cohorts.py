@@ -26,7 +26,7 @@ from cohorts.models import (
     Enrollment,
 )
 from config.parsers import JSONParser
-from config.uploads import errors_csv_response
+from config.uploads import ERRORS_CSV, ERRORS_PARAMETER, errors_csv_response
 
 # --- Cohorts -------------------------------------------------------------------------------
 
@@ -82,11 +82,14 @@ class CohortViewSet(viewsets.ModelViewSet):
         """Draw coaching pairs again for the weeks that have not started."""
         return Response({"weeks": services.coaching_pairs_generate(cohort=self.get_object())})
 
-    @extend_schema(request=ImportSerializer, responses=inline_serializer("ImportReport", {
-        "dry_run": serializers.BooleanField(), "applied": serializers.BooleanField(),
-        "rows": serializers.ListField(), "errors": serializers.ListField(),
-        "counts": serializers.DictField(),
-    }))  # fmt: skip
+    @extend_schema(request=ImportSerializer, parameters=[ERRORS_PARAMETER], responses={
+        (200, "application/json"): inline_serializer("ImportReport", {
+            "dry_run": serializers.BooleanField(), "applied": serializers.BooleanField(),
+            "rows": serializers.ListField(), "errors": serializers.ListField(),
+            "errors_shown": serializers.IntegerField(), "counts": serializers.DictField(),
+        }),
+        (200, "text/csv"): ERRORS_CSV,
+    })  # fmt: skip
     @action(
         detail=True,
         methods=["post"],
