@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django_filters import rest_framework as filters
 
+from config import limits
+
 
 def object_type_label(content_type: ContentType) -> str:
     """How the API and the page name an object's type: `app_label.model`."""
@@ -27,18 +29,22 @@ class AuditEntryFilter(filters.FilterSet):
     object_type = filters.ChoiceFilter(
         label="Object type", choices=object_type_choices, method="filter_object_type"
     )
-    object_id = filters.NumberFilter(label="Object id")
-    actor = filters.NumberFilter(field_name="actor_id", label="Actor (user id)")
+    object_id = filters.NumberFilter(label="Object id", min_value=1, max_value=limits.BIGINT_MAX)
+    actor = filters.NumberFilter(
+        field_name="actor_id", label="Actor (user id)", min_value=1, max_value=limits.BIGINT_MAX
+    )
     actor_email = filters.CharFilter(
         field_name="actor_email", lookup_expr="iexact", label="Actor's e-mail"
     )
     action = filters.ChoiceFilter(choices=LogEntry.Action.choices)
     since = filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__gte", label="From", widget=DATE
-    )
+        field_name="timestamp", lookup_expr="date__gte", label="From", widget=DATE,
+        validators=[limits.validate_year_in_range],
+    )  # fmt: skip
     until = filters.DateFilter(
-        field_name="timestamp", lookup_expr="date__lte", label="To", widget=DATE
-    )
+        field_name="timestamp", lookup_expr="date__lte", label="To", widget=DATE,
+        validators=[limits.validate_year_in_range],
+    )  # fmt: skip
 
     class Meta:
         model = LogEntry

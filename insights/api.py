@@ -49,8 +49,13 @@ class InteractionSerializer(serializers.ModelSerializer):
 
 
 class InteractionFilter(filters.FilterSet):
-    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    # Bounded like every date the API takes (config/limits.py): year 267 is no filter.
+    occurred_after = filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", validators=[limits.validate_year_in_range]
+    )
+    occurred_before = filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lt", validators=[limits.validate_year_in_range]
+    )
 
     class Meta:
         model = Interaction

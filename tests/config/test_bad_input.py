@@ -124,3 +124,18 @@ def test_every_operation_refuses_garbage_without_a_500(demo_world, email):
             ]
         bad.extend((method, path, r.status_code) for r in calls if r.status_code >= 500)
     assert bad == []
+
+
+@pytest.mark.parametrize("bound", ["occurred_before", "occurred_after"])
+def test_an_interaction_date_filter_outside_the_years_is_a_400(manager_api, bound):
+    response = manager_api.get(f"/api/interactions/?{bound}=0267-06-24T14:27:41-22:30")
+
+    assert response.status_code == 400
+    assert bound in response.json()
+
+
+@pytest.mark.parametrize(
+    "query", ["since=0001-01-01", "until=9999-12-31", "object_id=99999999999999999999", "actor=-3"]
+)
+def test_audit_log_filters_out_of_range_are_a_400(manager_api, query):
+    assert manager_api.get(f"/api/audit-log/?{query}").status_code == 400
