@@ -25,7 +25,7 @@ def import_job_page(request, pk):
 
 class BackgroundEnrolmentForm(forms.Form):
     file = forms.FileField(
-        label="File to enrol in the background",
+        label="Large file, imported in the background",
         validators=[ENROLMENT_FILE_SIZE],
         error_messages={"required": "Choose a CSV file.", "empty": "The file is empty."},
     )
