@@ -40,6 +40,12 @@ def capped(errors: list) -> list:
 
 def errors_csv_response(errors, *, filename: str) -> HttpResponse:
     """Every error of an import as CSV (line, column, reason), for a spreadsheet."""
+    response = HttpResponse(errors_csv_content(errors), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def errors_csv_content(errors) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["line", "column", "reason"])
@@ -47,9 +53,7 @@ def errors_csv_response(errors, *, filename: str) -> HttpResponse:
         writer.writerow(
             [error.line, spreadsheet_safe(error.column), spreadsheet_safe(error.reason)]
         )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return buffer.getvalue()
 
 
 # For the schema of each import endpoint: the parameter and the CSV it then answers.

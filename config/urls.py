@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("cohorts.urls")),
     path("api/", include("certification.urls")),
     path("api/", include("insights.urls")),
+    path("api/", include("imports.urls")),
     path("api/", include("audit.urls")),
     path("badges/", include("certification.urls_public")),
     path("", include("accounts.urls_public")),

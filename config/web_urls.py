@@ -12,6 +12,7 @@ urlpatterns = [
     path("plan/calendar/", cohort_views.plan_calendar, name="plan-calendar"),
     path("", include("cohorts.manager_urls")),
     path("", include("insights.web_urls")),
+    path("", include("imports.web_urls")),
     path("", include("accounts.web_urls")),
     path("", include("audit.web_urls")),
 ]

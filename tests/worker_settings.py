@@ -13,5 +13,14 @@ from config.settings.test import DATABASES
 DATABASES["default"]["NAME"] = os.environ["ATTUNE_WORKER_DB_NAME"]
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "tests.accounts.slow_email.SlowFileBackend"
-EMAIL_FILE_PATH = os.environ["ATTUNE_WORKER_MAIL_DIR"]
+EMAIL_FILE_PATH = os.environ.get("ATTUNE_WORKER_MAIL_DIR", "/tmp")
 ATTUNE_DELIVERY_LEASE_SECONDS = 2
+# Files the test process stored (an import's upload) are read from the same folder.
+if os.environ.get("ATTUNE_WORKER_MEDIA_ROOT"):
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": os.environ["ATTUNE_WORKER_MEDIA_ROOT"]},
+        },
+    }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "certification",
     "insights",
     "audit",
+    "imports",
 ]
 
 MIDDLEWARE = [
