@@ -3,16 +3,12 @@ process. Marked `postgresql`: skipped on SQLite, and never skipped in CI's servi
 
 import collections
 import datetime
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -21,6 +17,7 @@ from accounts import reminders
 from accounts.models import Outbox
 from config.celery_app import app
 from tests.factories import AgentFactory
+from tests.worker import start_worker
 
 pytestmark = [
     pytest.mark.postgresql,
@@ -103,19 +100,8 @@ def started_cohort_due(db):
     return datetime.datetime(2026, 11, 3, 16, tzinfo=datetime.UTC), 12
 
 
-def _start_worker(mail_dir: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "ATTUNE_WORKER_DB_NAME": connection.settings_dict["NAME"],
-        "ATTUNE_WORKER_MAIL_DIR": str(mail_dir),
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "--pool=solo",
-        "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"reliability-{os.getpid()}-{time.monotonic_ns()}@%h",
-    ]  # fmt: skip
-    return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
+def _start_worker(mail_dir: Path):
+    return start_worker("reliability", ATTUNE_WORKER_MAIL_DIR=str(mail_dir))
 
 
 def _wait_for(condition, timeout=60.0):

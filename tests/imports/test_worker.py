@@ -1,42 +1,23 @@
 """An import job on the real services: PostgreSQL, Redis and a Celery worker process.
 Marked `postgresql`: skipped on SQLite, and never skipped in CI's service run."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from cohorts.models import Enrollment
 from config.celery_app import app
 from imports import services
 from imports.models import ImportJob
 from tests.factories import CohortFactory, ManagerFactory, TeamFactory
+from tests.worker import start_worker
 
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _start_worker(media_root) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "ATTUNE_WORKER_DB_NAME": connection.settings_dict["NAME"],
-        "ATTUNE_WORKER_MEDIA_ROOT": str(media_root),
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "--pool=solo",
-        "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-n", f"imports-{os.getpid()}-{time.monotonic_ns()}@%h",
-    ]  # fmt: skip
-    return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
 
 
 def test_a_worker_process_runs_an_enrolment_job_end_to_end(tmp_path, settings):
@@ -55,7 +36,7 @@ def test_a_worker_process_runs_an_enrolment_job_end_to_end(tmp_path, settings):
     rows = "".join(f"agent{n}@example.com,Agent {n},Billing\n" for n in range(30))
     upload = SimpleUploadedFile("agents.csv", ("email,name,team\n" + rows).encode())
     app.conf.task_always_eager = False
-    worker = _start_worker(tmp_path)
+    worker = start_worker("imports", ATTUNE_WORKER_MEDIA_ROOT=str(tmp_path))
     try:
         job = services.import_job_create(
             kind="enrolment", by=manager, upload=upload, cohort=cohort
