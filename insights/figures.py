@@ -6,15 +6,19 @@ variation, division by zero) is None, never NaN or infinity.
 
 When is a comparison "not enough data to tell"?
     A treatment/control comparison is marked not conclusive when a group is too small to
-    estimate anything (fewer than 2 values for means; fewer than 10 people for rates), when
-    nothing varies (every value is the same in both groups, or every outcome is the same),
-    or when the difference is not statistically significant (p >= alpha) AND the smallest
-    difference the sample could reliably detect is larger than the difference we saw. That
-    smallest detectable difference ("minimum detectable effect") is the gap a two-sided test
-    at level alpha would pick up with the given power (80% by default), by the normal
-    approximation: (z for 1 - alpha/2 + z for power) x the standard error of the difference.
-    In that case a real effect the size we observed could easily go unnoticed, so a
-    non-significant result says nothing either way.
+    estimate anything (fewer than 2 values for means; fewer than 10 observations for the
+    two-proportion test), when nothing varies (every value is the same in both groups, or
+    every outcome is the same), or when the difference is not statistically significant
+    (p >= alpha) AND the smallest difference the sample could reliably detect is larger than
+    the difference we saw. That smallest detectable difference ("minimum detectable effect")
+    is the gap a two-sided test at level alpha would pick up with the given power (80% by
+    default), computed with the same distribution as the test: for Welch's t-test, the
+    noncentral t on the Welch-Satterthwaite degrees of freedom (so 2 against 2 values needs
+    a difference about 4 standard errors wide, not the normal approximation's 2.8); for the
+    z-test of proportions, the normal. In that case a real effect the size we observed could
+    easily go unnoticed, so a non-significant result says nothing either way. Each result
+    also states ``power_at_observed``: the chance the test had of being significant if the
+    true difference were the one observed.
 
 Only the standard library and scipy are used; nothing here touches Django or the database.
 """
@@ -27,18 +31,22 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from scipy import stats
+from scipy import optimize, stats
 
 __all__ = [
     "TIMES",
     "annualised_attrition",
+    "detectable_noncentrality",
     "kaplan_meier",
     "lagged_correlations",
     "median",
     "nps",
     "proportion_comparison",
     "roi_estimate",
+    "t_test_power",
     "welch_comparison",
+    "welch_from_summary",
+    "z_test_power",
 ]
 
 DAYS_PER_YEAR = 365.25
@@ -80,9 +88,40 @@ def _sample_variance(values: Sequence[float], mean: float) -> float:
     return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
-def _mde(standard_error: float, alpha: float, power: float) -> float:
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return float(z * standard_error)
+def t_test_power(noncentrality: float, df: float, alpha: float = 0.05) -> float:
+    """Power of a two-sided t-test at level alpha when the true difference is
+    ``noncentrality`` standard errors: P(|T'| > t crit), T' noncentral t on ``df``."""
+    critical = stats.t.ppf(1 - alpha / 2, df)
+    nc = abs(noncentrality)
+    # The lower tail as the upper tail of -T' (scipy's nct.cdf far in the tail can be NaN).
+    lower = stats.nct.sf(critical, df, -nc)
+    return float(stats.nct.sf(critical, df, nc) + (0.0 if math.isnan(lower) else lower))
+
+
+def z_test_power(noncentrality: float, alpha: float = 0.05) -> float:
+    """Power of a two-sided z-test at level alpha for a difference of ``noncentrality``
+    standard errors."""
+    critical = stats.norm.ppf(1 - alpha / 2)
+    nc = abs(noncentrality)
+    return float(stats.norm.sf(critical - nc) + stats.norm.cdf(-critical - nc))
+
+
+def detectable_noncentrality(power: float, alpha: float = 0.05, df: float | None = None) -> float:
+    """How many standard errors wide a true difference must be for the two-sided test to
+    reach ``power`` (t on ``df`` degrees of freedom; the normal when df is None)."""
+
+    def shortfall(nc: float) -> float:
+        reached = z_test_power(nc, alpha) if df is None else t_test_power(nc, df, alpha)
+        return reached - power
+
+    high = 10.0
+    while shortfall(high) < 0:  # tiny df need wide differences: widen until power is reached
+        high *= 2
+    return float(optimize.brentq(shortfall, 0.0, high, xtol=1e-12, rtol=1e-12))
+
+
+def _mde(standard_error: float, alpha: float, power: float, df: float | None = None) -> float:
+    return float(detectable_noncentrality(power, alpha, df) * standard_error)
 
 
 def _verdict(
@@ -114,6 +153,7 @@ def welch_comparison(
     *,
     alpha: float = 0.05,
     power: float = 0.8,
+    unit: str = "values",
 ) -> dict[str, Any]:
     """Compare two means with Welch's t-test (unequal variances).
 
@@ -121,16 +161,45 @@ def welch_comparison(
     (1 - alpha) confidence interval ``ci_low``/``ci_high`` on the Welch-Satterthwaite
     ``degrees_of_freedom``, the two-sided ``p_value`` (as scipy.stats.ttest_ind with
     equal_var=False), ``cohens_d`` standardised by the pooled standard deviation,
-    ``standard_error``, ``minimum_detectable_effect`` and the ``conclusive``/``reason``
-    verdict described in the module docstring. Figures that cannot be computed are None.
+    ``standard_error``, ``minimum_detectable_effect`` and ``power_at_observed`` (both on the
+    noncentral t) and the ``conclusive``/``reason`` verdict described in the module
+    docstring. ``unit`` names what one value is ("agents", "interactions") in the reason.
+    Figures that cannot be computed are None.
     """
-    _check_alpha_power(alpha, power)
     a = _finite_floats(treatment, "treatment")
     b = _finite_floats(control, "control")
     n1, n2 = len(a), len(b)
     mean1 = _mean(a) if n1 else None
     mean2 = _mean(b) if n2 else None
+    return welch_from_summary(
+        n1,
+        mean1,
+        _sample_variance(a, mean1) if n1 > 1 else None,
+        n2,
+        mean2,
+        _sample_variance(b, mean2) if n2 > 1 else None,
+        alpha=alpha,
+        power=power,
+        unit=unit,
+    )
+
+
+def welch_from_summary(
+    n1: int,
+    mean1: float | None,
+    var1: float | None,
+    n2: int,
+    mean2: float | None,
+    var2: float | None,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    unit: str = "values",
+) -> dict[str, Any]:
+    """`welch_comparison` from each group's size, mean and sample variance."""
+    _check_alpha_power(alpha, power)
     result: dict[str, Any] = {
+        "unit": unit,
         "treatment_n": n1,
         "control_n": n2,
         "treatment_mean": _clean(mean1),
@@ -144,15 +213,16 @@ def welch_comparison(
         "degrees_of_freedom": None,
         "standard_error": None,
         "minimum_detectable_effect": None,
+        "power_at_observed": None,
         "alpha": alpha,
         "power": power,
         "conclusive": False,
         "reason": "",
     }
     if n1 < 2 or n2 < 2:
-        result["reason"] = f"{NOT_ENOUGH}: each group needs at least 2 values"
+        result["reason"] = f"{NOT_ENOUGH}: each group needs at least 2 {unit} with a value"
         return result
-    var1, var2 = _sample_variance(a, mean1), _sample_variance(b, mean2)
+    var1, var2 = max(var1, 0.0), max(var2, 0.0)  # a sum-of-squares rounding below zero is zero
     if var1 == 0 and var2 == 0:
         result["reason"] = f"{NOT_ENOUGH}: every value is the same within both groups"
         return result
@@ -165,7 +235,6 @@ def welch_comparison(
     p_value = 2 * stats.t.sf(abs(t_stat), df)
     half_width = stats.t.ppf(1 - alpha / 2, df) * se
     pooled_sd = math.sqrt(((n1 - 1) * var1 + (n2 - 1) * var2) / (n1 + n2 - 2))
-    mde = _mde(se, alpha, power)
     result.update(
         ci_low=_clean(difference - half_width),
         ci_high=_clean(difference + half_width),
@@ -173,7 +242,8 @@ def welch_comparison(
         cohens_d=_clean(difference / pooled_sd),
         degrees_of_freedom=_clean(df),
         standard_error=_clean(se),
-        minimum_detectable_effect=_clean(mde),
+        minimum_detectable_effect=_clean(_mde(se, alpha, power, df)),
+        power_at_observed=_clean(t_test_power(t_stat, df, alpha)),
     )
     result["conclusive"], result["reason"] = _verdict(
         p_value=result["p_value"],
@@ -192,8 +262,10 @@ def proportion_comparison(
     *,
     alpha: float = 0.05,
     power: float = 0.8,
+    unit: str = "interactions",
 ) -> dict[str, Any]:
-    """Compare two proportions.
+    """Compare two proportions, each observation counted as independent (so use it where
+    the observations are the units that were randomised, or as a labelled secondary view).
 
     Returns a dict with the group sizes and ``treatment_rate``/``control_rate``,
     ``difference`` (treatment - control), its Wald (1 - alpha) confidence interval
@@ -214,6 +286,7 @@ def proportion_comparison(
     p1 = x1 / n1 if n1 else None
     p2 = x2 / n2 if n2 else None
     result: dict[str, Any] = {
+        "unit": unit,
         "treatment_n": int(n1),
         "control_n": int(n2),
         "treatment_successes": int(x1),
@@ -228,6 +301,7 @@ def proportion_comparison(
         "cohens_h": None,
         "standard_error": None,
         "minimum_detectable_effect": None,
+        "power_at_observed": None,
         "alpha": alpha,
         "power": power,
         "conclusive": False,
@@ -251,9 +325,10 @@ def proportion_comparison(
         cohens_h=_clean(2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))),
         standard_error=_clean(se),
         minimum_detectable_effect=_clean(mde),
+        power_at_observed=_clean(z_test_power(difference / se, alpha)) if se > 0 else None,
     )
     if n1 < MIN_PROPORTION_GROUP or n2 < MIN_PROPORTION_GROUP:
-        result["reason"] = f"{NOT_ENOUGH}: each group needs at least {MIN_PROPORTION_GROUP} people"
+        result["reason"] = f"{NOT_ENOUGH}: each group needs at least {MIN_PROPORTION_GROUP} {unit}"
     elif pooled in (0, 1):
         result["reason"] = f"{NOT_ENOUGH}: every outcome is the same in both groups"
     else:
@@ -414,42 +489,43 @@ def roi_estimate(
     *,
     customers: int,
     revenue_per_customer: float,
-    churn_reduction: float,
-    csat_lift: float | None = None,
+    churn_reduction_points: float,
+    csat_lift_points: float | None = None,
 ) -> dict[str, Any]:
-    """Revenue retained: customers x revenue per customer x churn reduction.
+    """Revenue retained per year: customers x annual revenue per customer x churn reduction.
 
-    ``churn_reduction`` and ``csat_lift`` are fractions (0.02 = 2 percentage points).
-    Returns ``retained_revenue``, a ``formula`` string with the numbers filled in and the
-    ``inputs``. The brief's "CSAT lift x revenue x churn reduction" would multiply two
-    percentages, shrinking the result by the CSAT lift a second time; churn reduction is
-    already the business effect the CSAT lift stands for, so the CSAT lift is only shown,
-    as context, and never multiplied in.
+    Units are in the names: ``churn_reduction_points`` and ``csat_lift_points`` are
+    percentage points (2 means two points: churn from 10% to 8%; CSAT from 78% to 84%
+    satisfied is a lift of 6). Returns ``retained_revenue``, a ``formula`` string with the
+    numbers and units filled in, and the ``inputs``. The seeds' "CSAT lift x revenue x churn
+    reduction" would multiply two percentages, shrinking the result by the CSAT lift a second
+    time; churn reduction is already the business effect the CSAT lift stands for, so the
+    CSAT lift is only shown, as context, and never multiplied in.
     """
     for value, name in (
         (revenue_per_customer, "revenue_per_customer"),
-        (churn_reduction, "churn_reduction"),
-        (csat_lift, "csat_lift"),
+        (churn_reduction_points, "churn_reduction_points"),
+        (csat_lift_points, "csat_lift_points"),
     ):
         if value is not None and not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number")
     if customers < 0:
         raise ValueError("customers must not be negative")
-    retained = customers * revenue_per_customer * churn_reduction
+    retained = customers * revenue_per_customer * churn_reduction_points / 100
     formula = (
-        f"customers {TIMES} revenue per customer {TIMES} churn reduction = "
+        f"customers {TIMES} annual revenue per customer {TIMES} churn reduction = "
         f"{customers:,} {TIMES} {revenue_per_customer:,.2f} {TIMES} "
-        f"{churn_reduction * 100:g}% = {retained:,.2f}"
+        f"{churn_reduction_points:g} percentage points = {retained:,.2f} per year"
     )
     inputs: dict[str, Any] = {
         "customers": customers,
         "revenue_per_customer": float(revenue_per_customer),
-        "churn_reduction": float(churn_reduction),
+        "churn_reduction_points": float(churn_reduction_points),
     }
-    if csat_lift is not None:
-        inputs["csat_lift"] = float(csat_lift)
+    if csat_lift_points is not None:
+        inputs["csat_lift_points"] = float(csat_lift_points)
         formula += (
-            f" (context: CSAT lift of {csat_lift * 100:+g} points, "
+            f" (context: a CSAT lift of {csat_lift_points:+g} percentage points satisfied, "
             "not multiplied in; the churn reduction is its effect)"
         )
     return {"retained_revenue": float(retained), "formula": formula, "inputs": inputs}

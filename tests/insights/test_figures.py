@@ -16,7 +16,10 @@ from insights.figures import (
     nps,
     proportion_comparison,
     roi_estimate,
+    t_test_power,
     welch_comparison,
+    welch_from_summary,
+    z_test_power,
 )
 
 TOL = 1e-9
@@ -76,9 +79,12 @@ def test_welch_by_hand():
     assert result["ci_low"] == pytest.approx(2 - half_width, abs=TOL)
     assert result["ci_high"] == pytest.approx(2 + half_width, abs=TOL)
     assert (result["ci_low"], result["ci_high"]) == pytest.approx((-0.2446, 4.2446), abs=1e-4)
-    # MDE = (1.959964 + 0.841621) * sqrt(5/6) = 2.5575
-    assert result["minimum_detectable_effect"] == pytest.approx(2.5575, abs=1e-4)
-    assert result["conclusive"] is False  # p = 0.072 and MDE 2.56 > 2
+    # The MDE is on the noncentral t with df 100/17, wider than the normal's 2.5575.
+    assert result["minimum_detectable_effect"] > 2.5575
+    assert t_test_power(
+        result["minimum_detectable_effect"] / math.sqrt(5 / 6), 100 / 17
+    ) == pytest.approx(0.8, abs=TOL)
+    assert result["conclusive"] is False  # p = 0.072 and MDE > 2
     assert result["reason"].startswith("not enough data to tell")
 
 
@@ -113,6 +119,71 @@ def test_mde_rule_same_means_with_four_per_group_are_not():
     assert result["minimum_detectable_effect"] > 1
     assert result["conclusive"] is False
     assert result["reason"].startswith("not enough data to tell")
+
+
+def test_two_against_two_is_not_called_conclusive():
+    # The defect: p = 0.051 on df = 2 was "conclusive" because the detectable difference
+    # used normal quantiles (2.8 standard errors) while the test used t on 2 df.
+    treatment, control = [4.0, 5.0], [1.0, 2.0]  # difference 3, standard error 1/sqrt(2)
+    result = welch_comparison(treatment, control, unit="agents")
+
+    assert result["p_value"] == pytest.approx(
+        stats.ttest_ind(treatment, control, equal_var=False).pvalue, abs=TOL
+    )
+    assert result["degrees_of_freedom"] == pytest.approx(2, abs=TOL)
+    assert result["p_value"] == pytest.approx(0.0513, abs=1e-4)
+    normal_mde = (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * result["standard_error"]
+    assert normal_mde < 3  # what made the old rule call it conclusive
+    assert result["minimum_detectable_effect"] > 3
+    assert result["conclusive"] is False
+    assert result["power_at_observed"] < 0.8
+
+
+@pytest.mark.parametrize(("effect", "n1", "n2"), [(0.5, 20, 20), (0.3, 50, 80), (1.2, 4, 6)])
+def test_t_power_matches_statsmodels(effect, n1, n2):
+    from statsmodels.stats.power import TTestIndPower
+
+    # With equal variances the noncentrality is d * sqrt(n1 n2 / (n1 + n2)), df n1 + n2 - 2.
+    noncentrality = effect * math.sqrt(n1 * n2 / (n1 + n2))
+    expected = TTestIndPower().power(effect, nobs1=n1, alpha=0.05, ratio=n2 / n1)
+
+    assert t_test_power(noncentrality, n1 + n2 - 2) == pytest.approx(expected, abs=TOL)
+
+
+@pytest.mark.parametrize(("effect", "n1", "n2"), [(0.2, 100, 100), (0.5, 30, 60)])
+def test_z_power_matches_statsmodels(effect, n1, n2):
+    from statsmodels.stats.power import NormalIndPower
+
+    noncentrality = effect * math.sqrt(n1 * n2 / (n1 + n2))
+    expected = NormalIndPower().power(effect, nobs1=n1, alpha=0.05, ratio=n2 / n1)
+
+    assert z_test_power(noncentrality) == pytest.approx(expected, abs=TOL)
+
+
+def test_the_detectable_difference_has_the_stated_power():
+    treatment, control = SAMPLES[0]
+    result = welch_comparison(treatment, control)
+    noncentrality = result["minimum_detectable_effect"] / result["standard_error"]
+
+    assert t_test_power(noncentrality, result["degrees_of_freedom"]) == pytest.approx(
+        0.8, abs=1e-9
+    )
+    observed = result["difference"] / result["standard_error"]
+    assert result["power_at_observed"] == pytest.approx(
+        t_test_power(observed, result["degrees_of_freedom"]), abs=TOL
+    )
+
+
+def test_welch_from_summary_equals_welch_from_values():
+    treatment, control = SAMPLES[1]
+    summary = welch_from_summary(
+        len(treatment), np.mean(treatment), np.var(treatment, ddof=1),
+        len(control), np.mean(control), np.var(control, ddof=1),
+    )  # fmt: skip
+    values = welch_comparison(treatment, control)
+
+    for key in ("p_value", "ci_low", "ci_high", "degrees_of_freedom", "cohens_d"):
+        assert summary[key] == pytest.approx(values[key], abs=TOL)
 
 
 @pytest.mark.parametrize(
@@ -288,6 +359,21 @@ def test_kaplan_meier_matches_scipy(durations, events):
     assert sum(result["events"]) == sum(bool(e) for e in events)
 
 
+@pytest.mark.parametrize(("durations", "events"), KM_DATASETS)
+def test_kaplan_meier_matches_lifelines(durations, events):
+    from lifelines import KaplanMeierFitter
+
+    fitted = KaplanMeierFitter().fit(durations, event_observed=events)
+    at = [0, 7, 30, 60, 90, 365]
+    result = kaplan_meier(durations, events, at=at)
+
+    assert result["survival_at"] == pytest.approx(
+        fitted.survival_function_at_times(at).tolist(), abs=TOL
+    )
+    table = fitted.event_table.loc[result["times"]]
+    assert result["at_risk"] == table["at_risk"].tolist()
+
+
 def test_kaplan_meier_empty():
     assert kaplan_meier([], []) == {"times": [], "survival": [], "at_risk": [], "events": []}
     result = kaplan_meier([], [], at=[30])
@@ -434,27 +520,29 @@ def test_best_lag_prefers_the_highest_signed_r():
 
 
 def test_roi_estimate():
-    result = roi_estimate(customers=12_000, revenue_per_customer=1_200, churn_reduction=0.02)
+    result = roi_estimate(customers=12_000, revenue_per_customer=1_200, churn_reduction_points=2)
 
     assert result["retained_revenue"] == pytest.approx(288_000)
     assert result["formula"] == (
-        f"customers {TIMES} revenue per customer {TIMES} churn reduction = "
-        f"12,000 {TIMES} 1,200.00 {TIMES} 2% = 288,000.00"
+        f"customers {TIMES} annual revenue per customer {TIMES} churn reduction = "
+        f"12,000 {TIMES} 1,200.00 {TIMES} 2 percentage points = 288,000.00 per year"
     )
     assert result["inputs"] == {
         "customers": 12_000,
         "revenue_per_customer": 1_200.0,
-        "churn_reduction": 0.02,
+        "churn_reduction_points": 2.0,
     }
     _json_clean(result)
 
 
-def test_roi_estimate_shows_csat_lift_without_multiplying_it():
+def test_roi_estimate_shows_csat_lift_in_points_without_multiplying_it():
+    # The defect: csat_lift=6 (CSAT 78% to 84%) was shown as "+600 points".
     result = roi_estimate(
-        customers=12_000, revenue_per_customer=1_200, churn_reduction=0.02, csat_lift=0.05
-    )
+        customers=12_000, revenue_per_customer=1_200, churn_reduction_points=2,
+        csat_lift_points=6,
+    )  # fmt: skip
 
     assert result["retained_revenue"] == pytest.approx(288_000)
-    assert result["inputs"]["csat_lift"] == 0.05
-    assert "CSAT lift of +5 points" in result["formula"]
-    assert "288,000.00" in result["formula"]
+    assert result["inputs"]["csat_lift_points"] == 6
+    assert "CSAT lift of +6 percentage points satisfied" in result["formula"]
+    assert "600" not in result["formula"]
