@@ -422,12 +422,19 @@ INSIGHT_SCHEMA_RESPONSE = {
 class RoiSerializer(serializers.Serializer):
     # Bounds far above any real business keep the product finite.
     customers = serializers.IntegerField(min_value=0, max_value=10**10)
-    revenue_per_customer = serializers.FloatField(min_value=0, max_value=10**9)
-    churn_reduction = serializers.FloatField(
-        min_value=0, max_value=1, help_text="As a fraction: 0.02 for two points."
+    revenue_per_customer = serializers.FloatField(
+        min_value=0, max_value=10**9, help_text="Annual revenue per customer."
     )
-    csat_lift = serializers.FloatField(
-        required=False, min_value=-1, max_value=1, help_text="As a fraction, like churn."
+    churn_reduction_points = serializers.FloatField(
+        min_value=0,
+        max_value=100,
+        help_text="In percentage points: 2 when churn falls from 10% to 8%.",
+    )
+    csat_lift_points = serializers.FloatField(
+        required=False,
+        min_value=-100,
+        max_value=100,
+        help_text="In percentage points of satisfied responses: 6 for 78% to 84%.",
     )
 
 

@@ -1,21 +1,27 @@
 """The figures HR and managers read: completion funnel, retention, KPI trends, the A/B
 result, the leading indicator and the ROI estimate.
 
-Each report returns `{"figures": ..., "rows": [...], "notes": [...]}`: `rows` are the raw
-rows the figures are computed from, so an export recomputes to the same values. Every
-report runs a fixed number of queries whatever the number of agents or interactions.
+Each report returns `{"figures": ..., "rows": [...], "notes": [...]}`. For a manager
+(`detail=True`) `rows` are the per-agent rows the figures are computed from, so an export
+recomputes to the same values. Every report runs a fixed number of queries whatever the
+number of agents or interactions.
 
-Privacy: for HR (`detail=False`) no group of fewer than MIN_GROUP agents is shown (its
-figures are replaced by None with a note), rows never name an agent or an interaction, and
-no feedback text is ever read here.
+Privacy (HR, `detail=False`): every figure is computed from a set of agents, its
+*contributors*: the agents who have a value for that statistic (a CSAT figure's are the
+agents with a CSAT response; a funnel count's are the agents enrolled; a median's are the
+agents whose values it takes the middle of). A figure whose contributors number fewer than
+MIN_GROUP is None, with a note, in the page, the JSON and the CSV alike, whether a filter
+was applied or not. HR's rows are aggregate tables (never one row per agent), with the same
+rule cell by cell, and no feedback text is read here.
 """
 
 import datetime
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,11 +38,13 @@ from cohorts.models import (
 from cohorts.scope import managed_cohorts
 from insights import figures
 from insights.models import BaselineAssessment, Interaction
-from programs.models import Module
+from programs.models import Module, RubricCriterion
 
 MIN_GROUP = 5
 SUPPRESSED = f"suppressed: fewer than {MIN_GROUP} agents"
 RISK_POINTS_DAYS = [0, 90, 180, 365, 730]
+LANDMARK_DAYS = 90  # retention is followed from this many days after the cohort's day 1
+RUBRIC_POINTS = 5  # the rubric average is also shown on the domain's five-point scale
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,10 @@ class Scope:
             return agents.filter(team=self.team) if self.team else agents
         return User.objects.filter(pk__in=self.enrollments().values("agent"))
 
+    def hidden(self, contributors: int) -> bool:
+        """Whether a figure from this many agents is withheld from the reader."""
+        return not self.detail and contributors < MIN_GROUP
+
 
 def _suppress(figure: dict, agents: int, notes: list, label: str) -> dict:
     if agents >= MIN_GROUP:
@@ -82,12 +94,13 @@ def _suppress(figure: dict, agents: int, notes: list, label: str) -> dict:
 
 
 def funnel(scope: Scope) -> dict:
+    """Per-enrolment rows and the funnel computed from them (see `funnel_report`)."""
     # Plain tuples and subqueries rather than model objects and long id lists: the funnel
     # reads every enrolment in scope, and HR's scope is all of them.
     in_scope = scope.enrollments()
     enrollments = list(
         in_scope.values_list(
-            "pk", "cohort_id", "cohort__name", "status", "enrolled_at", "agent__email"
+            "pk", "cohort_id", "cohort__name", "status", "enrolled_at", "agent_id", "agent__email"
         ).order_by("pk")
     )
     workshops = defaultdict(set)
@@ -118,13 +131,12 @@ def funnel(scope: Scope) -> dict:
         .order_by("program", "phase__order", "week")
     )
     rows = []
-    for index, (pk, cohort_id, cohort_name, status, enrolled_at, email) in enumerate(
-        enrollments, start=1
-    ):
+    for pk, cohort_id, cohort_name, status, enrolled_at, agent_id, email in enrollments:
         decided = certified.get(pk)
         rows.append(
             {
-                "agent": email if scope.detail else f"agent {index}",
+                "agent": email,
+                "agent_id": agent_id,
                 "cohort": cohort_name,
                 "status": status,
                 "workshops_attended": len(attended[pk] & workshops[cohort_id]),
@@ -138,20 +150,30 @@ def funnel(scope: Scope) -> dict:
 
 
 def funnel_figures(rows: list[dict], modules) -> dict:
-    """The funnel from its rows (also used to recompute an export)."""
+    """The funnel from its per-enrolment rows (also used to recompute a manager's export).
+
+    Enrolled counts every enrolment, withdrawn ones included; withdrawals are their own
+    step, and the later steps count whoever reached them. The certification rate is over
+    everyone enrolled; `certification_rate_of_stayers` over those who did not withdraw.
+    """
     enrolled = len(rows)
+    withdrawn = sum(1 for r in rows if r["status"] == Enrollment.Status.WITHDRAWN)
     days = [r["days_to_certification"] for r in rows if r["days_to_certification"] != ""]
     certified = sum(1 for r in rows if r["certified"] in (True, "True"))
     done = defaultdict(int)
     for row in rows:
         for module_id in str(row["modules_completed"]).split():
             done[int(module_id)] += 1
+    stayed = enrolled - withdrawn
     return {
         "enrolled": enrolled,
+        "withdrawn": withdrawn,
+        "stayed": stayed,
         "attended_all_workshops": sum(
             1
             for r in rows
-            if int(r["workshops_total"]) and r["workshops_attended"] == r["workshops_total"]
+            if int(r["workshops_total"])
+            and int(r["workshops_attended"]) == int(r["workshops_total"])
         ),
         "modules": [
             {"module": m.pk, "phase": m.phase.name, "topic": m.topic, "completed": done[m.pk]}
@@ -159,46 +181,102 @@ def funnel_figures(rows: list[dict], modules) -> dict:
         ],
         "certified": certified,
         "certification_rate": round(certified / enrolled, 4) if enrolled else None,
+        "certification_rate_of_stayers": round(certified / stayed, 4) if stayed else None,
         "median_days_to_certification": figures.median([float(d) for d in days]),
+        "certified_agents_behind_median": len(days),
     }
 
 
+def funnel_steps(report_figures: dict) -> list[tuple[str, int | None]]:
+    """The funnel as (step, agents) lines: HR's rows export and the page's chart."""
+    if report_figures.get("enrolled") is None:
+        return []
+    return [
+        ("Enrolled", report_figures["enrolled"]),
+        ("Withdrew", report_figures["withdrawn"]),
+        ("Stayed enrolled", report_figures["stayed"]),
+        ("Attended all workshops", report_figures["attended_all_workshops"]),
+        *(
+            (f"Module completed: {m['phase']}, {m['topic']}", m["completed"])
+            for m in report_figures["modules"]
+        ),
+        ("Certified", report_figures["certified"]),
+    ]
+
+
 def funnel_report(scope: Scope) -> dict:
+    """The funnel. HR reads the totals of everything in scope (no per-cohort or per-agent
+    rows, so a small cohort is never shown on its own); its rows are the step table. The
+    whole funnel needs 5 agents enrolled, the median days to certification 5 certified."""
     report = funnel(scope)
-    if not scope.detail and report["figures"]["enrolled"] < MIN_GROUP:
-        report["notes"].append(f"funnel: {SUPPRESSED}")
-        report["figures"] = {"enrolled": None, "suppressed": True}
-        report["rows"] = []
-    return report
+    rows, result = report["rows"], report["figures"]
+    if scope.detail:
+        for row in rows:
+            del row["agent_id"]
+        return report
+    notes = []
+    if scope.hidden(len({row["agent_id"] for row in rows})):
+        notes.append(f"funnel: {SUPPRESSED}")
+        return {"figures": {"enrolled": None, "suppressed": True}, "rows": [], "notes": notes}
+    if scope.hidden(result["certified_agents_behind_median"]):
+        notes.append(f"median days to certification: {SUPPRESSED} certified")
+        result["median_days_to_certification"] = None
+    steps = [{"step": step, "agents": agents} for step, agents in funnel_steps(result)]
+    return {"figures": result, "rows": steps, "notes": notes}
 
 
 # --- Retention -----------------------------------------------------------------------------
 
 
 def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
-    """Kaplan-Meier retention from hire date, trained (certified or completed a program)
-    against untrained agents, with counts at risk and annualised attrition."""
+    """Kaplan-Meier retention by training, as a landmark analysis.
+
+    Grouping agents by "ever trained" and following them from hire would favour training:
+    an agent has to stay long enough to be trained (immortal-time bias). So each enrolled
+    agent's clock starts at a landmark, LANDMARK_DAYS after day 1 of their first cohort in
+    scope; only agents still employed at the landmark are followed, grouped by whether they
+    were trained by then (certified, or their enrolment completed, on or before the
+    landmark), until they leave or `as_of`. Agents whose landmark is still ahead, or who
+    left before it, are counted but not followed. Figures: the curves with counts at risk,
+    and leavers per agent-year of follow-up (annualised attrition).
+    """
     as_of = as_of or timezone.localdate()
-    trained_ids = set(
-        Enrollment.objects.filter(status=Enrollment.Status.COMPLETED).values_list(
-            "agent", flat=True
-        )
-    ) | set(
-        CertificationDecision.objects.filter(revoked_at__isnull=True).values_list(
-            "agent", flat=True
-        )
-    )
-    people = scope.agents().filter(hired_on__isnull=False, hired_on__lte=as_of)
-    rows = []
-    for index, (pk, email, hired, left) in enumerate(
-        people.values_list("pk", "email", "hired_on", "left_on").order_by("pk"), start=1
+    landmark_gap = datetime.timedelta(days=LANDMARK_DAYS)
+    first_day = {}
+    starts = scope.enrollments().order_by("cohort__start_date")
+    for agent_id, start in starts.values_list("agent", "cohort__start_date"):
+        first_day.setdefault(agent_id, start)
+    trained_on = {}
+    for agent_id, when in CertificationDecision.objects.filter(
+        agent__in=scope.enrollments().values("agent"), revoked_at__isnull=True
+    ).values_list("agent", "decided_at"):
+        trained_on[agent_id] = min(trained_on.get(agent_id, when), when)
+    for agent_id, when in Enrollment.objects.filter(
+        agent__in=scope.enrollments().values("agent"), status=Enrollment.Status.COMPLETED
+    ).values_list("agent", "status_changed_at"):
+        trained_on[agent_id] = min(trained_on.get(agent_id, when), when)
+    rows, not_yet, left_before = [], 0, 0
+    people = User.objects.filter(pk__in=scope.enrollments().values("agent"))
+    for pk, email, hired, left in people.values_list("pk", "email", "hired_on", "left_on").order_by(
+        "pk"
     ):
+        landmark = first_day[pk] + landmark_gap
+        if hired and hired > landmark:  # hired after the landmark: no time before it
+            landmark = hired
+        if landmark > as_of:
+            not_yet += 1
+            continue
+        if left and left <= landmark:
+            left_before += 1
+            continue
+        trained = pk in trained_on and timezone.localdate(trained_on[pk]) <= landmark
         end = left if left and left <= as_of else as_of
         rows.append(
             {
-                "agent": email if scope.detail else f"agent {index}",
-                "group": "trained" if pk in trained_ids else "untrained",
-                "days": (end - hired).days,
+                "agent": email,
+                "group": "trained" if trained else "untrained",
+                "landmark": landmark.isoformat(),
+                "days": (end - landmark).days,
                 "left": bool(left and left <= as_of),
             }
         )
@@ -206,87 +284,241 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     groups = {}
     for group in ("trained", "untrained"):
         mine = [r for r in rows if r["group"] == group]
-        figure = retention_figures(mine)
-        groups[group] = figure if scope.detail else _suppress(figure, len(mine), notes, group)
+        groups[group] = retention_figures(mine, hide_under=0 if scope.detail else MIN_GROUP)
+        if not scope.detail:
+            groups[group] = _suppress(groups[group], len(mine), notes, f"retention, {group}")
+    result = {
+        "as_of": as_of.isoformat(),
+        "method": (
+            f"landmark analysis: agents still employed {LANDMARK_DAYS} days after day 1 of "
+            f"their first cohort, grouped by whether they were trained by then, followed "
+            f"from that day"
+        ),
+        "landmark_days": LANDMARK_DAYS,
+        "followed": len(rows),
+        "landmark_not_reached": not_yet,
+        "left_before_landmark": left_before,
+        "groups": groups,
+    }
     if not scope.detail:
-        rows = [r for r in rows if groups[r["group"]]["agents"] is not None]
-    return {"figures": {"as_of": as_of.isoformat(), "groups": groups}, "rows": rows, "notes": notes}
+        rows = [
+            {
+                "group": name,
+                "agents": group["agents"],
+                "leavers": group["leavers"],
+                "follow_up_days": group["follow_up_days"],
+            }
+            for name, group in groups.items()
+            if group["agents"] is not None
+        ]
+        if scope.hidden(len(first_day)):
+            for key in ("followed", "landmark_not_reached", "left_before_landmark"):
+                result[key] = None
+    return {"figures": result, "rows": rows, "notes": notes}
 
 
-def retention_figures(rows: list[dict]) -> dict:
+def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
+    """One group's curve, counts at risk and attrition from its per-agent rows. With
+    `hide_under`, the curve stops where fewer agents than that are still at risk and such
+    counts at risk are None (each would describe fewer people than the privacy rule)."""
     durations = [float(r["days"]) for r in rows]
     events = [r["left"] in (True, "True") for r in rows]
     curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS)
+    keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
+    at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
+    survival_at = [
+        s if n is not None else None
+        for s, n in zip(curve.get("survival_at", []), at_risk_at, strict=True)
+    ]
+    follow_up = math.fsum(durations)
     return {
         "agents": len(rows),
         "leavers": sum(events),
-        "annualised_attrition": figures.annualised_attrition(sum(events), sum(durations)),
-        "curve": {k: curve[k] for k in ("times", "survival", "at_risk")},
-        "at_risk": dict(zip(map(str, RISK_POINTS_DAYS), curve.get("at_risk_at", []), strict=False)),
-        "survival_at": dict(
-            zip(map(str, RISK_POINTS_DAYS), curve.get("survival_at", []), strict=False)
-        ),
+        "follow_up_days": follow_up,
+        "annualised_attrition": figures.annualised_attrition(sum(events), follow_up),
+        "curve": {k: [curve[k][i] for i in keep] for k in ("times", "survival", "at_risk")},
+        "at_risk": dict(zip(map(str, RISK_POINTS_DAYS), at_risk_at, strict=True)),
+        "survival_at": dict(zip(map(str, RISK_POINTS_DAYS), survival_at, strict=True)),
     }
 
 
 # --- KPI trends ----------------------------------------------------------------------------
 
-KPI_AGGREGATES = {
+
+@dataclass(frozen=True)
+class Metric:
+    """One interaction figure. `kind` says how it is computed from the interactions with a
+    value in `field` (and matching `among`):
+
+    - "mean": the mean of the field, divided by `divisor` (seconds to hours);
+    - "rate": the percentage of True values;
+    - "satisfied": the percentage of values of 4 or more (CSAT as helpdesks report it);
+    - "nps": the percentage of 9-10 minus the percentage of 0-6.
+    """
+
+    key: str
+    label: str
+    field: str
+    kind: str
+    among: Q | None = None
+    divisor: float = 1
+
+    def condition(self) -> Q:
+        present = Q(**{f"{self.field}__isnull": False})
+        return present & self.among if self.among is not None else present
+
+    def successes(self) -> Q | None:
+        return {
+            "rate": Q(**{self.field: True}),
+            "satisfied": Q(**{f"{self.field}__gte": 4}),
+            "nps": Q(**{f"{self.field}__gte": 9}),
+        }.get(self.kind)
+
+    def aggregates(self, *, agent: str = "agent") -> dict:
+        """`<key>_n` values, `<key>_sum` (sum of values, or of successes), `<key>_sumsq`
+        (sum of squares, for means), `<key>_detractors` (NPS) and `<key>_agents` (its
+        contributors)."""
+        condition = self.condition()
+        out = {
+            f"{self.key}_n": Count("pk", filter=condition),
+            f"{self.key}_agents": Count(agent, filter=condition, distinct=True),
+        }
+        if self.kind == "mean":
+            value = Cast(F(self.field), FloatField())
+            out[f"{self.key}_sum"] = Sum(value, filter=condition)
+            out[f"{self.key}_sumsq"] = Sum(value * value, filter=condition)
+        else:
+            out[f"{self.key}_sum"] = Count("pk", filter=condition & self.successes())
+        if self.kind == "nps":
+            out[f"{self.key}_detractors"] = Count(
+                "pk", filter=condition & Q(**{f"{self.field}__lte": 6})
+            )
+        return out
+
+    def value(self, row: dict) -> float | None:
+        """The figure from a row of this metric's aggregates (also from an export's row)."""
+        n = int(row.get(f"{self.key}_n") or 0)
+        if not n or row.get(f"{self.key}_sum") in (None, ""):
+            return None
+        total = float(row[f"{self.key}_sum"])
+        if self.kind == "mean":
+            return round(total / n / self.divisor, 4)
+        if self.kind == "nps":
+            total -= float(row[f"{self.key}_detractors"])
+        return round(100 * total / n, 4)
+
+
+INTERACTION_METRICS = [
+    Metric("csat_satisfied_percent", "CSAT (% satisfied: 4 or 5 of 5)", "csat", "satisfied"),
+    Metric("csat_mean", "CSAT mean (1 to 5)", "csat", "mean"),
+    Metric("nps", "NPS", "nps", "nps"),
+    Metric("understood_mean", "“Did the agent understand?” (1 to 10)", "understood", "mean"),
+    Metric("aht_seconds", "Average handle time (seconds)", "handle_seconds", "mean"),
+    Metric("escalation_percent", "Escalation rate (%)", "escalated", "rate"),
+    Metric("fcr_percent", "First-contact resolution (%)", "resolved_first_contact", "rate"),
+    Metric("repeat_contact_percent", "Repeat contacts (%)", "repeat_contact", "rate"),
+    Metric(
+        "resolution_hours",
+        "Time to resolution (hours, mean)",
+        "resolution_seconds",
+        "mean",
+        divisor=3600,
+    ),
+    Metric(
+        "escalations_resolved_percent",
+        "Escalations turned into resolutions (%)",
+        "resolved",
+        "rate",
+        among=Q(escalated=True),
+    ),
+]
+METRICS = {metric.key: metric for metric in INTERACTION_METRICS}
+INTERACTION_AGGREGATES = {
     "interactions": Count("pk"),
-    "csat_sum": Sum("csat"),
-    "csat_n": Count("csat"),
-    "nps_n": Count("nps"),
-    "promoters": Count("pk", filter=Q(nps__gte=9)),
-    "detractors": Count("pk", filter=Q(nps__lte=6)),
-    "aht_sum": Sum("handle_seconds"),
-    "aht_n": Count("handle_seconds"),
-    "escalated_count": Count("pk", filter=Q(escalated=True)),
-    "escalation_n": Count("escalated"),
-    "fcr_count": Count("pk", filter=Q(resolved_first_contact=True)),
-    "fcr_n": Count("resolved_first_contact"),
     "agents": Count("agent", distinct=True),
+    **{name: agg for metric in INTERACTION_METRICS for name, agg in metric.aggregates().items()},
 }
+RUBRIC_FIGURES = ("rubric_percent", "rubric_of_5")
 
 
-def kpi_values(row: dict) -> dict:
-    """Means and rates from sums and counts (the export's rows recompute through this)."""
+def _cells(raw: dict, scope: Scope, *, label: str, notes: list) -> tuple[dict, dict]:
+    """(figures, raw row) of one week or window, each metric withheld from HR when it has
+    fewer than MIN_GROUP contributors: its figure becomes None and its sums and counts are
+    blanked in the row, with one note naming what was withheld."""
+    values, withheld = {}, []
+    raw = dict(raw)
+    for metric in INTERACTION_METRICS:
+        values[metric.key] = metric.value(raw)
+        contributors = int(raw.get(f"{metric.key}_agents") or 0)
+        if values[metric.key] is not None and scope.hidden(contributors):
+            values[metric.key] = None
+            withheld.append(metric.label)
+            for name in metric.aggregates():
+                raw[name] = None
+    rubric = _rubric_values(raw)
+    if scope.hidden(int(raw.get("rubric_agents") or 0)) and rubric["rubric_percent"] is not None:
+        rubric = dict.fromkeys(RUBRIC_FIGURES)
+        withheld.append("rubric average")
+        raw.update(rubric_sum=None, rubric_n=None, rubric_agents=None)
+    values.update(rubric)
+    if scope.hidden(int(raw.get("agents") or 0)):
+        raw.update(interactions=None, agents=None)
+    if withheld:
+        notes.append(f"{label}: {', '.join(withheld)} {SUPPRESSED}")
+    return values, raw
 
-    def ratio(a, b):
-        return round(float(a) / float(b), 4) if b and a is not None else None
 
-    nps_n = int(row["nps_n"] or 0)
+def _rubric_values(raw: dict) -> dict:
+    n = int(raw.get("rubric_n") or 0)
+    if not n or raw.get("rubric_sum") in (None, ""):
+        return dict.fromkeys(RUBRIC_FIGURES)
+    percent = float(raw["rubric_sum"]) / n
     return {
-        "csat": ratio(row["csat_sum"], row["csat_n"]),
-        "nps": round(100 * (int(row["promoters"]) - int(row["detractors"])) / nps_n, 2)
-        if nps_n
-        else None,
-        "aht_seconds": ratio(row["aht_sum"], row["aht_n"]),
-        "escalation_rate": ratio(row["escalated_count"], row["escalation_n"]),
-        "fcr_rate": ratio(row["fcr_count"], row["fcr_n"]),
+        "rubric_percent": round(percent, 2),
+        "rubric_of_5": round(percent * RUBRIC_POINTS / 100, 2),
     }
 
 
-def _interactions(scope: Scope):
+def kpi_values(row: dict) -> dict:
+    """Every figure from a row of sums and counts (an export's rows recompute through this)."""
+    return {metric.key: metric.value(row) for metric in INTERACTION_METRICS} | _rubric_values(row)
+
+
+def _interactions(scope: Scope, start=None, end=None):
     interactions = Interaction.objects.filter(agent__in=scope.agents())
-    if scope.start:
-        interactions = interactions.filter(occurred_at__gte=scope.start)
-    if scope.end:
-        interactions = interactions.filter(occurred_at__lt=scope.end)
+    start, end = start or scope.start, end or scope.end
+    if start:
+        interactions = interactions.filter(occurred_at__gte=start)
+    if end:
+        interactions = interactions.filter(occurred_at__lt=end)
     return interactions
 
 
-def _rubric_weekly(scope: Scope) -> dict:
+def _scores(scope: Scope, start=None, end=None):
     scores = RubricScore.objects.filter(subject__in=scope.agents()).exclude(
         context=RubricScore.Context.CALIBRATION
     )
-    if scope.start:
-        scores = scores.filter(scored_at__gte=scope.start)
-    if scope.end:
-        scores = scores.filter(scored_at__lt=scope.end)
+    start, end = start or scope.start, end or scope.end
+    if start:
+        scores = scores.filter(scored_at__gte=start)
+    if end:
+        scores = scores.filter(scored_at__lt=end)
+    return scores
+
+
+RUBRIC_AGGREGATES = {
+    "rubric_sum": Sum("percent"),
+    "rubric_n": Count("pk"),
+    "rubric_agents": Count("subject", distinct=True),
+}
+
+
+def _rubric_weekly(scope: Scope) -> dict:
     weekly = (
-        scores.annotate(week=TruncWeek("scored_at"))
+        _scores(scope)
+        .annotate(week=TruncWeek("scored_at"))
         .values("week")
-        .annotate(rubric_sum=Sum("percent"), rubric_n=Count("pk"))
+        .annotate(**RUBRIC_AGGREGATES)
     )
     return {row["week"].date().isoformat(): row for row in weekly}
 
@@ -294,7 +526,7 @@ def _rubric_weekly(scope: Scope) -> dict:
 def kpi_trends(scope: Scope) -> dict:
     """Weekly KPIs, and the baseline window against the latest 30 days."""
     report = _weekly_kpis(scope)
-    report["figures"]["comparison"] = _baseline_vs_latest(scope)
+    report["figures"]["comparison"] = _baseline_vs_latest(scope, report["notes"])
     return report
 
 
@@ -303,65 +535,139 @@ def _weekly_kpis(scope: Scope) -> dict:
         _interactions(scope)
         .annotate(week=TruncWeek("occurred_at"))
         .values("week")
-        .annotate(**KPI_AGGREGATES)
+        .annotate(**INTERACTION_AGGREGATES)
         .order_by("week")
     )
     rubric = _rubric_weekly(scope)
+    by_week = {row["week"].date().isoformat(): row for row in weekly}
     rows, notes, series = [], [], []
-    for row in weekly:
-        week = row["week"].date().isoformat()
-        raw = {key: row[key] for key in KPI_AGGREGATES} | {"week": week}
-        raw["rubric_sum"] = rubric.get(week, {}).get("rubric_sum")
-        raw["rubric_n"] = rubric.get(week, {}).get("rubric_n", 0)
-        values = kpi_values(raw) | {"rubric_average": _rubric_average(raw)}
-        if not scope.detail and raw["agents"] < MIN_GROUP:
-            notes.append(f"week of {week}: {SUPPRESSED}")
-            continue
+    for week in sorted(by_week.keys() | rubric.keys()):
+        raw = {key: by_week.get(week, {}).get(key) for key in INTERACTION_AGGREGATES}
+        raw |= {key: rubric.get(week, {}).get(key) for key in RUBRIC_AGGREGATES}
+        raw["week"] = week
+        values, raw = _cells(raw, scope, label=f"week of {week}", notes=notes)
         rows.append(raw)
         series.append({"week": week, "interactions": raw["interactions"], **values})
     return {"figures": {"weeks": series}, "rows": rows, "notes": notes}
 
 
-def _rubric_average(raw) -> float | None:
-    n = int(raw.get("rubric_n") or 0)
-    return round(float(raw["rubric_sum"]) / n, 2) if n else None
-
-
-def _baseline_vs_latest(scope: Scope) -> dict:
+def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
     """The baseline window (the latest baseline assessment in scope) against the last 30
-    days before the end of the range."""
+    days before the end of the range: every KPI, the rubric average and each criterion's,
+    and the annualised attrition, with the change between them."""
     end = scope.end or timezone.now()
     baselines = BaselineAssessment.objects.order_by("-created_at")
     if scope.cohorts is not None:
         baselines = baselines.filter(cohort__in=scope.cohorts)
+    elif scope.team:
+        baselines = baselines.filter(team=scope.team)
     baseline = baselines.first()
     windows = {"latest_30_days": (end - datetime.timedelta(days=30), end)}
     if baseline:
-        windows["baseline"] = (baseline.window_start, baseline.window_end)
+        windows = {"baseline": (baseline.window_start, baseline.window_end)} | windows
     result = {}
     for name, (start, stop) in windows.items():
-        totals = Interaction.objects.filter(
-            agent__in=scope.agents(), occurred_at__gte=start, occurred_at__lt=stop
-        ).aggregate(**KPI_AGGREGATES)
-        agents = totals["agents"]
-        figure = {
+        totals = _interactions(scope, start, stop).aggregate(**INTERACTION_AGGREGATES)
+        totals |= _scores(scope, start, stop).aggregate(**RUBRIC_AGGREGATES)
+        label = name.replace("_", " ")
+        values, totals = _cells(totals, scope, label=label, notes=notes)
+        result[name] = {
             "from": start.isoformat(),
             "to": stop.isoformat(),
-            "agents": agents,
-            **kpi_values(totals),
+            "agents": totals["agents"],
+            **values,
+            **_attrition(scope, start, stop, notes=notes, label=label),
+            "criteria": _criteria(scope, start, stop, notes=notes, label=label),
         }
-        result[name] = (
-            figure
-            if scope.detail or agents >= MIN_GROUP
-            else {"from": figure["from"], "to": figure["to"], "suppressed": SUPPRESSED}
-        )
+    if "baseline" in result:
+        result["change"] = _changes(result["baseline"], result["latest_30_days"])
     return result
+
+
+def _changes(before: dict, after: dict) -> dict:
+    """Latest minus baseline for every figure both windows have, and the relative change
+    (as a percentage of the baseline) where the baseline is not zero."""
+    changes = {}
+    for key in [*METRICS, *RUBRIC_FIGURES, "attrition_annualised_percent"]:
+        a, b = before.get(key), after.get(key)
+        if a is None or b is None:
+            changes[key] = None
+            continue
+        changes[key] = {
+            "difference": round(b - a, 4),
+            "relative_percent": round(100 * (b - a) / a, 4) if a else None,
+        }
+    return changes
+
+
+def _attrition(scope: Scope, start, stop, *, notes: list, label: str) -> dict:
+    """Leavers per 100 agent-years employed within the window (the window's annualised
+    attrition, in percent); its contributors are the agents employed during the window."""
+    first, last = timezone.localdate(start), timezone.localdate(stop)
+    employed = (
+        scope.agents().filter(hired_on__isnull=False, hired_on__lt=last).exclude(left_on__lt=first)
+    )
+    exposure, leavers, agents = 0, 0, 0
+    for hired, left in employed.values_list("hired_on", "left_on"):
+        begin, finish = max(hired, first), min(left or last, last)
+        if finish <= begin:
+            continue
+        agents += 1
+        exposure += (finish - begin).days
+        leavers += bool(left and first <= left < last)
+    rate = figures.annualised_attrition(leavers, exposure)
+    figure = {
+        "attrition_agents": agents,
+        "attrition_leavers": leavers,
+        "attrition_exposure_days": exposure,
+        "attrition_annualised_percent": None if rate is None else round(100 * rate, 4),
+    }
+    if scope.hidden(agents):
+        notes.append(f"{label}: attrition {SUPPRESSED}")
+        figure = dict.fromkeys(figure)
+    return figure
+
+
+def _criteria(scope: Scope, start, stop, *, notes: list, label: str) -> list[dict]:
+    """The mean score of each rubric criterion (by key, on its own scale) in the window,
+    from the scores' values; a criterion scored for fewer than MIN_GROUP agents is None."""
+    totals = defaultdict(lambda: [0.0, 0, set()])
+    for subject, values in _scores(scope, start, stop).values_list("subject", "values"):
+        for key, value in (values or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                entry = totals[key]
+                entry[0] += value
+                entry[1] += 1
+                entry[2].add(subject)
+    names = dict(
+        RubricCriterion.objects.filter(key__in=totals)
+        .order_by("key", "rubric__version")
+        .values_list("key", "name")
+    )
+    out, withheld = [], []
+    for key in sorted(totals):
+        total, n, subjects = totals[key]
+        mean = round(total / n, 4)
+        if scope.hidden(len(subjects)):
+            mean, n = None, None
+            withheld.append(key)
+        out.append({"key": key, "name": names.get(key, key), "mean": mean, "scores": n})
+    if withheld:
+        notes.append(f"{label}: rubric criteria {', '.join(withheld)} {SUPPRESSED}")
+    return out
 
 
 # --- A/B test ------------------------------------------------------------------------------
 
-MEAN_METRICS = {"csat": "csat", "nps": "nps", "aht_seconds": "handle_seconds"}
-RATE_METRICS = {"escalation_rate": "escalated", "fcr_rate": "resolved_first_contact"}
+EXPERIMENT_METRICS = [
+    "csat_satisfied_percent",
+    "csat_mean",
+    "nps",
+    "aht_seconds",
+    "escalation_percent",
+    "fcr_percent",
+]
+GROUPS = ExperimentAssignment.Group.values
 
 
 def experiment_result(
@@ -369,73 +675,130 @@ def experiment_result(
 ) -> dict:
     """Treatment against control over a 30-day window (default: the experiment's start).
 
-    Means are compared with Welch's t-test, rates with a two-proportion z-test, one
-    interaction being one observation (agents with many contacts weigh more: said in the
-    README). Each result says whether there is enough data to tell.
+    Agents are what is randomised, and one agent's interactions are alike, so the primary
+    analysis is at the agent level: each agent's figure over the window (their CSAT %
+    satisfied, escalation rate, mean handle time...), compared between the groups with
+    Welch's t-test; n is the number of agents with data. The interaction-level comparison
+    (each interaction an independent observation, which overstates certainty) is kept as a
+    labelled secondary figure. For HR a metric is withheld when either group has fewer than
+    MIN_GROUP agents with data for it; HR's rows are per group and metric (agents, mean and
+    variance of the agents' figures), never per agent.
     """
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
     groups = dict(experiment.assignments.values_list("agent_id", "group"))
     interactions = Interaction.objects.filter(
-        agent__in=groups, occurred_at__gte=start, occurred_at__lt=end
-    ).values_list("agent_id", *MEAN_METRICS.values(), *RATE_METRICS.values())
+        agent__in=experiment.assignments.values("agent"),
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    )
+    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
+    per_agent = interactions.values("agent").annotate(
+        **{name: agg for metric in metrics for name, agg in metric.aggregates().items()}
+    )
     rows = []
-    for agent_id, *values in interactions:
-        row = {"group": groups[agent_id]}
-        if detail:
-            row["agent"] = agent_id
-        row.update(zip([*MEAN_METRICS, *RATE_METRICS], values, strict=True))
+    for aggregate in per_agent.order_by("agent"):
+        row = {"agent": aggregate["agent"], "group": groups[aggregate["agent"]]}
+        for metric in metrics:
+            row[f"{metric.key}_n"] = aggregate[f"{metric.key}_n"]
+            row[f"{metric.key}_sum"] = aggregate[f"{metric.key}_sum"]
+            row[f"{metric.key}_sumsq"] = aggregate.get(f"{metric.key}_sumsq")
+            row[f"{metric.key}_detractors"] = aggregate.get(f"{metric.key}_detractors")
+            row[metric.key] = metric.value(aggregate)
         rows.append(row)
-    agents = {
-        group: sum(1 for g in groups.values() if g == group)
-        for group in ExperimentAssignment.Group.values
+    assigned = {group: sum(1 for g in groups.values() if g == group) for group in GROUPS}
+    result = {
+        "window": {"from": start.isoformat(), "to": end.isoformat()},
+        "agents_assigned": assigned,
+        "unit": "agent",
+        "metrics": experiment_metrics(rows),
     }
     notes = []
-    result = {"window": {"from": start.isoformat(), "to": end.isoformat()}, "agents": agents}
-    if not detail and min(agents.values(), default=0) < MIN_GROUP:
-        notes.append(f"experiment: {SUPPRESSED} in a group")
-        return {"figures": result | {"metrics": None}, "rows": [], "notes": notes}
-    result["metrics"] = experiment_metrics(rows)
-    if not detail:
-        rows = experiment_sufficient_statistics(rows)
-    return {"figures": result, "rows": rows, "notes": notes}
-
-
-def _values(rows, group, metric):
-    return [float(r[metric]) for r in rows if r["group"] == group and r[metric] not in (None, "")]
+    if detail:
+        return {"figures": result, "rows": rows, "notes": notes}
+    summary = experiment_group_summary(rows)
+    hidden = []
+    for key, comparison in result["metrics"].items():
+        if min(comparison["treatment_n"], comparison["control_n"]) < MIN_GROUP:
+            result["metrics"][key] = None
+            hidden.append(key)
+            summary = [line for line in summary if line["metric"] != key]
+    if hidden:
+        notes.append(f"experiment, {', '.join(hidden)}: {SUPPRESSED} with data in a group")
+    if min(assigned.values(), default=0) < MIN_GROUP:
+        result["agents_assigned"] = None
+    return {"figures": result, "rows": summary, "notes": notes}
 
 
 def experiment_metrics(rows: list[dict]) -> dict:
-    metrics = {}
-    for metric in MEAN_METRICS:
-        metrics[metric] = figures.welch_comparison(
-            _values(rows, "treatment", metric), _values(rows, "control", metric)
+    """Per metric: the agent-level Welch comparison, with the interaction-level comparison
+    under `interaction_level`. `rows` are the per-agent rows of `experiment_result` (or a
+    manager's export of them)."""
+    out = {}
+    for key in EXPERIMENT_METRICS:
+        metric = METRICS[key]
+        agent_values = {
+            group: [float(r[key]) for r in rows if r["group"] == group and r[key] not in (None, "")]
+            for group in GROUPS
+        }
+        comparison = figures.welch_comparison(
+            agent_values["treatment"], agent_values["control"], unit="agents"
         )
-    for metric in RATE_METRICS:
-        treated = _values(rows, "treatment", metric)
-        control = _values(rows, "control", metric)
-        metrics[metric] = figures.proportion_comparison(
-            int(sum(treated)), len(treated), int(sum(control)), len(control)
-        )
-    return metrics
+        comparison["interaction_level"] = _interaction_level(metric, rows)
+        out[key] = comparison
+    return out
 
 
-def experiment_sufficient_statistics(rows: list[dict]) -> list[dict]:
-    """What HR may export: per group and metric, n, mean and variance (no interaction)."""
-    import statistics
+def _interaction_level(metric: Metric, rows: list[dict]) -> dict:
+    """The secondary view: every interaction an independent observation (Welch's t-test
+    from sums and sums of squares for means and NPS, the two-proportion z-test for rates)."""
+    totals = {}
+    for group in GROUPS:
+        mine = [r for r in rows if r["group"] == group]
 
+        def total(suffix, mine=mine):
+            return math.fsum(float(r[f"{metric.key}{suffix}"] or 0) for r in mine)
+
+        totals[group] = (total("_n"), total("_sum"), total("_sumsq"), total("_detractors"))
+    if metric.kind in ("rate", "satisfied"):
+        (n1, x1, _, _), (n2, x2, _, _) = totals["treatment"], totals["control"]
+        result = figures.proportion_comparison(int(x1), int(n1), int(x2), int(n2))
+        for name in ("treatment_rate", "control_rate", "difference", "ci_low", "ci_high",
+                     "standard_error", "minimum_detectable_effect"):  # fmt: skip
+            if result[name] is not None:
+                result[name] = result[name] * 100  # as percentages, like the primary figure
+        return result
+    summaries = []
+    for group in GROUPS:
+        n, total_, squares, detractors = totals[group]
+        if metric.kind == "nps":  # each response is +100, 0 or -100
+            total_, squares = 100 * (total_ - detractors), 10000 * (total_ + detractors)
+        total_, squares = total_ / metric.divisor, squares / metric.divisor**2
+        mean = total_ / n if n else None
+        variance = (squares - n * mean * mean) / (n - 1) if n > 1 else None
+        summaries.append((int(n), mean, variance))
+    return figures.welch_from_summary(*summaries[0], *summaries[1], unit="interactions")
+
+
+def experiment_group_summary(rows: list[dict]) -> list[dict]:
+    """What HR may export: per group and metric, the number of agents with data and the
+    mean and variance of their figures (from which the tests recompute the Welch test)."""
     out = []
-    for group in ExperimentAssignment.Group.values:
-        for metric in [*MEAN_METRICS, *RATE_METRICS]:
-            values = _values(rows, group, metric)
+    for group in GROUPS:
+        for key in EXPERIMENT_METRICS:
+            values = [float(r[key]) for r in rows if r["group"] == group and r[key] is not None]
+            mean = math.fsum(values) / len(values) if values else None
             out.append(
                 {
                     "group": group,
-                    "metric": metric,
-                    "n": len(values),
-                    "mean": statistics.fmean(values) if values else "",
-                    "variance": statistics.variance(values) if len(values) > 1 else "",
-                    "successes": int(sum(values)) if metric in RATE_METRICS else "",
+                    "metric": key,
+                    "agents": len(values),
+                    "mean": "" if mean is None else mean,
+                    "variance": (
+                        math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+                        if len(values) > 1
+                        else ""
+                    ),
                 }
             )
     return out
@@ -445,7 +808,9 @@ def experiment_sufficient_statistics(rows: list[dict]) -> list[dict]:
 
 
 def leading_indicator(scope: Scope) -> dict:
-    """Does the weekly rubric average lead weekly CSAT? Correlations at lags 0-6 weeks."""
+    """Does the weekly rubric average lead weekly CSAT (% satisfied)? The Pearson
+    correlation at lags of 0-6 weeks, rubric first, over the weeks both figures are shown
+    (so for HR, weeks with fewer than MIN_GROUP agents behind either are gaps)."""
     trends = _weekly_kpis(scope)
     weeks = trends["figures"]["weeks"]
     if not weeks:
@@ -464,13 +829,13 @@ def leading_indicator(scope: Scope) -> dict:
         rows.append(
             {
                 "week": day.isoformat(),
-                "rubric_average": week.get("rubric_average"),
-                "csat": week.get("csat"),
+                "rubric_percent": week.get("rubric_percent"),
+                "csat_satisfied_percent": week.get("csat_satisfied_percent"),
             }
         )
         day += datetime.timedelta(days=7)
     correlations = figures.lagged_correlations(
-        [r["rubric_average"] for r in rows], [r["csat"] for r in rows], max_lag=6
+        [r["rubric_percent"] for r in rows], [r["csat_satisfied_percent"] for r in rows], max_lag=6
     )
     return {"figures": correlations, "rows": rows, "notes": trends["notes"]}
 

@@ -20,26 +20,39 @@ from accounts.models import Team
 from cohorts.models import Cohort, Experiment
 from cohorts.selectors import cohort_visible_to, experiment_visible_to
 from insights import charts, reports
+from insights import figures as figures_module
 from programs.models import Program
 
-# (figure key, label, multiplier, unit): rates are fractions, shown as percentages.
+# (figure key, label, unit): every figure on the page, in the units the API gives them.
 KPI_METRICS = [
-    ("csat", "CSAT (1 to 5)", 1, ""),
-    ("nps", "NPS", 1, ""),
-    ("aht_seconds", "Average handle time (seconds)", 1, ""),
-    ("escalation_rate", "Escalation rate (%)", 100, "%"),
-    ("fcr_rate", "First-contact resolution (%)", 100, "%"),
-    ("rubric_average", "Rubric average (%)", 1, "%"),
-]
-# (metric key, label, effect size key): rates stay fractions here, as in the verdict text.
-EXPERIMENT_METRICS = [
-    ("csat", "CSAT", "cohens_d"),
-    ("nps", "NPS", "cohens_d"),
-    ("aht_seconds", "Average handle time (seconds)", "cohens_d"),
-    ("escalation_rate", "Escalation rate (proportion)", "cohens_h"),
-    ("fcr_rate", "First-contact resolution (proportion)", "cohens_h"),
-]
+    *((metric.key, metric.label, "%" if metric.key.endswith("percent") else "")
+      for metric in reports.INTERACTION_METRICS),
+    ("rubric_of_5", "Rubric average (of 5)", ""),
+    ("rubric_percent", "Rubric average (%)", "%"),
+]  # fmt: skip
 EFFECT_NAMES = {"cohens_d": "Cohen's d", "cohens_h": "Cohen's h"}
+
+
+class RoiForm(forms.Form):
+    """The ROI estimate's inputs, units in the labels (as the API's names)."""
+
+    customers = forms.IntegerField(min_value=0, max_value=10**10)
+    revenue_per_customer = forms.FloatField(
+        label="Annual revenue per customer", min_value=0, max_value=10**9
+    )
+    churn_reduction_points = forms.FloatField(
+        label="Churn reduction (percentage points)", min_value=0, max_value=100
+    )
+    csat_lift_points = forms.FloatField(
+        label="CSAT lift (percentage points satisfied)",
+        required=False,
+        min_value=-100,
+        max_value=100,
+        help_text="Filled in with the measured change when there is one.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
 
 class InsightFilterForm(forms.Form):
@@ -101,7 +114,7 @@ def _exports(url: str, filters: dict) -> dict:
 
 @login_required
 def hr_insights(request):
-    """Filters, then the four sections; an invalid filter shows its error and no figures."""
+    """Filters, then the sections; an invalid filter shows its error and no figures."""
     user = request.user
     if not (user.is_hr or user.is_manager):
         raise PermissionDenied("Insights are for HR and training managers.")
@@ -110,11 +123,18 @@ def hr_insights(request):
     if form.is_valid():
         filters = form.scope_filters()
         scope = reports.scope_for(user, **filters)
+        kpi_report = reports.kpi_trends(scope)
+        kpis = _kpis(kpi_report, filters)
         context.update(
             detail=scope.detail,
             funnel=_funnel(reports.funnel_report(scope), filters),
             retention=_retention(reports.retention(scope), filters),
-            kpis=_kpis(reports.kpi_trends(scope), filters),
+            kpis=kpis,
+            leading=_leading(reports.leading_indicator(scope), filters),
+            roi=_roi(request.GET, kpi_report["figures"]["comparison"]),
+            filter_params=[
+                (name, value) for name, value in request.GET.items() if name in form.fields
+            ],
         )
         if experiment := form.cleaned_data["experiment"]:
             detail = user.is_manager and not user.is_hr  # as the experiments API
@@ -128,23 +148,16 @@ def hr_insights(request):
 
 def _funnel(report: dict, filters: dict) -> dict:
     figures = report["figures"]
-    steps = []
-    if figures.get("enrolled"):
-        steps = [
-            ("Enrolled", figures["enrolled"]),
-            ("Attended all workshops", figures["attended_all_workshops"]),
-            *(
-                (f"Module completed: {m['phase']}, {m['topic']}", m["completed"])
-                for m in figures["modules"]
-            ),
-            ("Certified", figures["certified"]),
-        ]
+    steps = reports.funnel_steps(figures)
     return {
         "notes": report["notes"],
         "exports": _exports(reverse("insights-funnel"), filters),
         "chart": charts.bar_chart("Completion funnel: agents at each step", steps),
         "data": charts.data_table(["Step", "Agents"], steps),
         "certification_rate": _percent(figures.get("certification_rate")) or "no data",
+        "certification_rate_of_stayers": (
+            _percent(figures.get("certification_rate_of_stayers")) or "no data"
+        ),
         "median_days": charts.format_number(figures.get("median_days_to_certification")),
     }
 
@@ -157,46 +170,53 @@ def _retention(report: dict, filters: dict) -> dict:
     }
     risk_points = [str(day) for day in reports.RISK_POINTS_DAYS]
     chart = charts.step_chart(
-        "Retention from hire date: share still employed",
+        "Retention from the landmark: share still employed",
         {name: (g["curve"]["times"], g["curve"]["survival"]) for name, g in groups.items()},
-        x_max=max((row["days"] for row in report["rows"]), default=None),
+        x_max=max((t for g in groups.values() for t in g["curve"]["times"]), default=None),
     )
     survival = [
         [f"day {day}"] + [_percent(g["survival_at"].get(day)) for g in groups.values()]
         for day in risk_points
     ]
+    figures = report["figures"]
     return {
         "notes": report["notes"],
         "exports": _exports(reverse("insights-retention"), filters),
         "chart": chart,
-        "data": charts.data_table(["Time since hire", *groups], survival if groups else []),
+        "data": charts.data_table(["Days since the landmark", *groups], survival if groups else []),
         "risk_days": reports.RISK_POINTS_DAYS,
+        "landmark_days": figures["landmark_days"],
+        "counts": {
+            key: charts.format_number(figures[key]) if figures[key] is not None else "withheld"
+            for key in ("followed", "landmark_not_reached", "left_before_landmark")
+        },
         "groups": [
             {
                 "name": name.capitalize(),
                 "agents": group["agents"],
                 "leavers": group["leavers"],
-                "attrition": charts.format_number(group["annualised_attrition"]),
+                "attrition": _percent(group["annualised_attrition"]) or "no data",
                 "at_risk": [(group["at_risk"] or {}).get(day) for day in risk_points],
             }
-            for name, group in report["figures"]["groups"].items()
+            for name, group in figures["groups"].items()
         ],
     }
 
 
 def _percent(value: float | None) -> str | None:
+    """A fraction (0.5) as a percentage ("50%")."""
     return None if value is None else f"{charts.format_number(value * 100)}%"
 
 
-def _scaled(value, multiplier):
-    return None if value is None else value * multiplier
+def _shown(value, unit: str = "") -> str:
+    return "no data" if value is None else f"{charts.format_number(value)}{unit}"
 
 
 def _kpis(report: dict, filters: dict) -> dict:
     weeks = report["figures"]["weeks"]
     trends = []
-    for key, label, multiplier, unit in KPI_METRICS:
-        points = [(week["week"], _scaled(week[key], multiplier)) for week in weeks]
+    for key, label, unit in KPI_METRICS:
+        points = [(week["week"], week[key]) for week in weeks]
         trends.append(
             {
                 "label": label,
@@ -213,48 +233,120 @@ def _kpis(report: dict, filters: dict) -> dict:
 
 
 def _comparison(comparison: dict) -> dict:
-    """Baseline against the latest 30 days: a column per window (no baseline column
-    without a baseline assessment), "suppressed" where a window has too few agents."""
+    """Baseline against the latest 30 days, and the change: a column per window (no
+    baseline column without a baseline assessment), "withheld" where a figure has fewer
+    than MIN_GROUP agents behind it."""
     windows = [
         (title, comparison[key])
         for key, title in (("baseline", "Baseline"), ("latest_30_days", "Latest 30 days"))
         if key in comparison
     ]
     columns = [
-        {
-            "title": title,
-            "range": f"{window['from'][:10]} to {window['to'][:10]}",
-            "note": window.get("suppressed"),
-        }
+        {"title": title, "range": f"{window['from'][:10]} to {window['to'][:10]}"}
         for title, window in windows
     ]
+    changes = comparison.get("change")
+    lines = [*KPI_METRICS, ("attrition_annualised_percent", "Attrition (annualised, %)", "%")]
     rows = []
-    for key, label, multiplier, unit in KPI_METRICS:
-        if key == "rubric_average":  # not part of the window comparison
-            continue
-        cells = []
-        for _, window in windows:
-            value = _scaled(window.get(key), multiplier)
-            cells.append(
-                "suppressed" if "suppressed" in window else f"{charts.format_number(value)}{unit}"
-            )
+    for key, label, unit in lines:
+        cells = [_shown(window.get(key), unit) for _, window in windows]
+        if changes is not None:
+            cells.append(_change(changes.get(key), unit))
         rows.append([label, *cells])
-    return {"comparison_columns": columns, "comparison_rows": rows}
+    criteria = _criteria_rows(windows, changes is not None)
+    return {
+        "comparison_columns": columns,
+        "comparison_has_change": changes is not None,
+        "comparison_rows": rows,
+        "criteria_rows": criteria,
+    }
+
+
+def _change(change: dict | None, unit: str) -> str:
+    """ "+6 points (+7.69% relative)" for percentages, "+1.1 (+39.3%)" for other figures."""
+    if change is None:
+        return "no data"
+
+    def signed(value):
+        return f"{'+' if value > 0 else ''}{charts.format_number(value)}"
+
+    text = signed(change["difference"]) + (" points" if unit == "%" else "")
+    relative = change["relative_percent"]
+    if relative is not None:
+        text += f" ({signed(relative)}%{' relative' if unit == '%' else ''})"
+    return text
+
+
+def _criteria_rows(windows, with_change: bool) -> list[list[str]]:
+    """One row per rubric criterion: its mean in each window, and the change."""
+    names, means = {}, []
+    for _, window in windows:
+        mine = {c["key"]: c for c in window["criteria"]}
+        names |= {key: c["name"] for key, c in mine.items()}
+        means.append({key: c["mean"] for key, c in mine.items()})
+    rows = []
+    for key in sorted(names, key=lambda k: names[k]):
+        values = [m.get(key) for m in means]
+        cells = [_shown(v) for v in values]
+        if with_change:
+            both = len(values) == 2 and None not in values
+            cells.append(
+                _change({"difference": values[1] - values[0], "relative_percent": None}, "")
+                if both
+                else "no data"
+            )
+        rows.append([names[key], *cells])
+    return rows
+
+
+def _leading(report: dict, filters: dict) -> dict:
+    figures = report["figures"]
+    lags = [
+        [f"{row['lag']} weeks", _shown(row["r"]), _p_value(row["p_value"]), row["n"]]
+        for row in figures["lags"]
+    ]
+    return {
+        "notes": report["notes"],
+        "exports": _exports(reverse("insights-leading-indicator"), filters),
+        "data": charts.data_table(["Rubric leads CSAT by", "Pearson r", "p-value", "Weeks"], lags),
+        "best_lag": figures["best_lag"],
+        "best_r": _shown(figures["best_r"]),
+    }
+
+
+def _roi(query, comparison: dict) -> dict:
+    """The ROI form: bound when its inputs are in the query; the CSAT lift defaults to the
+    measured change in % satisfied between the baseline and the latest 30 days."""
+    change = (comparison.get("change") or {}).get("csat_satisfied_percent")
+    measured = change and round(change["difference"], 2)
+    if "customers" in query:
+        form = RoiForm(query)
+    else:
+        form = RoiForm(initial={"csat_lift_points": measured})
+    result = None
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        result = figures_module.roi_estimate(**data)
+    return {"form": form, "result": result, "measured_lift": measured}
 
 
 def _experiment(experiment, report: dict) -> dict:
     figures = report["figures"]
     metrics = []
-    for key, label, effect_key in EXPERIMENT_METRICS:
-        if figures["metrics"] is None:  # suppressed: a group is too small
-            break
+    for key in reports.EXPERIMENT_METRICS:
+        label = reports.METRICS[key].label
         result = figures["metrics"][key]
+        if result is None:  # withheld: too few agents with data in a group
+            metrics.append({"label": label, "withheld": True})
+            continue
+        unit = "%" if key.endswith("percent") else ""
         difference, low, high = result["difference"], result["ci_low"], result["ci_high"]
+        secondary = result["interaction_level"]
         metrics.append(
             {
                 "label": label,
-                "difference": charts.format_number(difference),
-                "interval": f"{charts.format_number(low)} to {charts.format_number(high)}",
+                "difference": _shown(difference, unit),
+                "interval": f"{_shown(low, unit)} to {_shown(high, unit)}",
                 "confidence": f"{charts.format_number(result['confidence_level'] * 100)}%",
                 "plot": charts.interval_plot(
                     f"Difference in {label}, treatment minus control",
@@ -264,17 +356,29 @@ def _experiment(experiment, report: dict) -> dict:
                     chart_id=f"ab-{key}",
                 ),
                 "p_value": _p_value(result["p_value"]),
-                "effect": f"{EFFECT_NAMES[effect_key]} {charts.format_number(result[effect_key])}",
+                "effect": f"Cohen's d {charts.format_number(result['cohens_d'])}",
                 "treatment_n": result["treatment_n"],
                 "control_n": result["control_n"],
+                "power": _percent(result["power_at_observed"]) or "no data",
+                "mde": _shown(result["minimum_detectable_effect"], unit),
                 "conclusive": result["conclusive"],
                 "reason": result["reason"],
+                "secondary": {
+                    "difference": _shown(secondary["difference"], unit),
+                    "interval": (
+                        f"{_shown(secondary['ci_low'], unit)} to "
+                        f"{_shown(secondary['ci_high'], unit)}"
+                    ),
+                    "p_value": _p_value(secondary["p_value"]),
+                    "treatment_n": secondary["treatment_n"],
+                    "control_n": secondary["control_n"],
+                },
             }
         )
     return {
         "experiment": experiment,
         "window": {name: moment[:10] for name, moment in figures["window"].items()},
-        "agents": figures["agents"],
+        "assigned": figures["agents_assigned"],
         "metrics": metrics,
         "notes": report["notes"],
         "exports": _exports(reverse("experiment-result", args=[experiment.pk]), {}),
