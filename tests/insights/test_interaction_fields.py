@@ -1,0 +1,34 @@
+"""The resolution metrics of an interaction reach the API and the admin like the others."""
+
+import pytest
+
+from accounts.models import User
+from tests.factories import AgentFactory, InteractionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_lists_whether_and_how_fast_an_interaction_was_resolved(agent_api):
+    agent = AgentFactory()
+    InteractionFactory(agent=agent, external_id="T1", resolved=True, resolution_seconds=5400)
+    InteractionFactory(agent=agent, external_id="T2")
+    agent_api.force_authenticate(agent)
+
+    listed = agent_api.get("/api/interactions/").json()["results"]
+
+    assert {row["external_id"]: (row["resolved"], row["resolution_seconds"]) for row in listed} == {
+        "T1": (True, 5400),
+        "T2": (None, None),
+    }
+
+
+def test_the_admin_lists_and_filters_interactions_by_resolution(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, role=User.Role.MANAGER))
+    InteractionFactory(external_id="SOLVED-1", resolved=True, resolution_seconds=5400)
+    InteractionFactory(external_id="OPEN-1", resolved=False)
+
+    response = client.get("/admin/insights/interaction/", {"resolved__exact": "1"})
+
+    assert response.status_code == 200
+    assert [i.external_id for i in response.context["cl"].result_list] == ["SOLVED-1"]
+    assert "5400" in response.content.decode()
