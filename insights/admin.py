@@ -17,8 +17,11 @@ from insights.models import (
 
 @admin.register(Interaction)
 class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
-    list_display = ("source", "external_id", "channel", "agent", "occurred_at", "csat")
-    list_filter = ("source", "channel", "escalated", "resolved_first_contact")
+    list_display = (
+        "source", "external_id", "channel", "agent", "occurred_at", "csat", "resolved",
+        "resolution_seconds",
+    )  # fmt: skip
+    list_filter = ("source", "channel", "escalated", "resolved_first_contact", "resolved")
     search_fields = ("external_id", "agent__email")
     date_hierarchy = "occurred_at"
     list_select_related = ("agent",)

@@ -20,26 +20,46 @@ def demo_interactions_create(*, agents: list[User], per_agent: int = 30) -> int:
     if Interaction.objects.filter(source=DEMO_SOURCE).exists():
         return 0
     rng = random.Random(2026)
+    # A generator of its own: the other metrics stay what they were before resolution.
+    resolution_rng = random.Random(2027)
     now = timezone.now()
     rows = []
     for agent in agents:
         for n in range(per_agent):
             escalated = rng.random() < 0.09
-            rows.append(
-                Interaction(
-                    source=DEMO_SOURCE,
-                    external_id=f"{agent.pk}-{n}",
-                    channel=rng.choice(CHANNELS),
-                    agent=agent,
-                    occurred_at=now - datetime.timedelta(hours=rng.randrange(1, 60 * 24)),
-                    csat=rng.choice((3, 4, 4, 4, 5, 5)) if rng.random() < 0.6 else None,
-                    nps=rng.randrange(4, 11) if rng.random() < 0.3 else None,
-                    understood=rng.randrange(5, 11) if rng.random() < 0.3 else None,
-                    handle_seconds=rng.randrange(180, 900),
-                    escalated=escalated,
-                    resolved_first_contact=not escalated and rng.random() < 0.75,
-                    repeat_contact=rng.random() < 0.1,
-                )
+            interaction = Interaction(
+                source=DEMO_SOURCE,
+                external_id=f"{agent.pk}-{n}",
+                channel=rng.choice(CHANNELS),
+                agent=agent,
+                occurred_at=now - datetime.timedelta(hours=rng.randrange(1, 60 * 24)),
+                csat=rng.choice((3, 4, 4, 4, 5, 5)) if rng.random() < 0.6 else None,
+                nps=rng.randrange(4, 11) if rng.random() < 0.3 else None,
+                understood=rng.randrange(5, 11) if rng.random() < 0.3 else None,
+                handle_seconds=rng.randrange(180, 900),
+                escalated=escalated,
+                resolved_first_contact=not escalated and rng.random() < 0.75,
+                repeat_contact=rng.random() < 0.1,
             )
+            _resolve(interaction, resolution_rng, now)
+            rows.append(interaction)
     Interaction.objects.bulk_create(rows)
     return len(rows)
+
+
+def _resolve(interaction: Interaction, rng: random.Random, now: datetime.datetime) -> None:
+    """Whether and how fast the contact was resolved: a first-contact resolution within
+    half an hour of its handling; most escalations (85%) and other contacts (90%) after a
+    few hours. A resolution that would fall after `now` leaves the contact open."""
+    if interaction.resolved_first_contact:
+        seconds = interaction.handle_seconds + rng.randrange(1800)
+    elif rng.random() < (0.85 if interaction.escalated else 0.9):
+        low, high = (2, 9) if interaction.escalated else (1, 6)
+        seconds = rng.randrange(low * 3600, high * 3600)
+    else:
+        interaction.resolved = False
+        return
+    if interaction.occurred_at + datetime.timedelta(seconds=seconds) > now:
+        interaction.resolved = False
+        return
+    interaction.resolved, interaction.resolution_seconds = True, seconds

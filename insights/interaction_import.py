@@ -30,6 +30,9 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 | resolved_first_contact | resolved_first_contact | One-touch          | yes/no                    |
 | repeat_contact         | repeat_contact         | Reopens            | attune: yes/no; zendesk:  |
 |                        |                        |                    | a count, 0 = no, >0 = yes |
+| resolved               | resolved               | Solved             | yes/no                    |
+| resolution_seconds     | resolution_seconds     | Full resolution    | 0 or more                 |
+|                        |                        | time (sec)         |                           |
 
 - Channels: "attune" takes call, chat, email, other. "zendesk" maps email, web form and api
   to email; chat, messaging and web widget to chat; voice, phone call (inbound) and phone
@@ -73,10 +76,18 @@ FIELDS = (
     "escalated",
     "resolved_first_contact",
     "repeat_contact",
+    "resolved",
+    "resolution_seconds",
 )
 REQUIRED_FIELDS = FIELDS[:4]
-RANGES = {"csat": (1, 5), "nps": (0, 10), "understood": (1, 10), "handle_seconds": (0, 2**31 - 1)}
-BOOLEAN_FIELDS = ("escalated", "resolved_first_contact", "repeat_contact")
+RANGES = {
+    "csat": (1, 5),
+    "nps": (0, 10),
+    "understood": (1, 10),
+    "handle_seconds": (0, 2**31 - 1),
+    "resolution_seconds": (0, 2**31 - 1),
+}
+BOOLEAN_FIELDS = ("escalated", "resolved_first_contact", "repeat_contact", "resolved")
 # Model columns in FIELDS order: the e-mail becomes the agent's id once looked up.
 COLUMNS = ("external_id", "channel", "agent_id", *FIELDS[3:])
 EXTERNAL_ID, AGENT = 0, 2
@@ -134,6 +145,8 @@ MAPPINGS: dict[str, Mapping] = {
             "escalated": "Escalated",
             "resolved_first_contact": "One-touch",
             "repeat_contact": "Reopens",
+            "resolved": "Solved",
+            "resolution_seconds": "Full resolution time (sec)",
         },
         channels={
             "email": "email",

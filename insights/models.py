@@ -43,6 +43,16 @@ class Interaction(models.Model):
     escalated = models.BooleanField(null=True, blank=True)
     resolved_first_contact = models.BooleanField(null=True, blank=True)
     repeat_contact = models.BooleanField(null=True, blank=True)
+    resolved = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Was the contact eventually resolved (solved), however many contacts it took?",
+    )
+    resolution_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Seconds from the contact's creation to its resolution.",
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,9 +5,17 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from insights.interaction_import import NOT_UTF8, RejectedRow, interaction_import
+from insights.interaction_import import (
+    BOOLEAN_FIELDS,
+    FIELDS,
+    NOT_UTF8,
+    RANGES,
+    REQUIRED_FIELDS,
+    RejectedRow,
+    interaction_import,
+)
 from insights.models import Interaction
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +28,9 @@ ZENDESK_HEADER = (
     "Ticket ID,Via,Assignee email,Created at,Satisfaction Score,NPS,Understood,"
     "Handle time (sec),Escalated,One-touch,Reopens"
 )
+# HEADER and ZENDESK_HEADER are exports from before the resolution columns: they still import.
+RESOLUTION_HEADER = f"{HEADER},resolved,resolution_seconds"
+ZENDESK_RESOLUTION_HEADER = f"{ZENDESK_HEADER},Solved,Full resolution time (sec)"
 
 
 def csv_bytes(*lines: str) -> bytes:
@@ -70,9 +81,9 @@ def ana():
     return AgentFactory(email="ana@example.com")
 
 
-def rejected_between_good_rows(bad_row: str) -> list[RejectedRow]:
+def rejected_between_good_rows(bad_row: str, header: str = HEADER) -> list[RejectedRow]:
     """Imports good, bad (line 3), good; checks both good rows landed."""
-    report = run(csv_bytes(HEADER, row("G1"), bad_row, row("G2")))
+    report = run(csv_bytes(header, row("G1"), bad_row, row("G2")))
     assert stored_ids() == ["G1", "G2"]
     assert (report.rows, report.created, report.rejected_rows) == (3, 2, 1)
     return report.rejected
@@ -129,6 +140,90 @@ def test_update_leaves_metrics_absent_from_the_file_alone(ana):
 
     stored = Interaction.objects.get(external_id="T1")
     assert (stored.csat, stored.nps) == (5, 7)
+
+
+def test_resolution_columns_are_imported_when_the_file_has_them():
+    AgentFactory(email="ana@example.com")
+    data = csv_bytes(
+        RESOLUTION_HEADER,
+        f"{row('T1', escalated='yes')},yes,5400",
+        f"{row('T2')},No,",
+        f"{row('T3')},,",
+    )
+
+    report = run(data)
+
+    assert (report.created, report.rejected) == (3, [])
+    stored = Interaction.objects.order_by("external_id")
+    assert [(i.external_id, i.resolved, i.resolution_seconds) for i in stored] == [
+        ("T1", True, 5400),
+        ("T2", False, None),
+        ("T3", None, None),
+    ]
+
+
+def test_resolved_that_is_not_yes_or_no_is_reported():
+    AgentFactory(email="ana@example.com")
+
+    rejected = rejected_between_good_rows(f"{row('T3')},maybe,60", header=RESOLUTION_HEADER)
+
+    assert rejected == [RejectedRow(3, "resolved", "“maybe” is not a yes/no value")]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-1", "-1 is negative"),
+        ("two hours", "“two hours” is not a whole number"),
+        ("1.5", "“1.5” is not a whole number"),
+        (str(2**31), f"{2**31} is more than {2**31 - 1}"),
+    ],
+)
+def test_resolution_seconds_that_is_not_a_count_of_seconds_is_reported(value, reason):
+    AgentFactory(email="ana@example.com")
+
+    rejected = rejected_between_good_rows(f"{row('T3')},yes,{value}", header=RESOLUTION_HEADER)
+
+    assert rejected == [RejectedRow(3, "resolution_seconds", reason)]
+
+
+def test_an_update_replaces_the_resolution_columns_the_file_has():
+    agent = AgentFactory(email="ana@example.com")
+    InteractionFactory(
+        source="helpdesk", external_id="T1", agent=agent, resolved=False, resolution_seconds=60
+    )
+
+    report = run(csv_bytes(RESOLUTION_HEADER, f"{row('T1')},yes,7200"))
+
+    assert (report.created, report.updated, report.rejected) == (0, 1, [])
+    stored = Interaction.objects.get(external_id="T1")
+    assert (stored.resolved, stored.resolution_seconds) == (True, 7200)
+
+
+def test_an_update_without_the_resolution_columns_leaves_them_alone():
+    agent = AgentFactory(email="ana@example.com")
+    InteractionFactory(
+        source="helpdesk",
+        external_id="T1",
+        agent=agent,
+        csat=2,
+        resolved=True,
+        resolution_seconds=7200,
+    )
+
+    report = run(csv_bytes(HEADER, row("T1", csat="5")))
+
+    assert (report.created, report.updated, report.rejected) == (0, 1, [])
+    stored = Interaction.objects.get(external_id="T1")
+    assert (stored.csat, stored.resolved, stored.resolution_seconds) == (5, True, 7200)
+
+
+def test_every_metric_is_either_a_number_with_a_range_or_a_yes_no():
+    metrics = set(FIELDS) - set(REQUIRED_FIELDS)
+
+    assert metrics == set(RANGES) | set(BOOLEAN_FIELDS)
+    assert not set(RANGES) & set(BOOLEAN_FIELDS)
+    assert metrics <= {field.name for field in Interaction._meta.get_fields()}
 
 
 def test_same_external_id_from_another_source_is_another_row(ana):
@@ -295,6 +390,30 @@ def test_zendesk_mapping_reads_a_zendesk_style_export(ana):
         ("1001", "chat", 13, 5, False, False),
         ("1002", "call", 11, 3, True, True),
         ("1003", "email", 13, None, None, None),
+    ]
+
+
+def test_zendesk_mapping_reads_solved_and_full_resolution_time():
+    AgentFactory(email="ana@example.com")
+    data = csv_bytes(
+        ZENDESK_RESOLUTION_HEADER,
+        "1001,Email,ana@example.com,2026-09-14 13:02:11,,,,,Yes,No,1,Yes,14400",
+        "1002,Email,ana@example.com,2026-09-14 13:02:11,,,,,No,No,0,No,",
+        "1003,Email,ana@example.com,2026-09-14 13:02:11,,,,,,,,,",
+        "1004,Email,ana@example.com,2026-09-14 13:02:11,,,,,,,,Maybe,-5",
+    )
+
+    report = run(data, source="zendesk", mapping="zendesk")
+
+    assert report.rejected == [
+        RejectedRow(5, "Solved", "“Maybe” is not a yes/no value"),
+        RejectedRow(5, "Full resolution time (sec)", "-5 is negative"),
+    ]
+    rows = Interaction.objects.filter(source="zendesk").order_by("external_id")
+    assert [(i.external_id, i.escalated, i.resolved, i.resolution_seconds) for i in rows] == [
+        ("1001", True, True, 14400),
+        ("1002", False, False, None),
+        ("1003", None, None, None),
     ]
 
 
