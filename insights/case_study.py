@@ -91,14 +91,15 @@ def _create(*, manager, program, today, day_one, seed) -> CaseStudy:
     hired = day_one - datetime.timedelta(days=730)
     agents = [
         User.objects.create_user(
-            email=f"agent{n:02d}@{DOMAIN}", password=None, first_name=f"Agent {n:02d}",
+            email=f"agent{n:02d}@{DOMAIN}", password=None, display_name=f"Agent {n:02d}",
             role=User.Role.AGENT, team=team, hired_on=hired,
         )
         for n in range(1, AGENTS + 1)
     ]  # fmt: skip
     coach = User.objects.create_user(
-        email=f"coach@{DOMAIN}", password=None, first_name="Case study coach", role=User.Role.COACH
-    )
+        email=f"coach@{DOMAIN}", password=None, display_name="Case study coach",
+        role=User.Role.COACH,
+    )  # fmt: skip
     _people_who_come_and_go(team, hired, day_one, today)
 
     cohort = Cohort.objects.create(
@@ -156,7 +157,7 @@ def _people_who_come_and_go(team, hired, day_one, today):
     def person(label, hired_on, left_on=None):
         return User.objects.create_user(
             email=f"{label}@{DOMAIN}", password=None, role=User.Role.AGENT, team=team,
-            hired_on=hired_on, left_on=left_on, first_name=label.replace("-", " ").title(),
+            hired_on=hired_on, left_on=left_on, display_name=label.replace("-", " ").title(),
         )  # fmt: skip
 
     exposure_before = AGENTS * 90 + LEAVERS_AFTER * 90
@@ -211,7 +212,7 @@ def _window(agents, start, days, target, label, rng) -> list[dict]:
 def _ab_window(agents, groups, start, rng) -> list[dict]:
     """Days 61-90: each treatment agent answers 16 or 17 satisfied of 20, each control
     agent 15 or 16, so the agents' own CSAT differs by 5 points on average."""
-    rows, seen = [], {group: 0 for group in ExperimentAssignment.Group.values}
+    rows, seen = [], dict.fromkeys(ExperimentAssignment.Group.values, 0)
     for agent in agents:
         treated = groups[agent.pk] == ExperimentAssignment.Group.TREATMENT
         seen[groups[agent.pk]] += 1

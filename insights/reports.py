@@ -395,17 +395,17 @@ class Metric:
             )
         return out
 
-    def value(self, row: dict) -> float | None:
-        """The figure from a row of this metric's aggregates (also from an export's row)."""
+    def value(self, row: dict, *, digits: int | None = 4) -> float | None:
+        """The figure from a row of this metric's aggregates (also from an export's row),
+        rounded to `digits` (None: unrounded, for statistics computed on it)."""
         n = int(row.get(f"{self.key}_n") or 0)
         if not n or row.get(f"{self.key}_sum") in (None, ""):
             return None
         total = float(row[f"{self.key}_sum"])
-        if self.kind == "mean":
-            return round(total / n / self.divisor, 4)
         if self.kind == "nps":
             total -= float(row[f"{self.key}_detractors"])
-        return round(100 * total / n, 4)
+        value = total / n / self.divisor if self.kind == "mean" else 100 * total / n
+        return value if digits is None else round(value, digits)
 
 
 INTERACTION_METRICS = [
@@ -704,7 +704,7 @@ def experiment_result(
             row[f"{metric.key}_sum"] = aggregate[f"{metric.key}_sum"]
             row[f"{metric.key}_sumsq"] = aggregate.get(f"{metric.key}_sumsq")
             row[f"{metric.key}_detractors"] = aggregate.get(f"{metric.key}_detractors")
-            row[metric.key] = metric.value(aggregate)
+            row[metric.key] = metric.value(aggregate, digits=None)
         rows.append(row)
     assigned = {group: sum(1 for g in groups.values() if g == group) for group in GROUPS}
     result = {
@@ -724,7 +724,8 @@ def experiment_result(
             hidden.append(key)
             summary = [line for line in summary if line["metric"] != key]
     if hidden:
-        notes.append(f"experiment, {', '.join(hidden)}: {SUPPRESSED} with data in a group")
+        labels = ", ".join(METRICS[key].label for key in hidden)
+        notes.append(f"A/B result, {labels}: {SUPPRESSED} with data in a group")
     if min(assigned.values(), default=0) < MIN_GROUP:
         result["agents_assigned"] = None
     return {"figures": result, "rows": summary, "notes": notes}

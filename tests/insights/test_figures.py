@@ -165,9 +165,7 @@ def test_the_detectable_difference_has_the_stated_power():
     result = welch_comparison(treatment, control)
     noncentrality = result["minimum_detectable_effect"] / result["standard_error"]
 
-    assert t_test_power(noncentrality, result["degrees_of_freedom"]) == pytest.approx(
-        0.8, abs=1e-9
-    )
+    assert t_test_power(noncentrality, result["degrees_of_freedom"]) == pytest.approx(0.8, abs=1e-9)
     observed = result["difference"] / result["standard_error"]
     assert result["power_at_observed"] == pytest.approx(
         t_test_power(observed, result["degrees_of_freedom"]), abs=TOL

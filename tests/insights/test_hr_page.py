@@ -169,18 +169,23 @@ def test_the_experiment_section_shows_each_metric_with_its_interval(hr_client, c
             InteractionFactory(
                 agent=assignment.agent,
                 occurred_at=start + datetime.timedelta(days=day + 1),
-                csat=(5 if assignment.group == "treatment" else 3) - (index + day) % 2,
+                # groups alternate in the list: index // 2 gives each group both patterns
+                csat=(5 if assignment.group == "treatment" else 3) - (index // 2 + day) % 2,
             )
 
     response = hr_client.get(URL, {"experiment": experiment.pk})
 
     html = response.content.decode()
     assert "Q4 A/B" in html
-    assert "Agents: treatment 6, control 6." in html
-    assert 'id="ab-csat-title"' in html
-    assert "Difference in CSAT, treatment minus control" in html
-    assert '<span class="badge-ok">Conclusive</span>' in html  # CSAT: 1 point apart
-    assert "Not enough data to tell: each group needs at least 2 values." in html  # NPS
+    assert "Agents assigned: treatment 6, control 6." in html
+    assert 'id="ab-csat_mean-title"' in html
+    assert "Difference in CSAT mean (1 to 5), treatment minus control" in html
+    assert '<span class="badge-ok">Conclusive</span>' in html  # CSAT: 2 points apart
+    assert "<td>treatment 6, control 6</td>" in html  # agents with data, the unit analysed
+    assert "Power for the observed difference" in html
+    assert "Secondary: interaction level" in html
+    # NPS: nobody answered; HR sees it withheld (fewer than 5 agents with data)
+    assert "Withheld: fewer than 5 agents with data in a group." in html
     assert f"/api/experiments/{experiment.pk}/result/?export=figures" in html
 
 
@@ -197,7 +202,8 @@ def test_hr_sees_no_experiment_figures_when_a_group_is_under_five(hr_client, coh
 
     html = hr_client.get(URL, {"experiment": experiment.pk}).content.decode()
 
-    assert '<p class="note">experiment: suppressed: fewer than 5 agents in a group</p>' in html
+    assert "Withheld: fewer than 5 agents with data in a group." in html
+    assert "A/B result, CSAT (% satisfied: 4 or 5 of 5)" in html
     assert "Difference in CSAT" not in html
 
 
@@ -333,3 +339,66 @@ def test_data_table_lists_the_numbers_and_is_empty_without_rows():
     assert '<th scope="row">2026-09-07</th><td>4.25</td>' in table
     assert "<td>no data</td>" in table
     assert charts.data_table(["Week"], []) == ""
+
+
+# --- Figures added for the statistician's review ---------------------------------------------
+
+
+@pytest.fixture
+def case_study(db):
+    import io
+
+    from django.core.management import call_command
+
+    from insights.case_study import case_study_create
+    from programs.models import Program
+
+    call_command("load_playbook", stdout=io.StringIO())
+    program = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=UTC), tick=False):
+        return case_study_create(manager=ManagerFactory(), program=program)
+
+
+def test_the_page_shows_the_case_studys_changes_and_the_new_figures(hr_client, case_study):
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=UTC), tick=False):
+        html = hr_client.get(URL, {"team": case_study.team.pk}).content.decode()
+
+    comparison = html.split("Baseline against the latest 30 days", 1)[1]
+    assert "<td>78%</td><td>84%</td><td>+6 points (+7.69% relative)</td>" in comparison
+    assert "<td>9%</td><td>4%</td><td>-5 points (-55.6% relative)</td>" in comparison
+    assert "<td>2.8</td><td>3.9</td><td>+1.1 (+39.3%)</td>" in comparison
+    for label in (
+        "“Did the agent understand?” (1 to 10)",
+        "Repeat contacts (%)",
+        "Time to resolution (hours, mean)",
+        "Escalations turned into resolutions (%)",
+        "Attrition (annualised, %)",
+        "Rubric average by criterion",
+        "Leading indicator: does the rubric lead CSAT?",
+        "ROI estimate",
+        "Landmark analysis",
+    ):
+        assert label in html
+    assert 'value="6.0"' in html or 'value="6"' in html  # the measured CSAT lift, prefilled
+
+
+def test_the_roi_form_estimates_with_units_and_keeps_the_filters(hr_client):
+    html = hr_client.get(URL, {
+        "customers": "12000", "revenue_per_customer": "1200", "churn_reduction_points": "2",
+        "csat_lift_points": "6",
+    }).content.decode()  # fmt: skip
+
+    assert "Retained revenue: <strong>288,000" in html
+    assert "2 percentage points = 288,000.00 per year" in html
+    assert "+600" not in html
+
+
+def test_a_bad_roi_input_is_shown_as_a_field_error(hr_client):
+    response = hr_client.get(URL, {"customers": "-1", "revenue_per_customer": "x",
+                                   "churn_reduction_points": "200"})  # fmt: skip
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert "Enter a number." in html
+    assert "Retained revenue" not in html

@@ -13,7 +13,7 @@ from cohorts import services as cohort_services
 from cohorts.models import Attendance, Cohort, Enrollment, ModuleProgress
 from insights import figures, reports
 from tests.cohorts.conftest import BEFORE_START, enrol, rollout_program
-from tests.factories import CohortFactory, InteractionFactory, ManagerFactory, TeamFactory
+from tests.factories import CohortFactory, InteractionFactory, ManagerFactory
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -73,7 +73,10 @@ def test_funnel_counts_attendance_modules_and_certification(hr_api, cohort, faci
     assert body["attended_all_workshops"] == 4
     assert body["certified"] == 3
     assert body["certification_rate"] == 0.5
-    assert body["median_days_to_certification"] == 40
+    # Three certified agents: too few behind a median for HR; a manager sees it.
+    assert body["median_days_to_certification"] is None
+    detail = reports.funnel(reports.Scope(cohorts=frozenset([cohort.pk]), detail=True))
+    assert detail["figures"]["median_days_to_certification"] == 40
     first_module = next(m for m in body["modules"] if m["module"] == module.module_id)
     assert first_module["completed"] == 3
 
@@ -114,7 +117,7 @@ def test_hr_rows_name_nobody(hr_api, cohort):
     rows = _csv(hr_api.get(f"/api/insights/funnel/?cohort={cohort.pk}&export=rows"))
 
     assert rows
-    assert not any("@" in row["agent"] for row in rows)
+    assert all(set(row) == {"step", "agents"} for row in rows)  # a step table, nobody in it
 
 
 @pytest.mark.parametrize("client_fixture", ["agent_api", "coach_api"])
@@ -131,31 +134,58 @@ def test_a_manager_reads_only_their_cohorts(manager_api, cohort):
     assert body["figures"]["enrolled"] == 0
 
 
-def test_retention_matches_a_hand_computed_kaplan_meier(hr_api):
-    team = TeamFactory(name="Retention")
-    hired = datetime.date(2025, 1, 1)
-    as_of = datetime.date(2026, 1, 1)
-    # untrained: left after 100, 200 days; stayed 365 (censored) x3
-    for left_after in (100, 200, None, None, None):
-        agent = enrol_agent(team, hired, left_after)
-    body = reports.retention(reports.Scope(cohorts=None, team=team.pk), as_of=as_of)["figures"][
-        "groups"
-    ]["untrained"]
+def test_retention_matches_a_hand_computed_kaplan_meier(facilitator):
+    day_one = datetime.date(2025, 1, 6)
+    landmark = day_one + datetime.timedelta(days=reports.LANDMARK_DAYS)
+    # untrained: left 100 and 200 days after the landmark; 3 stayed to as_of (censored)
+    _landmark_cohort(facilitator, day_one, [100, 200, None, None, None])
+    as_of = landmark + datetime.timedelta(days=365)
 
+    manager = reports.Scope(cohorts=None, detail=True)  # HR's curve would stop at 4 at risk
+    body = reports.retention(manager, as_of=as_of)["figures"]
+
+    untrained = body["groups"]["untrained"]
     # S(100) = 4/5, S(200) = 4/5 * 3/4 = 0.6
-    assert body["curve"]["times"] == [100.0, 200.0]
-    assert body["curve"]["survival"] == pytest.approx([0.8, 0.6])
-    assert body["curve"]["at_risk"] == [5, 4]
+    assert untrained["curve"]["times"] == [100.0, 200.0]
+    assert untrained["curve"]["survival"] == pytest.approx([0.8, 0.6])
+    assert untrained["curve"]["at_risk"] == [5, 4]
     exposure = 100 + 200 + 3 * 365
-    assert body["annualised_attrition"] == pytest.approx(2 / (exposure / 365.25))
-    assert agent.team == team
+    assert untrained["annualised_attrition"] == pytest.approx(2 / (exposure / 365.25))
+    assert body["followed"] == 5
 
 
-def enrol_agent(team, hired, left_after):
-    from tests.factories import AgentFactory
+def test_retention_follows_from_the_landmark_not_from_hire(facilitator):
+    """Immortal time: an agent trained on day 80 had to stay 80 days to be trained. From the
+    landmark on, both groups start the clock on the same day."""
+    day_one = datetime.date(2025, 1, 6)
+    landmark = day_one + datetime.timedelta(days=reports.LANDMARK_DAYS)
+    enrollments = _landmark_cohort(facilitator, day_one, [None] * 6 + [-30, 30])
+    for enrollment in enrollments[:3]:  # trained before the landmark
+        _certify(enrollment, datetime.datetime(2025, 3, 1, tzinfo=UTC))
+    _certify(enrollments[3], datetime.datetime(2025, 6, 1, tzinfo=UTC))  # after: untrained
+    as_of = landmark + datetime.timedelta(days=100)
 
-    left = hired + datetime.timedelta(days=left_after) if left_after else None
-    return AgentFactory(team=team, hired_on=hired, left_on=left)
+    body = reports.retention(reports.Scope(cohorts=None, detail=True), as_of=as_of)["figures"]
+
+    assert body["left_before_landmark"] == 1  # left 30 days before: not followed
+    assert (body["groups"]["trained"]["agents"], body["groups"]["untrained"]["agents"]) == (3, 4)
+    assert body["groups"]["untrained"]["leavers"] == 1
+    assert "landmark" in body["method"]
+
+
+def _landmark_cohort(facilitator, day_one, left_after_landmark):
+    """A cohort starting `day_one` with one agent per entry, hired long before, who left
+    that many days after the landmark (None: still here)."""
+    cohort = CohortFactory(program=rollout_program(), facilitators=[facilitator],
+                           start_date=day_one)  # fmt: skip
+    landmark = day_one + datetime.timedelta(days=reports.LANDMARK_DAYS)
+    enrollments = enrol(cohort, len(left_after_landmark))
+    for enrollment, days in zip(enrollments, left_after_landmark, strict=True):
+        agent = enrollment.agent
+        agent.hired_on = datetime.date(2023, 1, 1)
+        agent.left_on = None if days is None else landmark + datetime.timedelta(days=days)
+        agent.save()
+    return enrollments
 
 
 def test_kpi_trends_weekly_and_the_export_recomputes(manager_api, cohort, facilitator):
@@ -170,11 +200,12 @@ def test_kpi_trends_weekly_and_the_export_recomputes(manager_api, cohort, facili
     week = manager_api.get(f"/api/insights/kpis/?cohort={cohort.pk}").json()["figures"]["weeks"][0]
     rows = _csv(manager_api.get(f"/api/insights/kpis/?cohort={cohort.pk}&export=rows"))
 
-    # csat 5,4,5,4,5,4 -> 4.5; nps 10..5 -> promoters 2, detractors 2 of 6 -> 0
-    assert (week["week"], week["csat"], week["nps"]) == ("2026-11-02", 4.5, 0.0)
+    # csat 5,4,5,4,5,4 -> mean 4.5, all satisfied; nps 10..5 -> 2 promoters, 2 detractors
+    assert (week["week"], week["csat_mean"], week["nps"]) == ("2026-11-02", 4.5, 0.0)
+    assert week["csat_satisfied_percent"] == 100
     assert week["aht_seconds"] == 325.0
-    assert week["escalation_rate"] == pytest.approx(round(1 / 6, 4))
-    assert week["fcr_rate"] == 0.5
+    assert week["escalation_percent"] == pytest.approx(round(100 / 6, 4))
+    assert week["fcr_percent"] == 50
     recomputed = reports.kpi_values(rows[0])
     assert {k: week[k] for k in recomputed} == recomputed
 
@@ -184,22 +215,30 @@ def test_the_ab_result_equals_scipy(manager_api, cohort, facilitator):
         name="A/B", cohort=cohort, window_start=datetime.datetime(2026, 11, 1, tzinfo=UTC),
         window_end=datetime.datetime(2026, 12, 1, tzinfo=UTC), seed=1,
     )  # fmt: skip
-    groups = dict(experiment.assignments.values_list("agent_id", "group"))
     values = {"treatment": [5, 4, 5, 5, 4, 5, 5, 3], "control": [3, 4, 2, 4, 3, 3, 4, 2]}
-    for agent_id, group in groups.items():
-        for csat in values[group]:
+    mine = {"treatment": [], "control": []}
+    for index, (agent_id, group) in enumerate(
+        experiment.assignments.order_by("agent").values_list("agent", "group")
+    ):
+        answers = values[group][: 5 + index % 4]  # agents answer different numbers of surveys
+        mine[group].append(answers)
+        for csat in answers:
             InteractionFactory(agent_id=agent_id, csat=csat, escalated=csat < 3,
                                occurred_at=datetime.datetime(2026, 11, 5, tzinfo=UTC))  # fmt: skip
     manager_api.force_authenticate(facilitator)
 
     body = manager_api.get(f"/api/experiments/{experiment.pk}/result/").json()["figures"]
 
-    csat = body["metrics"]["csat"]
-    treated = values["treatment"] * 3
-    control = values["control"] * 3
-    expected = scipy.stats.ttest_ind(treated, control, equal_var=False)
+    csat = body["metrics"]["csat_mean"]
+    agent_means = {g: [sum(a) / len(a) for a in mine[g]] for g in mine}
+    expected = scipy.stats.ttest_ind(agent_means["treatment"], agent_means["control"],
+                                     equal_var=False)  # fmt: skip
+    assert (csat["unit"], csat["treatment_n"], csat["control_n"]) == ("agents", 3, 3)
     assert csat["p_value"] == pytest.approx(expected.pvalue, abs=1e-9)
-    assert body["agents"] == {"treatment": 3, "control": 3}
+    every = {g: [v for a in mine[g] for v in a] for g in mine}
+    secondary = scipy.stats.ttest_ind(every["treatment"], every["control"], equal_var=False)
+    assert csat["interaction_level"]["p_value"] == pytest.approx(secondary.pvalue, abs=1e-9)
+    assert body["agents_assigned"] == {"treatment": 3, "control": 3}
 
 
 def test_hr_gets_no_ab_result_for_small_groups(hr_api, cohort):
@@ -210,13 +249,15 @@ def test_hr_gets_no_ab_result_for_small_groups(hr_api, cohort):
 
     body = hr_api.get(f"/api/experiments/{experiment.pk}/result/").json()
 
-    assert body["figures"]["metrics"] is None
+    assert all(metric is None for metric in body["figures"]["metrics"].values())
+    assert body["figures"]["agents_assigned"] is None
     assert "fewer than 5" in body["notes"][0]
 
 
 def test_roi_shows_its_formula(hr_api):
     body = hr_api.get(
-        "/api/insights/roi/?customers=1000&revenue_per_customer=1200&churn_reduction=0.02"
+        "/api/insights/roi/?customers=1000&revenue_per_customer=1200&churn_reduction_points=2"
+        "&csat_lift_points=6"
     ).json()["figures"]
 
     assert body["retained_revenue"] == pytest.approx(24000)
@@ -243,9 +284,11 @@ def test_the_leading_indicator_finds_the_lag(manager_api, cohort, facilitator):
                 rubric=rubric, scorer=facilitator, subject=agent, context="qa", values={},
                 percent=value, scored_at=start + datetime.timedelta(weeks=week),
             )  # fmt: skip
-            if week >= 2:
+        if week >= 2:  # 20 answers, pattern[week - 2]% of them satisfied: CSAT lags by 2
+            satisfied = pattern[week - 2] * 20 // 100
+            for n in range(20):
                 InteractionFactory(
-                    agent=agent, csat=round(pattern[week - 2] / 20),
+                    agent=agents[n % len(agents)], csat=5 if n < satisfied else 2,
                     occurred_at=start + datetime.timedelta(weeks=week),
                 )  # fmt: skip
     manager_api.force_authenticate(facilitator)
@@ -257,8 +300,8 @@ def test_the_leading_indicator_finds_the_lag(manager_api, cohort, facilitator):
     assert body["figures"]["best_lag"] == 2
     rows = body["rows"]
     lag2 = next(item for item in body["figures"]["lags"] if item["lag"] == 2)
-    x = [r["rubric_average"] for r in rows][: len(rows) - 2]
-    y = [r["csat"] for r in rows][2:]
+    x = [r["rubric_percent"] for r in rows][: len(rows) - 2]
+    y = [r["csat_satisfied_percent"] for r in rows][2:]
     pairs = [(a, b) for a, b in zip(x, y, strict=True) if a is not None and b is not None]
     expected = scipy.stats.pearsonr([a for a, _ in pairs], [b for _, b in pairs])
     assert lag2["r"] == pytest.approx(expected.statistic, abs=1e-9)
@@ -282,25 +325,27 @@ def test_insight_endpoints_run_a_constant_number_of_queries(
     # funnel: enrolments, workshop items, attendance, module progress, decisions, modules
     with django_assert_max_num_queries(6):
         assert hr_api.get("/api/insights/funnel/").status_code == 200
-    # kpis: weekly interactions, weekly rubric, latest baseline, two comparison windows
-    with django_assert_max_num_queries(5):
+    # kpis: weekly interactions, weekly rubric, latest baseline; for the latest 30 days its
+    # interactions, rubric scores, employment (attrition) and criterion scores
+    with django_assert_max_num_queries(7):
         assert hr_api.get("/api/insights/kpis/").status_code == 200
-    # retention: completed enrolments, decisions, agents
-    with django_assert_max_num_queries(3):
+    # retention: first cohort days, decisions, completed enrolments, agents
+    with django_assert_max_num_queries(4):
         assert hr_api.get("/api/insights/retention/").status_code == 200
 
 
-def test_the_retention_export_recomputes(hr_api):
-    team = TeamFactory(name="Recompute")
-    for n, left_after in enumerate((50, None, 120, None, None, 300)):
-        enrol_agent(team, datetime.date(2025, 1, 1) + datetime.timedelta(days=n), left_after)
+def test_the_retention_export_recomputes(hr_api, facilitator):
+    _landmark_cohort(facilitator, datetime.date(2025, 1, 6), [50, None, 120, None, None, 300])
 
-    shown = hr_api.get(f"/api/insights/retention/?team={team.pk}").json()["figures"]["groups"]
-    rows = _csv(hr_api.get(f"/api/insights/retention/?team={team.pk}&export=rows"))
+    shown = hr_api.get("/api/insights/retention/").json()["figures"]["groups"]
+    rows = _csv(hr_api.get("/api/insights/retention/?export=rows"))
 
-    untrained = [r for r in rows if r["group"] == "untrained"]
-    assert reports.retention_figures(untrained) == shown["untrained"]
-    assert not any("@" in r["agent"] for r in rows)
+    (untrained,) = [r for r in rows if r["group"] == "untrained"]
+    assert int(untrained["agents"]) == shown["untrained"]["agents"] == 6
+    assert figures.annualised_attrition(
+        int(untrained["leavers"]), float(untrained["follow_up_days"])
+    ) == pytest.approx(shown["untrained"]["annualised_attrition"], abs=1e-12)
+    assert "agent" not in untrained
 
 
 def test_hrs_experiment_export_recomputes_the_welch_test(hr_api, facilitator):
@@ -315,29 +360,29 @@ def test_hrs_experiment_export_recomputes_the_welch_test(hr_api, facilitator):
             base = 5 if group == "treatment" else 3
             InteractionFactory(
                 agent_id=agent_id,
-                csat=base - (n + k) % 2,
+                csat=base - (n % 3 if k == 0 else k % 2),  # agents' means differ
                 occurred_at=datetime.datetime(2026, 11, 3, tzinfo=UTC),
             )
 
     shown = hr_api.get(f"/api/experiments/{experiment.pk}/result/").json()["figures"]
     rows = _csv(hr_api.get(f"/api/experiments/{experiment.pk}/result/?export=rows"))
 
-    stats = {r["group"]: r for r in rows if r["metric"] == "csat"}
+    stats = {r["group"]: r for r in rows if r["metric"] == "csat_mean"}
     t, c = stats["treatment"], stats["control"]
     recomputed = scipy.stats.ttest_ind_from_stats(
-        float(t["mean"]), float(t["variance"]) ** 0.5, int(t["n"]),
-        float(c["mean"]), float(c["variance"]) ** 0.5, int(c["n"]), equal_var=False,
+        float(t["mean"]), float(t["variance"]) ** 0.5, int(t["agents"]),
+        float(c["mean"]), float(c["variance"]) ** 0.5, int(c["agents"]), equal_var=False,
     )  # fmt: skip
-    assert shown["metrics"]["csat"]["p_value"] == pytest.approx(recomputed.pvalue, abs=1e-9)
+    assert shown["metrics"]["csat_mean"]["p_value"] == pytest.approx(recomputed.pvalue, abs=1e-9)
     assert {"agent", "id"}.isdisjoint(rows[0])
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "customers=1000&revenue_per_customer=1.19e308&churn_reduction=0.02",
-        "customers=100000000000000000000&revenue_per_customer=10&churn_reduction=0.02",
-        "customers=10&revenue_per_customer=10&churn_reduction=0.02&csat_lift=1e308",
+        "customers=1000&revenue_per_customer=1.19e308&churn_reduction_points=2",
+        "customers=100000000000000000000&revenue_per_customer=10&churn_reduction_points=2",
+        "customers=10&revenue_per_customer=10&churn_reduction_points=2&csat_lift_points=1e308",
     ],
 )
 def test_roi_refuses_inputs_too_large_for_a_finite_figure(hr_api, query):
