@@ -102,3 +102,6 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     from insights.models import Interaction
 
     assert Interaction.objects.filter(source="demo-helpdesk").count() == 6 * 30
+    # The seeds' case study, loaded once although the demo ran twice (4 windows x 40 x 25).
+    assert Interaction.objects.filter(source="case-study").count() == 4 * 40 * 25
+    assert "Case study “Case study: mid-size support team”" in out

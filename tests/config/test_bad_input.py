@@ -95,7 +95,7 @@ GARBAGE_BODIES = [
 GARBAGE_QUERIES = [
     "?start=9999-12-31T00:00:00Z&end=0001-01-01T00:00:00Z",
     "?days=0&export=nonsense&include=rows",
-    "?customers=1e400&revenue_per_customer=nan&churn_reduction=inf",
+    "?customers=1e400&revenue_per_customer=nan&churn_reduction_points=inf",
     "?page=99999999999999999999&cohort=99999999999999999999",
 ]
 

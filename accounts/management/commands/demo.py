@@ -11,7 +11,9 @@ from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create
+from insights.case_study import case_study_create
 from insights.demo import demo_interactions_create
+from programs.models import Program
 
 
 class Command(BaseCommand):
@@ -41,6 +43,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
+        study = case_study_create(
+            manager=User.objects.get(email="manager@attune.example"),
+            program=Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True),
+        )
+        self.stdout.write(
+            f"Case study “{study.team}”: the seeds' 90-day program, for HR's insights page "
+            "(filter on the team)."
+        )
         if no_serve:
             return
         if not settings.REDIS_URL:
