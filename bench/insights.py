@@ -29,6 +29,8 @@ CSAT = (1, 2, 3, 3, 4, 4, 4, 5, 5, 5)
 NPS = (0, 2, 4, 5, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10)
 
 # --- Baseline SQL --------------------------------------------------------------------------
+# Each baseline computes the aggregates its endpoint reports, no more: resolved and
+# resolution_seconds join KPI_COLUMNS and EXPERIMENT_SQL when the reports use them.
 
 KPI_COLUMNS = """count(*), sum(i.csat), count(i.csat), count(i.nps),
     count(*) FILTER (WHERE i.nps >= 9), count(*) FILTER (WHERE i.nps <= 6),
@@ -234,37 +236,56 @@ def _record_progress(cohort_ids: list[int]) -> None:
 
 def _copy_interactions(rng: random.Random, agents: list[int], now: datetime.datetime) -> None:
     """INTERACTIONS interactions over the last WEEKS weeks; CSAT and NPS only where the
-    customer answered the survey, the other metrics always."""
+    customer answered the survey, the other metrics always (a resolution time where the
+    contact was resolved)."""
     span = WEEKS * 7 * 86_400
     second = datetime.timedelta(seconds=1)
     columns = (
         "source, external_id, channel, agent_id, occurred_at, csat, nps, understood, "
-        "handle_seconds, escalated, resolved_first_contact, repeat_contact, imported_at"
+        "handle_seconds, escalated, resolved_first_contact, repeat_contact, resolved, "
+        "resolution_seconds, imported_at"
     )
     choice, rand, randrange = rng.choice, rng.random, rng.randrange
+    # The resolution is drawn from a generator of its own, so that every other value (and
+    # the scores drawn from `rng` afterwards) stays what it was before these columns.
+    resolution = _resolution_drawer(random.Random(SEED + 1))
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY insights_interaction ({columns}) FROM STDIN") as copy,
     ):
         for n in range(INTERACTIONS):
             surveyed = rand() < 0.4
-            copy.write_row(
-                (
-                    SOURCE,
-                    f"insights-{n}",
-                    choice(CHANNELS),
-                    choice(agents),
-                    now - randrange(span) * second,
-                    choice(CSAT) if surveyed else None,
-                    choice(NPS) if surveyed and rand() < 0.6 else None,
-                    randrange(1, 11) if surveyed else None,
-                    60 + randrange(1500),
-                    rand() < 0.08,
-                    rand() < 0.72,
-                    rand() < 0.1,
-                    now,
-                )
+            row = (
+                SOURCE,
+                f"insights-{n}",
+                choice(CHANNELS),
+                choice(agents),
+                now - randrange(span) * second,
+                choice(CSAT) if surveyed else None,
+                choice(NPS) if surveyed and rand() < 0.6 else None,
+                randrange(1, 11) if surveyed else None,
+                60 + randrange(1500),
+                rand() < 0.08,
+                rand() < 0.72,
+                rand() < 0.1,
             )
+            copy.write_row((*row, *resolution(row[8], row[9], row[10]), now))
+
+
+def _resolution_drawer(rng: random.Random) -> Callable[[int, bool, bool], tuple]:
+    """(resolved, resolution_seconds) of a contact from its handle time, escalation and
+    first-contact resolution: a first-contact resolution within half an hour of handling;
+    85% of escalations and 90% of the other contacts after a few hours; the rest open."""
+    rand, randrange = rng.random, rng.randrange
+
+    def resolution(handle_seconds: int, escalated: bool, first_contact: bool) -> tuple:
+        if first_contact:
+            return True, handle_seconds + randrange(1800)
+        if escalated:
+            return (True, randrange(2 * 3600, 9 * 3600)) if rand() < 0.85 else (False, None)
+        return (True, randrange(3600, 6 * 3600)) if rand() < 0.9 else (False, None)
+
+    return resolution
 
 
 def _copy_scores(rng, agents: list[int], rubric: int, scorer: int, now) -> None:
