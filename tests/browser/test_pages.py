@@ -79,3 +79,34 @@ def test_the_plan_works_at_phone_width_with_the_keyboard(phone, live_server, run
     assert width <= 390
     assert "Skip to content" in focused
     assert ScheduleItem.objects.filter(cohort=running_cohort).exists()
+
+
+def test_hr_reads_the_case_study_and_estimates_its_roi_on_the_page(page, live_server):
+    import io
+
+    from django.core.management import call_command
+
+    from insights.case_study import case_study_create
+    from programs.models import Program
+    from tests.factories import ManagerFactory
+
+    call_command("load_playbook", stdout=io.StringIO())
+    program = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    study = case_study_create(manager=ManagerFactory(), program=program)
+    HRFactory(email="hana@example.com")
+    sign_in(page, live_server, "hana@example.com")
+
+    page.goto(f"{live_server.url}/insights/")
+    page.get_by_label("Team").select_option(label=study.team.name)
+    page.get_by_role("button", name="Show").click()
+    row = page.locator("tr", has_text="CSAT (% satisfied: 4 or 5 of 5)").filter(has_text="points")
+    assert row.inner_text().split("\t")[1:3] == ["78%", "84%"]
+    assert "+6 points" in row.inner_text()
+    assert page.get_by_label("CSAT lift (percentage points satisfied)").input_value() == "6.0"
+    page.get_by_label("Customers").fill("12000")
+    page.get_by_label("Annual revenue per customer").fill("1200")
+    page.get_by_label("Churn reduction (percentage points)").fill("2")
+    page.get_by_role("button", name="Estimate").click()
+
+    assert "Retained revenue: 288,000" in page.get_by_role("status").inner_text()
+    assert page.get_by_label("Team").input_value() == str(study.team.pk)  # filters kept
