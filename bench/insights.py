@@ -272,7 +272,7 @@ def _cohorts(program, agents: list[int]) -> list[Cohort]:
     # has passed and the completed cohorts were trained by theirs. The schedule stays.
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE cohorts_cohort SET start_date = current_date - 97 - 7 * (id - %s) "
+            "UPDATE cohorts_cohort SET start_date = current_date - (97 + 7 * (id - %s))::int "
             "WHERE id = ANY(%s)",
             [min(ids), ids],
         )

@@ -284,7 +284,9 @@ def test_proportions_small_group_is_not_conclusive():
 
     assert result["p_value"] < 0.001
     assert result["conclusive"] is False
-    assert "at least 10" in result["reason"]
+    # It counts observations, and says so (it used to say "people").
+    assert result["reason"].endswith("at least 10 interactions")
+    assert proportion_comparison(1, 9, 2, 9, unit="agents")["reason"].endswith("10 agents")
 
 
 def test_proportions_empty_group():
