@@ -321,6 +321,11 @@ class RubricScore(models.Model):
         max_length=200, blank=True, help_text="The helpdesk ticket or call this score is about."
     )
     feedback = models.TextField(blank=True)
+    comments = models.JSONField(
+        default=dict, blank=True, help_text="Criterion key -> the scorer's comment on it."
+    )
+    strength = models.TextField(blank=True, help_text="One thing the agent did well.")
+    next_step = models.TextField(blank=True, help_text="One thing to try next time.")
     scored_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "insights",
     "audit",
     "imports",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,112 @@
+"""QA reviews: a cohort's review plan, the weekly assignments it produces, and the review a
+coach writes for an assignment (a draft until submitted, then a rubric score).
+
+A submitted review is a `cohorts.RubricScore` (context "qa"): the score certification
+reads. The assignment keeps the draft and points at the score once it is submitted.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class ReviewPlan(models.Model):
+    """How a cohort's agents are reviewed: how many interactions per active agent a week,
+    by which coaches, sampled by which rule."""
+
+    cohort = models.OneToOneField(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="review_plan"
+    )
+    per_agent_per_week = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Interactions reviewed per active agent a week (the certification gate needs 3).",
+    )
+    coaches = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="review_plans", help_text="Who reviews."
+    )
+    prefer_escalated = models.BooleanField(default=True)
+    prefer_low_csat = models.BooleanField(default=True, help_text="CSAT of 1 or 2.")
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(per_agent_per_week__gte=1, per_agent_per_week__lte=20),
+                name="review_plan_per_week_1_20",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review plan of {self.cohort}"
+
+
+class ReviewAssignment(models.Model):
+    """One interaction of one agent, to be reviewed by one coach in one week."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "To review"
+        SUBMITTED = "submitted", "Submitted"
+        SKIPPED = "skipped", "Skipped"
+
+    plan = models.ForeignKey(ReviewPlan, on_delete=models.CASCADE, related_name="assignments")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+    )
+    week = models.DateField(help_text="Monday of the week, in the cohort's time zone.")
+    slot = models.PositiveSmallIntegerField(help_text="1 to the plan's interactions a week.")
+    interaction = models.ForeignKey(
+        "insights.Interaction", on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_assigned"
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
+    skip_reason = models.CharField(max_length=300, blank=True)
+    # The draft, kept until submitted: criterion key -> score, criterion key -> comment.
+    draft_values = models.JSONField(default=dict, blank=True)
+    draft_comments = models.JSONField(default=dict, blank=True)
+    draft_strength = models.TextField(blank=True)
+    draft_next_step = models.TextField(blank=True)
+    score = models.OneToOneField(
+        "cohorts.RubricScore", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="review_assignment",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["reviewer", "status", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "agent", "week", "slot"], name="review_assignment_unique_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["interaction"],
+                condition=~Q(status="skipped"),
+                name="review_assignment_interaction_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(agent=models.F("reviewer")), name="review_assignment_not_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["assigned", "submitted", "skipped"]),
+                name="review_assignment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(score__isnull=False),
+                name="review_assignment_submitted_has_score",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review of {self.interaction} for {self.agent} ({self.get_status_display()})"
