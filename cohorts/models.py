@@ -346,6 +346,33 @@ class RubricScore(models.Model):
     def __str__(self):
         return f"{self.subject} {self.percent}% ({self.get_context_display()})"
 
+    # Contexts that can never count toward certification, whatever a gate says.
+    NEVER_CERTIFYING = ("peer", "calibration")
+
+    @property
+    def counts_toward_certification(self) -> bool:
+        """Peer and calibration scores never do; the gate chooses among the others."""
+        return self.context not in self.NEVER_CERTIFYING
+
+    @property
+    def scorer_label(self) -> str:
+        """Who gave it, as the agent sees it: "peer" for peer practice, else the name."""
+        if self.context == self.Context.PEER:
+            return "a peer"
+        return self.scorer.display_name or self.scorer.email
+
+    def criteria_feedback(self) -> list[dict]:
+        """Each criterion of the rubric version, in order, with its score and comment."""
+        return [
+            {
+                "name": criterion.name,
+                "value": self.values.get(criterion.key),
+                "scale_max": criterion.scale_max,
+                "comment": (self.comments or {}).get(criterion.key, ""),
+            }
+            for criterion in sorted(self.rubric.criteria.all(), key=lambda c: c.order)
+        ]
+
 
 class Experiment(models.Model):
     """A controlled A/B test: agents of a cohort or of some teams are assigned at random,

@@ -26,6 +26,8 @@ def home(request):
         return redirect("web:insights")
     if user.role == user.Role.AGENT:
         return redirect("web:plan")
+    if user.role == user.Role.COACH:
+        return redirect("web:coach-home")
     return redirect("api-docs")
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("imports.web_urls")),
     path("", include("accounts.web_urls")),
     path("", include("audit.web_urls")),
+    path("", include("reviews.web_urls")),
 ]

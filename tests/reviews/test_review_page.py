@@ -1,0 +1,175 @@
+"""The coach's pages: home (my queue), the review page (draft, submit once), who may see
+and write what, and the agent reading the feedback on their plan."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from cohorts.models import RubricScore
+from reviews.models import ReviewAssignment, ReviewPlan
+from tests.cohorts.conftest import enrol, rollout_program
+from tests.factories import (
+    AgentFactory,
+    CoachFactory,
+    CohortFactory,
+    HRFactory,
+    InteractionFactory,
+    ManagerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+KEYS = ("tone", "validation", "paraphrase", "question_quality", "actionable_closure")
+ALL_FOURS = {f"score_{key}": "4" for key in KEYS}
+FEEDBACK = {"strength": "Named the customer's worry.", "next_step": "Summarise before closing."}
+
+
+@pytest.fixture
+def coach(db):
+    return CoachFactory(display_name="Cora Coach")
+
+
+@pytest.fixture
+def assignment(coach):
+    cohort = CohortFactory(program=rollout_program(), facilitators=[ManagerFactory()])
+    agent = enrol(cohort, 1)[0].agent
+    plan = ReviewPlan.objects.create(cohort=cohort)
+    plan.coaches.add(coach)
+    return _assign(plan, agent, coach, due=timezone.now() + datetime.timedelta(days=3))
+
+
+def _assign(plan, agent, coach, *, due, slot=1):
+    return ReviewAssignment.objects.create(
+        plan=plan, agent=agent, reviewer=coach, slot=slot, due_at=due,
+        week=timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
+        interaction=InteractionFactory(agent=agent, csat=2, escalated=True, handle_seconds=412),
+    )  # fmt: skip
+
+
+def _url(assignment):
+    return reverse("web:review", args=[assignment.pk])
+
+
+def test_a_coach_lands_on_their_queue(client, coach, assignment):
+    overdue = _assign(assignment.plan, assignment.agent, coach, slot=2,
+                      due=timezone.now() - datetime.timedelta(days=1))  # fmt: skip
+    client.force_login(coach)
+
+    response = client.get("/", follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("web:coach-home")
+    overdue_part, due_part = html.split("Overdue (1)")[1].split("Due (1)")
+    assert _url(overdue) in overdue_part
+    assert _url(assignment) in due_part
+
+
+def test_the_review_page_shows_the_interaction_and_each_criterion(client, coach, assignment):
+    client.force_login(coach)
+
+    html = client.get(_url(assignment)).content.decode()
+
+    assert assignment.interaction.reference in html
+    assert "412 seconds" in html
+    for key in KEYS:
+        assert f'name="score_{key}"' in html
+        assert f'name="comment_{key}"' in html
+
+
+def test_a_draft_is_saved_and_nothing_reaches_the_agent(client, coach, assignment):
+    client.force_login(coach)
+
+    response = client.post(_url(assignment), {"score_tone": "3", "comment_tone": "Warm.",
+                                              "action": "save"})  # fmt: skip
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.draft_values == {"tone": 3}
+    assert assignment.draft_comments == {"tone": "Warm."}
+    assert assignment.status == ReviewAssignment.Status.ASSIGNED
+    assert not RubricScore.objects.filter(subject=assignment.agent).exists()
+
+
+def test_submitting_makes_a_qa_score_with_the_feedback_once(
+    client, coach, assignment, django_capture_on_commit_callbacks
+):
+    client.force_login(coach)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            _url(assignment),
+            {**ALL_FOURS, "comment_validation": "Good: named the feeling.", **FEEDBACK,
+             "action": "submit"},
+        )  # fmt: skip
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    score = assignment.score
+    assert assignment.status == ReviewAssignment.Status.SUBMITTED
+    assert (score.context, score.scorer, score.subject) == ("qa", coach, assignment.agent)
+    assert score.percent == 80
+    assert score.comments == {"validation": "Good: named the feeling."}
+    assert (score.strength, score.next_step) == (FEEDBACK["strength"], FEEDBACK["next_step"])
+    assert score.interaction_ref == assignment.interaction.reference
+    assert len(callbacks) == 1  # the certification is evaluated again once this commits
+    again = client.post(_url(assignment), {**ALL_FOURS, **FEEDBACK, "action": "submit"})
+    assert again.status_code == 403  # a second submission is refused
+    assert RubricScore.objects.filter(subject=assignment.agent).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({**ALL_FOURS, "strength": "Kind.", "next_step": ""}, "Name one thing to try next time."),
+        ({"score_tone": "4", **FEEDBACK}, "needs a score"),
+        ({**ALL_FOURS, "score_tone": "9", **FEEDBACK}, "Select a valid choice"),
+    ],
+)
+def test_an_incomplete_or_bad_review_is_a_form_error(client, coach, assignment, data, message):
+    client.force_login(coach)
+
+    response = client.post(_url(assignment), {**data, "action": "submit"})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == ReviewAssignment.Status.ASSIGNED
+
+
+def test_another_coach_cannot_see_the_review(client, assignment):
+    client.force_login(CoachFactory())
+
+    assert client.get(_url(assignment)).status_code == 404
+    assert client.post(_url(assignment), {**ALL_FOURS, "action": "save"}).status_code == 404
+
+
+@pytest.mark.parametrize("factory", [AgentFactory, HRFactory])
+def test_agents_and_hr_have_no_review_pages(client, assignment, factory):
+    client.force_login(factory())
+
+    assert client.get(reverse("web:coach-home")).status_code == 403
+    assert client.get(_url(assignment)).status_code == 403
+
+
+def test_the_facilitator_reads_but_does_not_write_the_review(client, assignment):
+    client.force_login(assignment.plan.cohort.facilitators.get())
+
+    assert client.get(_url(assignment)).status_code == 200
+    assert client.post(_url(assignment), {**ALL_FOURS, "action": "save"}).status_code == 403
+
+
+def test_the_agent_reads_names_comments_and_who_scored_on_their_plan(client, coach, assignment):
+    client.force_login(coach)
+    client.post(_url(assignment), {**ALL_FOURS, "comment_tone": "Calm and warm.", **FEEDBACK,
+                                   "action": "submit"})  # fmt: skip
+    client.force_login(assignment.agent)
+
+    html = client.get(reverse("web:plan")).content.decode()
+
+    assert "QA review by Cora Coach" in html
+    assert "Counts toward certification." in html
+    assert "Calm and warm." in html
+    assert f"What went well:</strong> {escape(FEEDBACK['strength'])}" in html
+    assert "Try next:</strong> Summarise before closing." in html
+    assert "question_quality" not in html  # criterion names, not keys
