@@ -326,6 +326,9 @@ class RubricScore(models.Model):
     )
     strength = models.TextField(blank=True, help_text="One thing the agent did well.")
     next_step = models.TextField(blank=True, help_text="One thing to try next time.")
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agent confirmed they read the feedback."
+    )
     scored_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 

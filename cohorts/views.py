@@ -16,7 +16,7 @@ from certification import openbadges
 from certification.models import BadgeAssertion
 from certification.services import certification_status
 from cohorts import selectors, services
-from cohorts.models import Enrollment, ScheduleItem
+from cohorts.models import Enrollment, RubricScore, ScheduleItem
 
 
 def _require_agent(user):
@@ -91,6 +91,17 @@ def plan_prework_done(request, item_id):
         messages.error(request, "; ".join(error.messages))
     else:
         messages.success(request, f"Pre-work for “{item.title}” is marked done.")
+    return redirect("web:plan")
+
+
+@login_required
+@require_POST
+def plan_score_acknowledge(request, score_id):
+    """The agent confirms they read a score's feedback, then back to the plan."""
+    _require_agent(request.user)
+    score = get_object_or_404(RubricScore, pk=score_id, subject=request.user)
+    services.rubric_score_acknowledge(score=score, agent=request.user)
+    messages.success(request, "Thank you: your coach can see you read the feedback.")
     return redirect("web:plan")
 
 

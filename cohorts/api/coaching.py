@@ -108,6 +108,16 @@ class RubricScoreViewSet(
             "rubric", "scorer"
         )
 
+    @extend_schema(request=None, responses=RubricScoreSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsNotHR])
+    def acknowledge(self, request, pk=None):
+        """The agent the score is about confirms they read its feedback (idempotent)."""
+        score = self.get_object()
+        if score.subject_id != request.user.pk:
+            raise PermissionDenied("Only the agent the score is about acknowledges it.")
+        services.rubric_score_acknowledge(score=score, agent=request.user)
+        return Response(self.get_serializer(score).data)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         if data["context"] == RubricScore.Context.PEER:

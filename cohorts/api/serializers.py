@@ -209,15 +209,20 @@ class RubricScoreSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     subject = ScopedRelatedField(scope=scorable_agents, queryset=User.objects.all())
     scorer_name = serializers.CharField(source="scorer.display_name", read_only=True)
     rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
+    counts_toward_certification = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = RubricScore
         fields = [
             "id", "rubric", "rubric_version", "scorer", "scorer_name", "subject", "context",
             "observed", "values", "percent", "cohort", "coaching_pair", "interaction_ref",
-            "feedback", "scored_at",
+            "feedback", "comments", "strength", "next_step", "counts_toward_certification",
+            "acknowledged_at", "scored_at",
         ]  # fmt: skip
-        read_only_fields = ["scorer", "percent", "cohort", "coaching_pair"]
+        read_only_fields = [
+            "scorer", "percent", "cohort", "coaching_pair", "acknowledged_at",
+            "counts_toward_certification",
+        ]  # fmt: skip
         extra_kwargs = {"scored_at": {"required": False}}
 
 

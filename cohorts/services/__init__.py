@@ -29,7 +29,12 @@ from cohorts.services.progress import (
     prework_mark_done,
     schedule_item_move,
 )
-from cohorts.services.scores import rubric_percent, rubric_score_create, rubric_values_errors
+from cohorts.services.scores import (
+    rubric_percent,
+    rubric_score_acknowledge,
+    rubric_score_create,
+    rubric_values_errors,
+)
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -49,6 +54,7 @@ __all__ = [
     "practice_record",
     "prework_mark_done",
     "rubric_percent",
+    "rubric_score_acknowledge",
     "rubric_score_create",
     "rubric_values_errors",
     "schedule_item_move",

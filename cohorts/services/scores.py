@@ -77,3 +77,15 @@ def rubric_score_create(
         scored_at=scored_at or timezone.now(),
         **details,
     )
+
+
+def rubric_score_acknowledge(*, score: RubricScore, agent: User, now=None) -> RubricScore:
+    """The agent confirms they read a score's feedback; the first confirmation is kept."""
+    if score.subject_id != agent.pk:
+        raise ValidationError({"score": "Only the agent the score is about acknowledges it."})
+    if score.acknowledged_at is None:
+        score.acknowledged_at = now or timezone.now()
+        RubricScore.objects.filter(pk=score.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=score.acknowledged_at
+        )
+    return score

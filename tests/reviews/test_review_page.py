@@ -173,3 +173,52 @@ def test_the_agent_reads_names_comments_and_who_scored_on_their_plan(client, coa
     assert f"What went well:</strong> {escape(FEEDBACK['strength'])}" in html
     assert "Try next:</strong> Summarise before closing." in html
     assert "question_quality" not in html  # criterion names, not keys
+
+
+def _submitted(client, coach, assignment):
+    client.force_login(coach)
+    client.post(_url(assignment), {**ALL_FOURS, **FEEDBACK, "action": "submit"})
+    assignment.refresh_from_db()
+    return assignment.score
+
+
+def test_the_agent_acknowledges_the_feedback_on_the_plan(client, coach, assignment):
+    score = _submitted(client, coach, assignment)
+    client.force_login(assignment.agent)
+    url = reverse("web:plan-score-acknowledge", args=[score.pk])
+
+    assert "I have read this feedback" in client.get(reverse("web:plan")).content.decode()
+    assert client.post(url).status_code == 302
+    score.refresh_from_db()
+    first = score.acknowledged_at
+    assert first is not None
+    client.post(url)  # twice: the first reading is kept
+    score.refresh_from_db()
+    assert score.acknowledged_at == first
+    assert "You read this on" in client.get(reverse("web:plan")).content.decode()
+
+
+def test_nobody_else_acknowledges_an_agents_feedback(client, coach, assignment, agent_api):
+    score = _submitted(client, coach, assignment)
+    client.force_login(AgentFactory())
+
+    assert client.post(reverse("web:plan-score-acknowledge", args=[score.pk])).status_code == 404
+    assert agent_api.post(f"/api/rubric-scores/{score.pk}/acknowledge/").status_code == 404
+    score.refresh_from_db()
+    assert score.acknowledged_at is None
+
+
+def test_the_agent_acknowledges_through_the_api_too(client, coach, assignment):
+    from rest_framework.test import APIClient
+
+    score = _submitted(client, coach, assignment)
+    api = APIClient()
+    api.force_authenticate(assignment.agent)
+
+    body = api.post(f"/api/rubric-scores/{score.pk}/acknowledge/").json()
+
+    assert body["acknowledged_at"] is not None
+    assert body["strength"] == FEEDBACK["strength"]
+    assert body["counts_toward_certification"] is True
+    api.force_authenticate(coach)
+    assert api.post(f"/api/rubric-scores/{score.pk}/acknowledge/").status_code == 403
