@@ -1,0 +1,64 @@
+"""The review loop in Chromium, through the pages only: a coach goes from their queue to a
+submitted review; the agent reads it, sees the certification status move, and acknowledges."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reviews.models import ReviewAssignment, ReviewPlan
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import CoachFactory, InteractionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def assignment(running_cohort):
+    coach = CoachFactory(email="cora@example.com", display_name="Cora Coach")
+    agent = running_cohort.enrollments.order_by("pk").first().agent
+    plan = ReviewPlan.objects.create(cohort=running_cohort)
+    plan.coaches.add(coach)
+    today = timezone.localdate()
+    return ReviewAssignment.objects.create(
+        plan=plan, agent=agent, reviewer=coach, slot=1,
+        week=today - datetime.timedelta(days=today.weekday()),
+        due_at=timezone.now() + datetime.timedelta(days=2),
+        interaction=InteractionFactory(agent=agent, csat=2, escalated=True, channel="call"),
+    )  # fmt: skip
+
+
+def test_a_coach_reviews_and_the_agent_reads_and_acknowledges(page, live_server, assignment):
+    sign_in(page, live_server, "cora@example.com")
+
+    page.get_by_role("link", name=f"{assignment.agent}: Call").click()
+    for fieldset in page.locator("fieldset").all():
+        radio = fieldset.get_by_role("radio").first
+        radio.focus()
+        for _ in range(3):  # the keyboard moves along the scale: 1 -> 4
+            page.keyboard.press("ArrowRight")
+    page.locator("fieldset").first.get_by_role("textbox").fill(
+        "Calm, even when the customer was not."
+    )
+    page.get_by_label("One thing the agent did well").fill("You named the worry at once.")
+    page.get_by_label("One thing to try next time").fill("Summarise the next steps.")
+    page.get_by_role("button", name="Save draft").click()
+    assert "Draft saved" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Submit review").click()
+
+    assert "submitted" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("Done this week (1)").is_visible()
+    assignment.refresh_from_db()
+    assert assignment.score.percent == 80
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, assignment.agent.email)
+    page.goto(f"{live_server.url}/plan/")
+    assert page.get_by_text("QA review by Cora Coach").first.is_visible()
+    assert page.get_by_text("Calm, even when the customer was not.").is_visible()
+    # The certification status follows: one of the assessed interactions it needs.
+    assert page.get_by_text("1 of 3 assessed interactions so far").is_visible()
+    screenshot(page, "agent-feedback")
+    page.get_by_role("button", name="I have read this feedback").click()
+
+    assert page.get_by_text("You read this on").is_visible()
