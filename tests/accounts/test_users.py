@@ -105,3 +105,8 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     # The seeds' case study, loaded once although the demo ran twice (4 windows x 40 x 25).
     assert Interaction.objects.filter(source="case-study").count() == 4 * 40 * 25
     assert "Case study “Case study: mid-size support team”" in out
+    from reviews.models import ReviewAssignment
+
+    states = set(ReviewAssignment.objects.values_list("status", flat=True))
+    assert states == {"assigned", "submitted", "skipped"}
+    assert ReviewAssignment.objects.filter(status="assigned").count() == 2  # due, overdue

@@ -14,6 +14,7 @@ from cohorts.demo import demo_cohort_create
 from insights.case_study import case_study_create
 from insights.demo import demo_interactions_create
 from programs.models import Program
+from reviews.demo import demo_reviews_create
 
 
 class Command(BaseCommand):
@@ -43,6 +44,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
+        demo_reviews_create(cohort=cohort, coach=User.objects.get(email="coach@attune.example"))
+        self.stdout.write(
+            "The coach (coach@attune.example) has reviews to do, one overdue, one submitted."
+        )
         study = case_study_create(
             manager=User.objects.get(email="manager@attune.example"),
             program=Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True),

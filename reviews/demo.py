@@ -1,0 +1,53 @@
+"""Demo reviews: the demo cohort's review plan and an assignment in every state."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cohorts.models import Cohort
+from insights.models import Interaction
+from reviews.models import ReviewAssignment, ReviewPlan
+from reviews.services import review_draft_save, review_submit
+
+
+@transaction.atomic
+def demo_reviews_create(*, cohort: Cohort, coach: User) -> ReviewPlan:
+    """A plan for the cohort reviewed by the coach, and for its first agents: a review to
+    do this week, an overdue one with a draft, a submitted one and a skipped one.
+    Idempotent: does nothing once the cohort has a plan."""
+    existing = ReviewPlan.objects.filter(cohort=cohort).first()
+    if existing is not None:
+        return existing
+    plan = ReviewPlan.objects.create(cohort=cohort)
+    plan.coaches.add(coach)
+    now = timezone.now()
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    agents = [e.agent for e in cohort.enrollments.select_related("agent").order_by("pk")][:4]
+    criteria = list(cohort.program.rubric.criteria.order_by("order"))
+    states = [("due", 3), ("overdue", -2), ("submitted", 3), ("skipped", 3)]
+    for agent, (state, days) in zip(agents, states, strict=False):
+        interaction = Interaction.objects.filter(agent=agent).order_by("-occurred_at").first()
+        if interaction is None:
+            continue
+        assignment = ReviewAssignment.objects.create(
+            plan=plan, agent=agent, reviewer=coach, slot=1, interaction=interaction,
+            week=monday if days > 0 else monday - datetime.timedelta(days=7),
+            due_at=now + datetime.timedelta(days=days),
+        )  # fmt: skip
+        if state in ("overdue", "submitted"):
+            review_draft_save(
+                assignment=assignment, reviewer=coach,
+                values={c.key: 4 for c in criteria[: len(criteria) if state == "submitted" else 2]},
+                comments={criteria[0].key: "Warm greeting; the customer relaxed."},
+                strength="You named the customer's frustration before fixing anything.",
+                next_step="Summarise what happens next before closing.",
+            )  # fmt: skip
+        if state == "submitted":
+            review_submit(assignment=assignment, reviewer=coach)
+        if state == "skipped":
+            assignment.status = ReviewAssignment.Status.SKIPPED
+            assignment.skip_reason = "Recording missing: the call could not be reviewed."
+            assignment.save(update_fields=["status", "skip_reason"])
+    return plan
