@@ -42,6 +42,7 @@ def test_a_coach_reviews_and_the_agent_reads_and_acknowledges(page, live_server,
     )
     page.get_by_label("One thing the agent did well").fill("You named the worry at once.")
     page.get_by_label("One thing to try next time").fill("Summarise the next steps.")
+    screenshot(page, "coach-review")
     page.get_by_role("button", name="Save draft").click()
     assert "Draft saved" in page.get_by_role("status").inner_text()
     page.get_by_role("button", name="Submit review").click()
