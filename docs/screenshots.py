@@ -1,4 +1,4 @@
-"""Screenshots of the three main pages from the running demo.
+"""Screenshots of the main pages from the running demo.
 
     .venv/bin/python manage.py demo &          # serves the demo on 127.0.0.1:8000
     .venv/bin/python docs/screenshots.py        # writes docs/*.png
@@ -17,6 +17,8 @@ PAGES = [
     ("agent2@attune.example", "/plan/", "agent-my-plan"),
     ("manager@attune.example", "/cohorts/1/", "manager-cohort"),
     ("hr@attune.example", "/insights/", "hr-insights"),
+    ("coach@attune.example", "/reviews/2/", "coach-review"),
+    ("agent4@attune.example", "/plan/", "agent-feedback"),
 ]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -464,8 +464,23 @@ def _cells(raw: dict, scope: Scope, *, label: str, notes: list) -> tuple[dict, d
     if scope.hidden(int(raw.get("agents") or 0)):
         raw.update(interactions=None, agents=None)
     if withheld:
-        notes.append(f"{label}: {', '.join(withheld)} {SUPPRESSED}")
+        notes.append((label, withheld))
     return values, raw
+
+
+def _withheld_notes(found: list[tuple[str, list[str]]]) -> list[str]:
+    """One note per withheld figure, naming the weeks or windows it was withheld in."""
+    where = defaultdict(list)
+    for label, figures_ in found:
+        for figure in figures_:
+            where[figure].append(label)
+    return [
+        f"{figure}: {SUPPRESSED}, withheld for {', '.join(labels)}"
+        if len(labels) <= 3
+        else f"{figure}: {SUPPRESSED}, withheld for {len(labels)} weeks ({labels[0]} to "
+        f"{labels[-1].removeprefix('week of ')})"
+        for figure, labels in where.items()
+    ]
 
 
 def _rubric_values(raw: dict) -> dict:
@@ -540,15 +555,15 @@ def _weekly_kpis(scope: Scope) -> dict:
     )
     rubric = _rubric_weekly(scope)
     by_week = {row["week"].date().isoformat(): row for row in weekly}
-    rows, notes, series = [], [], []
+    rows, withheld, series = [], [], []
     for week in sorted(by_week.keys() | rubric.keys()):
         raw = {key: by_week.get(week, {}).get(key) for key in INTERACTION_AGGREGATES}
         raw |= {key: rubric.get(week, {}).get(key) for key in RUBRIC_AGGREGATES}
         raw["week"] = week
-        values, raw = _cells(raw, scope, label=f"week of {week}", notes=notes)
+        values, raw = _cells(raw, scope, label=f"week of {week}", notes=withheld)
         rows.append(raw)
         series.append({"week": week, "interactions": raw["interactions"], **values})
-    return {"figures": {"weeks": series}, "rows": rows, "notes": notes}
+    return {"figures": {"weeks": series}, "rows": rows, "notes": _withheld_notes(withheld)}
 
 
 def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
@@ -570,7 +585,9 @@ def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
         totals = _interactions(scope, start, stop).aggregate(**INTERACTION_AGGREGATES)
         totals |= _scores(scope, start, stop).aggregate(**RUBRIC_AGGREGATES)
         label = name.replace("_", " ")
-        values, totals = _cells(totals, scope, label=label, notes=notes)
+        withheld = []
+        values, totals = _cells(totals, scope, label=label, notes=withheld)
+        notes.extend(_withheld_notes(withheld))
         result[name] = {
             "from": start.isoformat(),
             "to": stop.isoformat(),

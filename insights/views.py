@@ -172,7 +172,13 @@ def _retention(report: dict, filters: dict) -> dict:
     chart = charts.step_chart(
         "Retention from the landmark: share still employed",
         {name: (g["curve"]["times"], g["curve"]["survival"]) for name, g in groups.items()},
-        x_max=max((t for g in groups.values() for t in g["curve"]["times"]), default=None),
+        # To the last day with agents still at risk that the reader may see (never one
+        # agent's own follow-up), or the last event when it is later.
+        x_max=max(
+            [t for g in groups.values() for t in g["curve"]["times"]]
+            + [int(day) for g in groups.values() for day, count in g["at_risk"].items() if count],
+            default=None,
+        ),
     )
     survival = [
         [f"day {day}"] + [_percent(g["survival_at"].get(day)) for g in groups.values()]
