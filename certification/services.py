@@ -226,6 +226,7 @@ def _counted_scores(enrollment: Enrollment, gate: CertificationGate) -> list[Rub
             subject_id=enrollment.agent_id,
             context__in=set(gate.counted_contexts) & set(CERTIFIABLE_CONTEXTS),
             rubric__name=rubric.name,
+            superseded_by__isnull=True,  # the score in force, after any dispute
         ).order_by("-scored_at", "-id")[: gate.recent_scores]
     )
 

@@ -329,6 +329,10 @@ class RubricScore(models.Model):
     acknowledged_at = models.DateTimeField(
         null=True, blank=True, help_text="When the agent confirmed they read the feedback."
     )
+    superseded_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes",
+        help_text="The score that replaced this one after a dispute; this one stays.",
+    )  # fmt: skip
     scored_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -110,3 +110,61 @@ class ReviewAssignment(models.Model):
 
     def __str__(self):
         return f"Review of {self.interaction} for {self.agent} ({self.get_status_display()})"
+
+
+class Dispute(models.Model):
+    """An agent disputes a QA score, criterion by criterion, within DISPUTE_DAYS of it.
+
+    A training manager in scope, or a coach of the cohort other than the scorer, resolves
+    it: **upheld** (the score stands), **adjusted** (a new score supersedes it; the
+    original stays, immutable, for the record) or **rejected** (not a matter for a
+    dispute), always with a reply.
+    """
+
+    DISPUTE_DAYS = 14
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld: the score stands"
+        ADJUSTED = "adjusted", "Adjusted"
+        REJECTED = "rejected", "Rejected"
+
+    score = models.OneToOneField(
+        "cohorts.RubricScore", on_delete=models.PROTECT, related_name="dispute"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes"
+    )
+    reasons = models.JSONField(help_text="Criterion key -> why the agent disputes its score.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="disputes_resolved",
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+    adjusted_score = models.OneToOneField(
+        "cohorts.RubricScore", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="adjusts",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "upheld", "adjusted", "rejected"]),
+                name="dispute_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(resolved_at__isnull=False),
+                name="dispute_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="adjusted") | Q(adjusted_score__isnull=False),
+                name="dispute_adjusted_has_score",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dispute of {self.score} ({self.get_status_display()})"

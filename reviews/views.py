@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cohorts.models import RubricScore
+from reviews import disputes as disputes_module
 from reviews import selectors, services
-from reviews.models import ReviewAssignment
+from reviews.models import Dispute, ReviewAssignment
 
 
 def _require_reviewer(user):
@@ -126,4 +129,161 @@ def review(request, pk):
         request,
         "reviews/review.html",
         {"nav": "reviews", "assignment": assignment, "form": form, "editable": editable},
+    )
+
+
+# --- The agent's feedback and disputes -----------------------------------------------------
+
+
+def _require_agent(user):
+    if user.role != user.Role.AGENT:
+        raise PermissionDenied("This page is for agents.")
+
+
+@login_required
+def my_feedback(request):
+    """Every score about me with its feedback, and where I may dispute it."""
+    _require_agent(request.user)
+    scores = list(
+        RubricScore.objects.filter(subject=request.user)
+        .exclude(context=RubricScore.Context.CALIBRATION)
+        .select_related("rubric", "scorer", "superseded_by")
+        .prefetch_related("rubric__criteria")
+        .order_by("-scored_at", "-id")[:50]
+    )
+    disputes = {d.score_id: d for d in Dispute.objects.filter(score__in=scores)}
+    rows = [
+        {
+            "score": score,
+            "dispute": disputes.get(score.pk),
+            "can_dispute": score.pk not in disputes
+            and score.context == RubricScore.Context.QA
+            and score.superseded_by_id is None
+            and disputes_module.dispute_window_open(score),
+        }
+        for score in scores
+    ]
+    return render(
+        request,
+        "reviews/my_feedback.html",
+        {"nav": "feedback", "rows": rows, "days": Dispute.DISPUTE_DAYS},
+    )
+
+
+class DisputeForm(forms.Form):
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[criterion.key] = forms.CharField(
+                label=f"Why do you disagree with the score on {criterion.name.lower()}?",
+                required=False,
+                max_length=disputes_module.REASON_MAX,
+                widget=forms.Textarea({"rows": 2}),
+            )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute_new(request, score_id):
+    _require_agent(request.user)
+    score = get_object_or_404(RubricScore, pk=score_id, subject=request.user)
+    criteria = list(score.rubric.criteria.order_by("order"))
+    form = DisputeForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disputes_module.dispute_open(score=score, agent=request.user, reasons=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your dispute is sent. You will see the reply here.")
+            return redirect("web:my-feedback")
+    return render(
+        request, "reviews/dispute_new.html", {"nav": "feedback", "score": score, "form": form}
+    )
+
+
+# --- Resolving disputes (managers, and coaches other than the scorer) ----------------------
+
+
+@login_required
+def disputes(request):
+    _require_reviewer(request.user)
+    visible = disputes_module.disputes_visible_to(user=request.user)
+    now = timezone.now()
+    open_ = [
+        {"dispute": d, "age": (now - d.opened_at).days}
+        for d in visible.filter(status=Dispute.Status.OPEN).order_by("opened_at")
+    ]
+    resolved = list(visible.exclude(status=Dispute.Status.OPEN).order_by("-resolved_at")[:20])
+    return render(
+        request,
+        "reviews/disputes.html",
+        {"nav": "disputes", "open": open_, "resolved": resolved},
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            (Dispute.Status.UPHELD, "Uphold: the score stands"),
+            (Dispute.Status.ADJUSTED, "Adjust: a new score replaces it"),
+            (Dispute.Status.REJECTED, "Reject: not a matter for a dispute"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reply = forms.CharField(label="Reply to the agent", widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args, criteria, current, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.key}"] = forms.TypedChoiceField(
+                label=f"{criterion.name} (now {current.get(criterion.key)})",
+                choices=[("", "keep")]
+                + [(str(n), str(n)) for n in range(criterion.scale_min, criterion.scale_max + 1)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+
+    def values(self) -> dict:
+        return {
+            c.key: self.cleaned_data[f"score_{c.key}"]
+            for c in self.criteria
+            if self.cleaned_data[f"score_{c.key}"] is not None
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute_detail(request, pk):
+    _require_reviewer(request.user)
+    dispute = get_object_or_404(disputes_module.disputes_visible_to(user=request.user), pk=pk)
+    criteria = list(dispute.score.rubric.criteria.order_by("order"))
+    form = ResolveForm(request.POST or None, criteria=criteria, current=dispute.score.values)
+    may_resolve = dispute.status == Dispute.Status.OPEN and disputes_module.may_resolve(
+        dispute, request.user
+    )
+    if request.method == "POST":
+        if not may_resolve:
+            raise PermissionDenied("You may not resolve this dispute.")
+        if form.is_valid():
+            try:
+                disputes_module.dispute_resolve(
+                    dispute=dispute,
+                    by=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    reply=form.cleaned_data["reply"],
+                    values=form.values(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The dispute is resolved; the agent sees your reply.")
+                return redirect("web:disputes")
+    return render(
+        request,
+        "reviews/dispute_detail.html",
+        {"nav": "disputes", "dispute": dispute, "form": form, "may_resolve": may_resolve},
     )

@@ -5,4 +5,8 @@ from reviews import views
 urlpatterns = [
     path("reviews/", views.coach_home, name="coach-home"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path("reviews/disputes/", views.disputes, name="disputes"),
+    path("reviews/disputes/<int:pk>/", views.dispute_detail, name="dispute"),
+    path("feedback/", views.my_feedback, name="my-feedback"),
+    path("feedback/<int:score_id>/dispute/", views.dispute_new, name="dispute-new"),
 ]

@@ -9,47 +9,15 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from cohorts.models import RubricScore
-from reviews.models import ReviewAssignment, ReviewPlan
-from tests.cohorts.conftest import enrol, rollout_program
+from reviews.models import ReviewAssignment
 from tests.factories import (
     AgentFactory,
     CoachFactory,
-    CohortFactory,
     HRFactory,
-    InteractionFactory,
-    ManagerFactory,
 )
+from tests.reviews.conftest import ALL_FOURS, FEEDBACK, KEYS, _assign, _url
 
 pytestmark = pytest.mark.django_db
-KEYS = ("tone", "validation", "paraphrase", "question_quality", "actionable_closure")
-ALL_FOURS = {f"score_{key}": "4" for key in KEYS}
-FEEDBACK = {"strength": "Named the customer's worry.", "next_step": "Summarise before closing."}
-
-
-@pytest.fixture
-def coach(db):
-    return CoachFactory(display_name="Cora Coach")
-
-
-@pytest.fixture
-def assignment(coach):
-    cohort = CohortFactory(program=rollout_program(), facilitators=[ManagerFactory()])
-    agent = enrol(cohort, 1)[0].agent
-    plan = ReviewPlan.objects.create(cohort=cohort)
-    plan.coaches.add(coach)
-    return _assign(plan, agent, coach, due=timezone.now() + datetime.timedelta(days=3))
-
-
-def _assign(plan, agent, coach, *, due, slot=1):
-    return ReviewAssignment.objects.create(
-        plan=plan, agent=agent, reviewer=coach, slot=slot, due_at=due,
-        week=timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
-        interaction=InteractionFactory(agent=agent, csat=2, escalated=True, handle_seconds=412),
-    )  # fmt: skip
-
-
-def _url(assignment):
-    return reverse("web:review", args=[assignment.pk])
 
 
 def test_a_coach_lands_on_their_queue(client, coach, assignment):
