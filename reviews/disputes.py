@@ -154,3 +154,28 @@ def disputes_visible_to(*, user):
     if user.role == User.Role.AGENT:
         return disputes.filter(agent=user)
     return disputes.none()
+
+
+UNREAD_DAYS = 7
+
+
+def unread_feedback_visible_to(*, user, now=None):
+    """QA and role-play scores in the reader's cohorts that their agent has not
+    acknowledged UNREAD_DAYS after they were given (managers and coaches follow them up)."""
+    now = now or timezone.now()
+    scores = RubricScore.objects.filter(
+        context__in=[RubricScore.Context.QA, RubricScore.Context.ROLE_PLAY],
+        acknowledged_at__isnull=True,
+        superseded_by__isnull=True,
+        scored_at__lt=now - datetime.timedelta(days=UNREAD_DAYS),
+    ).select_related("subject", "scorer")
+    if user.is_superuser:
+        return scores
+    if user.is_manager:
+        return scores.filter(cohort__in=managed_cohorts(user=user))
+    if user.role == User.Role.COACH:
+        coached = ReviewPlan.objects.filter(coaches=user).values("cohort")
+        return scores.filter(
+            Q(cohort__in=coached) | Q(cohort__facilitators=user) | Q(scorer=user)
+        ).distinct()
+    return scores.none()

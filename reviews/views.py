@@ -216,10 +216,22 @@ def disputes(request):
         for d in visible.filter(status=Dispute.Status.OPEN).order_by("opened_at")
     ]
     resolved = list(visible.exclude(status=Dispute.Status.OPEN).order_by("-resolved_at")[:20])
+    unread = [
+        {"score": score, "age": (now - score.scored_at).days}
+        for score in disputes_module.unread_feedback_visible_to(
+            user=request.user, now=now
+        ).order_by("scored_at")[:50]
+    ]
     return render(
         request,
         "reviews/disputes.html",
-        {"nav": "disputes", "open": open_, "resolved": resolved},
+        {
+            "nav": "disputes",
+            "open": open_,
+            "resolved": resolved,
+            "unread": unread,
+            "unread_days": disputes_module.UNREAD_DAYS,
+        },
     )
 
 

@@ -171,3 +171,18 @@ def test_a_coach_outside_the_cohort_sees_no_dispute(client, score):
 
     assert client.get(reverse("web:dispute", args=[dispute.pk])).status_code == 404
     assert "No open disputes." in client.get(reverse("web:disputes")).content.decode()
+
+
+def test_managers_see_feedback_left_unread_for_a_week(client, manager, score):
+    RubricScore.objects.filter(pk=score.pk).update(
+        scored_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    client.force_login(manager)
+
+    page = client.get(reverse("web:disputes")).content.decode()
+
+    assert "Feedback not read after 7 days (1)" in page
+    assert "8 days ago" in page
+    RubricScore.objects.filter(pk=score.pk).update(acknowledged_at=timezone.now())
+    page = client.get(reverse("web:disputes")).content.decode()
+    assert "Every agent has read their feedback." in page
