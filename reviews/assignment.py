@@ -172,6 +172,7 @@ def _validate_week(plan: ReviewPlan, week: datetime.date, now: datetime.datetime
         raise ValidationError({"week": "This week is over; its reviews would be born overdue."})
 
 
+@transaction.atomic
 def assignments_create(
     *, plan: ReviewPlan, week: datetime.date, now: datetime.datetime | None = None
 ) -> AssignmentReport:
@@ -182,8 +183,13 @@ def assignments_create(
     or their coaching partner of that week; rerunning (even concurrently) adds nothing
     twice and gives the same sample. A slot stays empty when no coach is eligible or no
     interaction is left; the report counts both.
+
+    Runs for one plan take turns (the plan's row is locked), so a second run sees the
+    first one's rows and its report counts only what it wrote; the unique constraints
+    stay the guarantee.
     """
     now = now or timezone.now()
+    plan = ReviewPlan.objects.select_for_update().select_related("cohort").get(pk=plan.pk)
     _validate_week(plan, week, now)
     report = AssignmentReport()
     if not plan.active:
@@ -237,7 +243,7 @@ def assignments_create(
             )  # fmt: skip
     before = ReviewAssignment.objects.filter(plan=plan, week=week).count()
     ReviewAssignment.objects.bulk_create(rows, ignore_conflicts=True)
-    # Rows another run wrote first were ignored: count what is there now.
+    # A conflicting row is ignored, not counted: count what is there now.
     report.created = ReviewAssignment.objects.filter(plan=plan, week=week).count() - before
     return report
 
