@@ -23,6 +23,7 @@ from insights.models import Interaction
 from reviews.models import ReviewAssignment, ReviewPlan
 
 WEEK = datetime.timedelta(days=7)
+DAY = datetime.timedelta(days=1)
 LOW_CSAT = (1, 2)
 SKIP_REASON_MAX = ReviewAssignment._meta.get_field("skip_reason").max_length
 
@@ -344,3 +345,16 @@ def coach_load(*, plan: ReviewPlan, now: datetime.datetime | None = None) -> lis
         )
         for coach in coaches
     ]
+
+
+def assignments_create_this_week(*, now: datetime.datetime | None = None) -> dict[int, dict]:
+    """Run `assignments_create` for every active plan for its current week: on each
+    cohort's own calendar, the week with more than a day left. Beat starts this on Monday
+    02:00 UTC, still Sunday west of UTC-2, where the coming week is the one to assign.
+    Returns each plan's report by plan id."""
+    now = now or timezone.now()
+    reports = {}
+    for plan in ReviewPlan.objects.filter(active=True).select_related("cohort").order_by("pk"):
+        week = week_of(moment=now + DAY, time_zone=plan.cohort.time_zone)
+        reports[plan.pk] = assignments_create(plan=plan, week=week, now=now).as_dict()
+    return reports
