@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cohorts.models import CoachingPairMember, Enrollment, ScheduleItem
+from cohorts.scope import managed_cohorts
 from insights.models import Interaction
 from reviews.models import ReviewAssignment, ReviewPlan
 
@@ -358,3 +359,23 @@ def assignments_create_this_week(*, now: datetime.datetime | None = None) -> dic
         week = week_of(moment=now + DAY, time_zone=plan.cohort.time_zone)
         reports[plan.pk] = assignments_create(plan=plan, week=week, now=now).as_dict()
     return reports
+
+
+# --- Who sees what -------------------------------------------------------------------------
+
+
+def plans_visible_to(*, user):
+    """Review plans of the cohorts `user` manages (cohorts/scope.py)."""
+    return ReviewPlan.objects.filter(cohort__in=managed_cohorts(user=user))
+
+
+def assignments_visible_to(*, user):
+    """A manager: the assignments of their cohorts' plans; a coach: the ones they review;
+    anyone else: none."""
+    if not (user and user.is_authenticated):
+        return ReviewAssignment.objects.none()
+    if user.is_manager:
+        return ReviewAssignment.objects.filter(plan__cohort__in=managed_cohorts(user=user))
+    if user.role == user.Role.COACH:
+        return ReviewAssignment.objects.filter(reviewer=user)
+    return ReviewAssignment.objects.none()
