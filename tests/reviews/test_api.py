@@ -305,3 +305,20 @@ def test_the_schema_documents_the_review_endpoints(agent_api):
         assert path in schema["paths"], path
     reassign = schema["paths"][f"{ASSIGNMENTS}{{id}}/reassign/"]["post"]["responses"]
     assert {"200", "400", "403", "404"} <= set(reassign)
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["reviewplan", "reviewassignment"])
+def test_the_admin_shows_reviews_to_superusers_only(client, review, model):
+    from tests.factories import ManagerFactory
+
+    staff_manager = ManagerFactory(is_staff=True)
+    client.force_login(staff_manager)
+    assert client.get(f"/admin/reviews/{model}/").status_code == 403
+
+    client.force_login(ManagerFactory(is_staff=True, is_superuser=True))
+    assert client.get(f"/admin/reviews/{model}/").status_code == 200
+    pk = review.pk if model == "reviewassignment" else review.plan.pk
+    assert client.get(f"/admin/reviews/{model}/{pk}/change/").status_code == 200
