@@ -197,6 +197,7 @@ class ReminderKind(models.TextChoices):
     ROLE_PLAY_ELIGIBLE = "role_play_eligible", "Ready to book the certification role-play"
     BADGE_EXPIRING = "badge_expiring", "Badge expires in 30 days"
     WEEKLY_DIGEST = "weekly_digest", "Monday digest for facilitators"
+    REVIEW_OVERDUE = "review_overdue", "QA review overdue"
     INVITATION = "invitation", "Invitation to set a password"
 
 

@@ -106,15 +106,19 @@ def _switches() -> dict[str, ReminderSwitch]:
     return {switch.kind: switch for switch in ReminderSwitch.objects.all()}
 
 
-def due_reminders(*, now: datetime.datetime) -> list[Due]:
-    """Everything due at `now` that nobody switched off, ready for the outbox."""
+def due_reminders(*, now: datetime.datetime, sources=None) -> list[Due]:
+    """Everything due at `now` that nobody switched off, ready for the outbox.
+
+    `sources` are resolvers to ask instead of the settings' (an app's own sweep, such as
+    the overdue reviews', still honours the switches and opt-outs)."""
     switches = _switches()
     kinds = {
         kind
         for kind in ReminderKind.values
         if kind not in switches or switches[kind].enqueue_enabled
     }
-    due = [item for resolve in resolvers() for item in resolve(now=now, kinds=kinds)]
+    sources = resolvers() if sources is None else sources
+    due = [item for resolve in sources for item in resolve(now=now, kinds=kinds)]
     opted_out = set(ReminderOptOut.objects.filter(kind__in=kinds).values_list("user_id", "kind"))
     return [item for item in due if (item.recipient_id, item.kind) not in opted_out]
 

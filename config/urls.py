@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("certification.urls")),
     path("api/", include("insights.urls")),
     path("api/", include("imports.urls")),
+    path("api/", include("reviews.urls")),
     path("api/", include("audit.urls")),
     path("badges/", include("certification.urls_public")),
     path("", include("accounts.urls_public")),

@@ -180,3 +180,29 @@ class InteractionFactory(DjangoModelFactory):
     channel = "chat"
     agent = factory.SubFactory(AgentFactory)
     occurred_at = datetime.datetime(2026, 9, 15, 12, tzinfo=datetime.UTC)
+
+
+class ReviewPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "reviews.ReviewPlan"
+        skip_postgeneration_save = True
+
+    cohort = factory.SubFactory(CohortFactory, time_zone="Europe/Berlin")
+
+    @factory.post_generation
+    def coaches(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.coaches.set(extracted)
+
+
+class ReviewAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "reviews.ReviewAssignment"
+
+    plan = factory.SubFactory(ReviewPlanFactory)
+    agent = factory.SubFactory(AgentFactory)
+    week = datetime.date(2026, 10, 26)
+    slot = factory.Sequence(lambda n: n % 20 + 1)
+    interaction = factory.SubFactory(InteractionFactory, agent=factory.SelfAttribute("..agent"))
+    reviewer = factory.SubFactory(CoachFactory)
+    due_at = datetime.datetime(2026, 11, 1, 22, 59, tzinfo=datetime.UTC)

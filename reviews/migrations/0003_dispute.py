@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cohorts', '0006_rubric_score_superseded_by'),
-        ('reviews', '0001_initial'),
+        ('reviews', '0002_beat_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from reviews import api
+
+router = SimpleRouter()
+router.register("review-plans", api.ReviewPlanViewSet, basename="reviewplan")
+router.register("review-assignments", api.ReviewAssignmentViewSet, basename="reviewassignment")
+
+urlpatterns = router.urls
