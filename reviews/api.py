@@ -1,20 +1,25 @@
 """Review plans and the week's review assignments, for managers and coaches."""
 
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.permissions import IsTrainingManager
-from cohorts.models import Cohort
+from accounts.permissions import IsNotHR, IsTrainingManager
+from cohorts.api import RubricScoreSerializer
+from cohorts.models import Cohort, RubricScore
 from cohorts.scope import directory_visible_to, managed_cohorts
 from config import limits
 from config.api import ModelCleanSerializer, ScopedRelatedField
 from reviews import assignment as services
-from reviews.models import ReviewAssignment, ReviewPlan
+from reviews import disputes, selectors
+from reviews import services as review_services
+from reviews.models import Dispute, ReviewAssignment, ReviewPlan
 
 User = get_user_model()
 REVIEWER_ROLES = [User.Role.COACH, User.Role.MANAGER]
@@ -130,7 +135,59 @@ class SkipSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+# --- Writing a review ----------------------------------------------------------------------
+
+
+class ReviewDraftSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=1000),
+        required=False,
+        default=dict,
+        help_text="Criterion key -> score, so far.",
+    )
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=review_services.FEEDBACK_MAX),
+        required=False,
+        default=dict,
+    )
+    strength = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=review_services.FEEDBACK_MAX
+    )
+    next_step = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=review_services.FEEDBACK_MAX
+    )
+
+
+class ReviewWriting:
+    """Mixed into the assignments: the assigned reviewer saves a draft, then submits once."""
+
+    def _mine(self):
+        assignment = self.get_object()
+        if assignment.reviewer_id != self.request.user.pk:
+            raise PermissionDenied("Only the assigned reviewer writes this review.")
+        return assignment
+
+    @extend_schema(request=ReviewDraftSerializer, responses=ReviewAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def draft(self, request, pk=None):
+        """Save what you have written so far; the agent sees nothing yet."""
+        assignment = self._mine()
+        body = ReviewDraftSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = review_services.review_draft_save(
+            assignment=assignment, reviewer=request.user, **body.validated_data
+        )
+        return Response(self.get_serializer(changed).data)
+
+    @extend_schema(request=None, responses={201: RubricScoreSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the saved draft (every criterion, a strength, a next step); final."""
+        score = review_services.review_submit(assignment=self._mine(), reviewer=request.user)
+        return Response(RubricScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewAssignmentViewSet(ReviewWriting, viewsets.ReadOnlyModelViewSet):
     """The week's reviews: a coach sees the ones they review, a manager those of their
     cohorts. Managers reassign an open review to another coach of the plan, or skip it
     with a reason."""
@@ -142,7 +199,7 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            services.assignments_visible_to(user=self.request.user)
+            selectors.assignment_visible_to(user=self.request.user)
             .select_related("plan", "agent", "reviewer")
             .order_by("due_at", "id")
         )
@@ -171,3 +228,73 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             assignment=assignment, reason=body.validated_data["reason"], by=request.user
         )
         return Response(self.get_serializer(changed).data)
+
+
+# --- Disputes ------------------------------------------------------------------------------
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Dispute
+        fields = [
+            "id", "score", "agent", "reasons", "status", "opened_at", "resolved_by",
+            "resolved_at", "reply", "adjusted_score",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DisputeOpenSerializer(serializers.Serializer):
+    score = limits.IdField()
+    reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=disputes.REASON_MAX),
+        help_text="Criterion key -> why you disagree.",
+    )
+
+
+class DisputeResolveSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["upheld", "adjusted", "rejected"])
+    reply = serializers.CharField(max_length=5000)
+    values = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=1000),
+        required=False,
+        default=dict,
+        help_text="With adjusted: the criteria whose score changes.",
+    )
+
+
+class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Agents dispute their QA scores within 14 days and read the replies; training
+    managers and the cohort's other coaches resolve them. HR gets 403."""
+
+    serializer_class = DisputeSerializer
+    permission_classes = [IsNotHR]
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return disputes.disputes_visible_to(user=self.request.user).order_by("opened_at", "id")
+
+    @extend_schema(request=DisputeOpenSerializer, responses={201: DisputeSerializer})
+    def create(self, request):
+        body = DisputeOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        score = get_object_or_404(
+            RubricScore.objects.filter(subject=request.user), pk=body.validated_data["score"]
+        )
+        dispute = disputes.dispute_open(
+            score=score, agent=request.user, reasons=body.validated_data["reasons"]
+        )
+        return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DisputeResolveSerializer, responses=DisputeSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        dispute = self.get_object()
+        if not disputes.may_resolve(dispute, request.user):
+            raise PermissionDenied(
+                "A manager of the cohort or another of its coaches resolves it, never the "
+                "scorer or the agent."
+            )
+        body = DisputeResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        resolved = disputes.dispute_resolve(dispute=dispute, by=request.user, **body.validated_data)
+        return Response(DisputeSerializer(resolved).data)

@@ -367,15 +367,3 @@ def assignments_create_this_week(*, now: datetime.datetime | None = None) -> dic
 def plans_visible_to(*, user):
     """Review plans of the cohorts `user` manages (cohorts/scope.py)."""
     return ReviewPlan.objects.filter(cohort__in=managed_cohorts(user=user))
-
-
-def assignments_visible_to(*, user):
-    """A manager: the assignments of their cohorts' plans; a coach: the ones they review;
-    anyone else: none."""
-    if not (user and user.is_authenticated):
-        return ReviewAssignment.objects.none()
-    if user.is_manager:
-        return ReviewAssignment.objects.filter(plan__cohort__in=managed_cohorts(user=user))
-    if user.role == user.Role.COACH:
-        return ReviewAssignment.objects.filter(reviewer=user)
-    return ReviewAssignment.objects.none()

@@ -5,5 +5,6 @@ from reviews import api
 router = SimpleRouter()
 router.register("review-plans", api.ReviewPlanViewSet, basename="reviewplan")
 router.register("review-assignments", api.ReviewAssignmentViewSet, basename="reviewassignment")
+router.register("disputes", api.DisputeViewSet, basename="dispute")
 
 urlpatterns = router.urls
