@@ -1,7 +1,6 @@
 """Review plans and the week's review assignments, for managers and coaches."""
 
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -243,8 +242,12 @@ class DisputeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _scores_about(*, user):
+    return RubricScore.objects.filter(subject=user)
+
+
 class DisputeOpenSerializer(serializers.Serializer):
-    score = limits.IdField()
+    score = ScopedRelatedField(scope=_scores_about, queryset=RubricScore.objects.all())
     reasons = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=disputes.REASON_MAX),
         help_text="Criterion key -> why you disagree.",
@@ -275,14 +278,9 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=DisputeOpenSerializer, responses={201: DisputeSerializer})
     def create(self, request):
-        body = DisputeOpenSerializer(data=request.data)
+        body = DisputeOpenSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        score = get_object_or_404(
-            RubricScore.objects.filter(subject=request.user), pk=body.validated_data["score"]
-        )
-        dispute = disputes.dispute_open(
-            score=score, agent=request.user, reasons=body.validated_data["reasons"]
-        )
+        dispute = disputes.dispute_open(agent=request.user, **body.validated_data)
         return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DisputeResolveSerializer, responses=DisputeSerializer)

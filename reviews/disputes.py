@@ -95,7 +95,11 @@ def dispute_resolve(
 ) -> Dispute:
     """Uphold, adjust (with the new criterion scores) or reject, with a reply."""
     now = now or timezone.now()
-    dispute = Dispute.objects.select_for_update().select_related("score__rubric").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("score__rubric")
+        .get(pk=dispute.pk)
+    )
     if dispute.status != Dispute.Status.OPEN:
         raise ValidationError({"status": "This dispute is already resolved."})
     if not may_resolve(dispute, by):

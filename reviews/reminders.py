@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Outbox, ReminderKind
@@ -31,7 +32,7 @@ def _context(assignment: ReviewAssignment) -> dict:
         "agent": str(assignment.agent),
         "cohort": assignment.plan.cohort.name,
         "due": assignment.due_at.astimezone(zone).strftime("%A %d %B, %H:%M (%Z)"),
-        "url": f"{base}/api/review-assignments/{assignment.pk}/",
+        "url": f"{base}{reverse('web:review', args=[assignment.pk])}",
     }
 
 

@@ -77,7 +77,7 @@ def review_submit(*, assignment: ReviewAssignment, reviewer: User, now=None) -> 
     """Submit the saved draft, once: every criterion scored, a strength and a next step."""
     now = now or timezone.now()
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("plan__cohort__program__rubric", "interaction", "agent")
         .get(pk=assignment.pk)
     )

@@ -103,7 +103,8 @@ def test_nobody_else_disputes_or_reads_a_dispute(coach, assignment):
     response = other.post("/api/disputes/", {"score": score["id"], "reasons": {"tone": "x"}},
                           format="json")  # fmt: skip
 
-    assert response.status_code == 404
+    assert response.status_code == 400  # someone else's score does not exist for you
+    assert "score" in response.json()
     Dispute.objects.create(score_id=score["id"], agent=assignment.agent, reasons={"tone": "x"})
     assert other.get("/api/disputes/").json()["results"] == []
     assert _api(HRFactory()).get("/api/disputes/").status_code == 403

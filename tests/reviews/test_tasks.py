@@ -163,7 +163,7 @@ def test_the_reminder_is_delivered_by_the_outbox(overdue):
     (message,) = mail.outbox
     assert message.to == [overdue.reviewer.email]
     assert str(overdue.agent) in message.subject
-    assert f"/api/review-assignments/{overdue.pk}/" in message.body
+    assert f"/reviews/{overdue.pk}/" in message.body  # the review page
 
 
 def test_finding_overdue_reviews_takes_a_fixed_number_of_queries(
