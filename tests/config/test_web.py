@@ -20,10 +20,10 @@ def test_home_asks_strangers_to_sign_in(client):
     assert client.get("/").url.startswith("/accounts/login/")
 
 
-def test_coaches_land_on_the_api_docs(client):
+def test_coaches_land_on_their_review_queue(client):
     client.force_login(CoachFactory())
 
-    assert client.get("/").url == "/api/docs/"
+    assert client.get("/").url == "/reviews/"
 
 
 def test_signing_in_with_the_form(client):
