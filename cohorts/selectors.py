@@ -273,7 +273,7 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
         .order_by("cohort__start_date")
     )
     scores = list(
-        RubricScore.objects.filter(subject=user)
+        RubricScore.objects.filter(subject=user, superseded_by__isnull=True)  # in force
         .select_related("rubric", "scorer")
         .prefetch_related(Prefetch("rubric__criteria"))
         .order_by("-scored_at")[:20]

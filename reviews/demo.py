@@ -9,13 +9,15 @@ from accounts.models import User
 from cohorts.models import Cohort
 from insights.models import Interaction
 from reviews.models import ReviewAssignment, ReviewPlan
+from reviews.disputes import dispute_open
 from reviews.services import review_draft_save, review_submit
 
 
 @transaction.atomic
 def demo_reviews_create(*, cohort: Cohort, coach: User) -> ReviewPlan:
     """A plan for the cohort reviewed by the coach, and for its first agents: a review to
-    do this week, an overdue one with a draft, a submitted one and a skipped one.
+    do this week, an overdue one with a draft, a submitted one (which its agent disputes)
+    and a skipped one.
     Idempotent: does nothing once the cohort has a plan."""
     existing = ReviewPlan.objects.filter(cohort=cohort).first()
     if existing is not None:
@@ -45,7 +47,11 @@ def demo_reviews_create(*, cohort: Cohort, coach: User) -> ReviewPlan:
                 next_step="Summarise what happens next before closing.",
             )  # fmt: skip
         if state == "submitted":
-            review_submit(assignment=assignment, reviewer=coach)
+            score = review_submit(assignment=assignment, reviewer=coach)
+            dispute_open(
+                score=score, agent=agent,
+                reasons={criteria[0].key: "I greeted the customer by name and slowed down."},
+            )  # fmt: skip
         if state == "skipped":
             assignment.status = ReviewAssignment.Status.SKIPPED
             assignment.skip_reason = "Recording missing: the call could not be reviewed."

@@ -110,3 +110,6 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     states = set(ReviewAssignment.objects.values_list("status", flat=True))
     assert states == {"assigned", "submitted", "skipped"}
     assert ReviewAssignment.objects.filter(status="assigned").count() == 2  # due, overdue
+    from reviews.models import Dispute
+
+    assert Dispute.objects.filter(status="open").count() == 1

@@ -63,3 +63,45 @@ def test_a_coach_reviews_and_the_agent_reads_and_acknowledges(page, live_server,
     page.get_by_role("button", name="I have read this feedback").click()
 
     assert page.get_by_text("You read this on").is_visible()
+
+
+def test_the_agent_disputes_and_the_manager_adjusts_on_the_pages(page, live_server, assignment):
+    from reviews.services import review_draft_save, review_submit
+
+    criteria = list(assignment.plan.cohort.program.rubric.criteria.order_by("order"))
+    review_draft_save(
+        assignment=assignment, reviewer=assignment.reviewer,
+        values={c.key: 3 for c in criteria}, comments={}, strength="Kind.", next_step="Recap.",
+    )  # fmt: skip
+    review_submit(assignment=assignment, reviewer=assignment.reviewer)
+    first = criteria[0]
+
+    sign_in(page, live_server, assignment.agent.email)
+    page.goto(f"{live_server.url}/feedback/")
+    page.get_by_role("link", name="Dispute this score").click()
+    page.get_by_label(f"Why do you disagree with the score on {first.name.lower()}?").fill(
+        "I listened and summarised before answering."
+    )
+    page.get_by_role("button", name="Send the dispute").click()
+    assert page.get_by_text("Your dispute: Open").is_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "maya@example.com")  # the cohort's facilitator
+    page.get_by_role("link", name="Disputes").click()
+    page.get_by_role("link", name=str(assignment.agent)).click()
+    page.get_by_label("Adjust: a new score replaces it").check()
+    page.get_by_label(f"{first.name} (now 3)").select_option("5")
+    page.get_by_label("Reply to the agent").fill("You did: that criterion is a 5.")
+    page.get_by_role("button", name="Resolve the dispute").click()
+    assert "resolved" in page.get_by_role("status").inner_text()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, assignment.agent.email)
+    page.goto(f"{live_server.url}/feedback/")
+    assert page.get_by_text("You did: that criterion is a 5.").is_visible()
+    page.goto(f"{live_server.url}/plan/")
+    # The certification status reads the score in force: 68% (17 of 25), not 60%.
+    assert page.get_by_text("1 of 3 assessed interactions so far").is_visible()
+    scores = page.locator("ul.scores > li")
+    assert scores.count() == 1  # the score in force; the original stays on My feedback
+    assert scores.first.inner_text().startswith("68% QA review by")

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
         demo_reviews_create(cohort=cohort, coach=User.objects.get(email="coach@attune.example"))
         self.stdout.write(
-            "The coach (coach@attune.example) has reviews to do, one overdue, one submitted."
+            "The coach (coach@attune.example) has reviews to do, one overdue, and one "
+            "submitted that its agent disputes (the manager resolves it at /reviews/disputes/)."
         )
         study = case_study_create(
             manager=User.objects.get(email="manager@attune.example"),
