@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from cohorts.models import Cohort
 from insights.models import Interaction
-from reviews.models import ReviewAssignment, ReviewPlan
 from reviews.disputes import dispute_open
+from reviews.models import ReviewAssignment, ReviewPlan
 from reviews.services import review_draft_save, review_submit
 
 
