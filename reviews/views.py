@@ -8,10 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from cohorts.models import RubricScore
+from cohorts.scope import managed_cohorts
+from reviews import assignment as assignment_services
 from reviews import disputes as disputes_module
 from reviews import selectors, services
-from reviews.models import Dispute, ReviewAssignment
+from reviews.models import Dispute, ReviewAssignment, ReviewPlan
 
 
 def _require_reviewer(user):
@@ -299,3 +302,125 @@ def dispute_detail(request, pk):
         "reviews/dispute_detail.html",
         {"nav": "disputes", "dispute": dispute, "form": form, "may_resolve": may_resolve},
     )
+
+
+# --- Review plans (training managers) ------------------------------------------------------
+
+
+def _require_manager(user):
+    if not user.is_manager:
+        raise PermissionDenied("Review plans are for training managers.")
+
+
+class ReviewPlanForm(forms.ModelForm):
+    class Meta:
+        model = ReviewPlan
+        fields = [
+            "cohort", "per_agent_per_week", "coaches", "prefer_escalated", "prefer_low_csat",
+            "active",
+        ]  # fmt: skip
+        labels = {
+            "per_agent_per_week": "Interactions reviewed per agent a week",
+            "prefer_escalated": "Prefer escalated contacts",
+            "prefer_low_csat": "Prefer low CSAT (1 or 2)",
+        }
+        widgets = {"coaches": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        cohorts = managed_cohorts(user=user)
+        if self.instance.pk:
+            self.fields["cohort"].disabled = True
+            self.fields["cohort"].queryset = cohorts
+        else:
+            self.fields["cohort"].queryset = cohorts.filter(review_plan__isnull=True)
+        self.fields["coaches"].queryset = User.objects.filter(
+            role__in=[User.Role.COACH, User.Role.MANAGER], is_active=True
+        ).order_by("display_name", "email")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plans(request):
+    """The review plans of my cohorts, and a form for a new one."""
+    _require_manager(request.user)
+    form = ReviewPlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save(commit=False)
+        plan.created_by = request.user
+        plan.save()
+        form.save_m2m()
+        messages.success(request, f"Review plan for {plan.cohort} created.")
+        return redirect("web:review-plan", pk=plan.pk)
+    visible = assignment_services.plans_visible_to(user=request.user).select_related("cohort")
+    return render(request, "reviews/plans.html", {"nav": "plans", "plans": visible, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk):
+    """Edit the plan, see each coach's load, and reassign, skip or fill this week."""
+    _require_manager(request.user)
+    plan = get_object_or_404(assignment_services.plans_visible_to(user=request.user), pk=pk)
+    form = ReviewPlanForm(
+        request.POST if request.POST.get("action") == "edit" else None,
+        instance=plan,
+        user=request.user,
+    )
+    if request.method == "POST":
+        try:
+            done = _plan_action(request, plan, form)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("web:review-plan", pk=plan.pk)
+    open_ = list(
+        plan.assignments.filter(status=ReviewAssignment.Status.ASSIGNED)
+        .select_related("agent", "reviewer", "interaction")
+        .order_by("due_at", "pk")
+    )
+    return render(
+        request,
+        "reviews/plan_detail.html",
+        {
+            "nav": "plans",
+            "plan": plan,
+            "form": form,
+            "load": assignment_services.coach_load(plan=plan),
+            "open": open_,
+            "coaches": plan.coaches.order_by("display_name", "email"),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _plan_action(request, plan, form) -> str | None:
+    """Carry out one of the plan page's forms; the success message, or None to re-render."""
+    action = request.POST.get("action")
+    if action == "edit":
+        if not form.is_valid():
+            return None
+        form.save()
+        return "Review plan saved."
+    if action == "fill":
+        now = timezone.now()
+        week = assignment_services.week_of(
+            moment=now + assignment_services.DAY, time_zone=plan.cohort.time_zone
+        )
+        report = assignment_services.assignments_create(plan=plan, week=week, now=now)
+        return f"This week's reviews: {report.created} created, {report.existing} already there."
+    assignment = get_object_or_404(plan.assignments, pk=request.POST.get("assignment") or 0)
+    if action == "reassign":
+        reviewer = get_object_or_404(plan.coaches, pk=request.POST.get("reviewer") or 0)
+        assignment_services.assignment_reassign(
+            assignment=assignment, reviewer=reviewer, by=request.user
+        )
+        return f"Review of {assignment.agent} reassigned to {reviewer}."
+    if action == "skip":
+        assignment_services.assignment_skip(
+            assignment=assignment, reason=request.POST.get("reason", ""), by=request.user
+        )
+        return f"Review of {assignment.agent} skipped."
+    raise PermissionDenied("Unknown action.")
