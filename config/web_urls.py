@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("accounts.web_urls")),
     path("", include("audit.web_urls")),
     path("", include("reviews.web_urls")),
+    path("", include("certification.web_urls")),
 ]

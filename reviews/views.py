@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from cohorts.models import RubricScore
 from cohorts.scope import managed_cohorts
+from programs.forms import add_rubric_fields, rubric_values
 from reviews import assignment as assignment_services
 from reviews import disputes as disputes_module
 from reviews import selectors, services
@@ -49,25 +50,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.criteria = criteria
-        for criterion in criteria:
-            choices = [
-                (str(n), str(n)) for n in range(criterion.scale_min, criterion.scale_max + 1)
-            ]
-            self.fields[f"score_{criterion.key}"] = forms.TypedChoiceField(
-                label=criterion.name,
-                choices=choices,
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                help_text=criterion.description,
-            )
-            self.fields[f"comment_{criterion.key}"] = forms.CharField(
-                label=f"Comment on {criterion.name.lower()}",
-                required=False,
-                max_length=services.FEEDBACK_MAX,
-                widget=forms.Textarea({"rows": 2}),
-            )
+        add_rubric_fields(self, criteria, comments=True, max_length=services.FEEDBACK_MAX)
 
     def rows(self):
         return [
@@ -78,7 +61,7 @@ class ReviewForm(forms.Form):
     def draft(self) -> dict:
         data = self.cleaned_data
         return {
-            "values": {c.key: data[f"score_{c.key}"] for c in self.criteria},
+            "values": rubric_values(self, self.criteria),
             "comments": {c.key: data[f"comment_{c.key}"] for c in self.criteria},
             "strength": data["strength"],
             "next_step": data["next_step"],
