@@ -201,3 +201,30 @@ class CalibrationScore(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} on {self.interaction}"
+
+
+class CalibrationConsensus(models.Model):
+    """The score the group agrees an interaction deserves, recorded by whoever runs the
+    session once the reviewers have compared; reviewers' distances from it are their
+    reviewer quality over time."""
+
+    session = models.ForeignKey(
+        CalibrationSession, on_delete=models.CASCADE, related_name="consensus"
+    )
+    interaction = models.ForeignKey(Interaction, on_delete=models.PROTECT, related_name="+")
+    values = models.JSONField(help_text="Criterion key -> the agreed score.")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "interaction"], name="calibration_consensus_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Consensus on {self.interaction} in {self.session}"

@@ -167,3 +167,42 @@ def calibration_results(*, session: CalibrationSession) -> dict:
         },
         "drift_bound": str(Decimal(session.drift_bound)),
     }
+
+
+def reviewer_quality(*, sessions) -> list[dict]:
+    """Each reviewer's distance from the consensus, session by session: the mean absolute
+    difference, in rubric points, between their criterion scores and the agreed ones, over
+    the interactions of the session that have a consensus. Oldest session first."""
+    from insights.models import CalibrationConsensus, CalibrationScore
+
+    consensus = {
+        (row.session_id, row.interaction_id): row.values
+        for row in CalibrationConsensus.objects.filter(session__in=sessions)
+    }
+    totals: dict[tuple[int, int], list[float]] = {}
+    names, dates = {}, {}
+    scores = CalibrationScore.objects.filter(session__in=sessions).select_related(
+        "score", "reviewer", "session"
+    )
+    for row in scores:
+        agreed = consensus.get((row.session_id, row.interaction_id))
+        if agreed is None:
+            continue
+        gaps = [abs(row.score.values[key] - value) for key, value in agreed.items()]
+        entry = totals.setdefault((row.reviewer_id, row.session_id), [0.0, 0])
+        entry[0] += sum(gaps) / len(gaps)
+        entry[1] += 1
+        names[row.reviewer_id] = row.reviewer.display_name or row.reviewer.email
+        dates[row.session_id] = (row.session.created_at, row.session.name)
+    return [
+        {
+            "reviewer": names[reviewer],
+            "session": dates[session][1],
+            "date": dates[session][0],
+            "distance": round(total / count, 3),
+            "interactions": count,
+        }
+        for (reviewer, session), (total, count) in sorted(
+            totals.items(), key=lambda item: (names[item[0][0]], dates[item[0][1]][0])
+        )
+    ]

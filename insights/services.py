@@ -9,10 +9,11 @@ from django.db import transaction
 
 from accounts.models import Team, User
 from cohorts.models import Cohort, Enrollment, RubricScore
-from cohorts.services import rubric_score_create
+from cohorts.services import rubric_score_create, rubric_values_errors
 from insights.models import (
     BaselineAssessment,
     BaselineItem,
+    CalibrationConsensus,
     CalibrationScore,
     CalibrationSession,
     Interaction,
@@ -204,3 +205,28 @@ def calibration_score(
 def calibration_progress(*, session: CalibrationSession) -> Counter:
     """How many interactions each reviewer has scored."""
     return Counter(session.scores.values_list("reviewer_id", flat=True))
+
+
+def calibration_consensus_record(
+    *, session: CalibrationSession, interaction: Interaction, values: dict, notes: str, by: User
+) -> CalibrationConsensus:
+    """Record (or correct) the agreed score of one interaction of the session: only whoever
+    runs it (its creator, or a training manager), and only once every reviewer has scored
+    that interaction, so the consensus never leaks into a blind score."""
+    if not (by.is_manager or by.pk == session.created_by_id):
+        raise ValidationError({"recorded_by": "Whoever runs the session records the consensus."})
+    if not session.interactions.filter(pk=interaction.pk).exists():
+        raise ValidationError({"interaction": "This interaction is not part of the session."})
+    scored = session.scores.filter(interaction=interaction).count()
+    if scored < session.reviewers.count():
+        raise ValidationError(
+            {"interaction": "Every reviewer scores it first; the consensus comes after."}
+        )
+    if errors := rubric_values_errors(rubric=session.rubric, values=values):
+        raise ValidationError({"values": errors})
+    consensus, _ = CalibrationConsensus.objects.update_or_create(
+        session=session,
+        interaction=interaction,
+        defaults={"values": values, "notes": notes.strip(), "recorded_by": by},
+    )
+    return consensus

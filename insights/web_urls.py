@@ -1,5 +1,14 @@
 from django.urls import path
 
-from insights import views
+from insights import calibration_views, views
 
-urlpatterns = [path("insights/", views.hr_insights, name="insights")]
+urlpatterns = [
+    path("insights/", views.hr_insights, name="insights"),
+    path("calibration/<int:pk>/", calibration_views.calibration_session, name="calibration"),
+    path(
+        "calibration/<int:pk>/results/",
+        calibration_views.calibration_results,
+        name="calibration-results",
+    ),
+    path("calibration/quality/", calibration_views.reviewer_quality, name="reviewer-quality"),
+]

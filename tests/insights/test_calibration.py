@@ -1,41 +1,10 @@
 import pytest
 
-from insights import services, statistics
+from insights import statistics
 from insights.selectors import calibration_results
-from tests.insights.conftest import make_interactions
+from tests.insights.conftest import TONE, VALIDATION, _score_all, make_interactions
 
 pytestmark = pytest.mark.django_db
-
-# interactions x reviewers, one table per criterion
-TONE = [[4, 4, 2], [3, 3, 1], [5, 4, 3], [2, 2, 1]]
-VALIDATION = [[3, 4, 2], [2, 2, 2], [4, 5, 3], [1, 2, 1]]
-
-
-@pytest.fixture
-def session(manager, agents, rubric, reviewers):
-    interactions = make_interactions(agents, {"call": 4})
-    return services.calibration_create(
-        name="November calibration",
-        rubric=rubric,
-        interactions=interactions,
-        reviewers=reviewers,
-        drift_bound=0.8,
-        created_by=manager,
-    )
-
-
-def _score_all(session, reviewers, skip=None):
-    interactions = sorted(session.interactions.all(), key=lambda i: i.pk)
-    for i, interaction in enumerate(interactions):
-        for r, reviewer in enumerate(reviewers):
-            if (i, r) == skip:
-                continue
-            services.calibration_score(
-                session=session,
-                reviewer=reviewer,
-                interaction=interaction,
-                values={"tone": TONE[i][r], "validation": VALIDATION[i][r]},
-            )
 
 
 def test_results_equal_the_reference_statistics(session, reviewers):

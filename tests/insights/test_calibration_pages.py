@@ -1,0 +1,106 @@
+"""Calibration on pages: blind scoring, the HTML results, the consensus and reviewer
+quality; and who may see each."""
+
+import pytest
+from django.urls import reverse
+
+from insights import selectors, services
+from insights.models import CalibrationConsensus
+from tests.factories import AgentFactory, CoachFactory, HRFactory
+from tests.insights.conftest import TONE, VALIDATION, _score_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(session, name="web:calibration"):
+    return reverse(name, args=[session.pk])
+
+
+def test_a_reviewer_scores_blind_on_the_page(client, session, reviewers):
+    first = sorted(session.interactions.all(), key=lambda i: i.pk)[0]
+    client.force_login(reviewers[0])
+    page = client.get(_url(session)).content.decode()
+    assert "4 interactions left to score." in page
+    assert client.get(_url(session, "web:calibration-results")).status_code == 403  # blind
+
+    client.post(_url(session), {
+        "interaction": first.pk, f"i{first.pk}-score_tone": "4",
+        f"i{first.pk}-score_validation": "3",
+    })  # fmt: skip
+
+    row = session.scores.get(reviewer=reviewers[0], interaction=first)
+    assert row.score.values == {"tone": 4, "validation": 3}
+    assert "3 interactions left to score." in client.get(_url(session)).content.decode()
+
+
+def test_a_score_off_the_scale_is_refused(client, session, reviewers):
+    first = session.interactions.first()
+    client.force_login(reviewers[0])
+
+    response = client.post(_url(session), {
+        "interaction": first.pk, f"i{first.pk}-score_tone": "9",
+        f"i{first.pk}-score_validation": "3",
+    }, follow=True)  # fmt: skip
+
+    assert "Choose a score on the scale" in response.content.decode()
+    assert not session.scores.exists()
+
+
+def test_results_in_html_once_everything_is_scored(client, session, reviewers):
+    _score_all(session, reviewers)
+    client.force_login(reviewers[1])
+
+    page = client.get(_url(session, "web:calibration-results")).content.decode()
+
+    results = selectors.calibration_results(session=session)
+    assert f"{results['overall']['icc_2_1']:.2f}" in page
+    assert "beyond the bound" in page  # the third reviewer scores lower
+    assert "Record the consensus" not in page  # reviewers do not record it
+
+
+def test_the_session_runner_records_the_consensus_and_quality_follows(
+    client, session, reviewers, manager
+):
+    _score_all(session, reviewers)
+    first = sorted(session.interactions.all(), key=lambda i: i.pk)[0]
+    client.force_login(manager)
+
+    client.post(_url(session, "web:calibration-results"), {
+        "interaction": first.pk, f"c{first.pk}-score_tone": "4",
+        f"c{first.pk}-score_validation": "3", f"c{first.pk}-notes": "Validation was generic.",
+    })  # fmt: skip
+
+    consensus = CalibrationConsensus.objects.get(session=session, interaction=first)
+    assert consensus.values == {"tone": 4, "validation": 3}
+    quality = client.get(reverse("web:reviewer-quality")).content.decode()
+    # Reviewer 3 gave tone 2, validation 2: (|2-4| + |2-3|) / 2 = 1.5 points away.
+    rows = selectors.reviewer_quality(sessions=[session])
+    distances = {row["reviewer"]: row["distance"] for row in rows}
+    third = reviewers[2].display_name or reviewers[2].email
+    assert distances[third] == (abs(TONE[0][2] - 4) + abs(VALIDATION[0][2] - 3)) / 2
+    assert "1.5" in quality
+
+
+def test_no_consensus_before_everyone_scored_it(session, reviewers, manager):
+    _score_all(session, reviewers, skip=(0, 2))
+    first = sorted(session.interactions.all(), key=lambda i: i.pk)[0]
+
+    with pytest.raises(Exception, match="Every reviewer scores it first"):
+        services.calibration_consensus_record(
+            session=session, interaction=first, values={"tone": 4, "validation": 3}, notes="",
+            by=manager,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("factory", [CoachFactory, AgentFactory, HRFactory])
+def test_outsiders_see_no_session(client, session, factory):
+    client.force_login(factory())
+
+    assert client.get(_url(session)).status_code == 404
+    assert client.get(_url(session, "web:calibration-results")).status_code == 404
+
+
+def test_reviewer_quality_is_for_managers(client, reviewers):
+    client.force_login(reviewers[0])
+
+    assert client.get(reverse("web:reviewer-quality")).status_code == 403
