@@ -407,3 +407,27 @@ def _plan_action(request, plan, form) -> str | None:
         )
         return f"Review of {assignment.agent} skipped."
     raise PermissionDenied("Unknown action.")
+
+
+# --- The scorecard -------------------------------------------------------------------------
+
+
+@login_required
+def scorecard(request, agent_id=None):
+    """An agent's criteria by week, the weakest one and the distance to the bar: the agent's
+    own, or (coaches and managers) one of the agents they may see; never HR's."""
+    if request.user.is_hr:
+        raise PermissionDenied("Scorecards are individual: HR reads aggregates only.")
+    if agent_id is None:
+        _require_agent(request.user)
+        agent = request.user
+    else:
+        agent = get_object_or_404(
+            selectors.scorecard_agents_visible_to(user=request.user), pk=agent_id
+        )
+    card = selectors.scorecard(agent=agent)
+    return render(
+        request,
+        "reviews/scorecard.html",
+        {"nav": "feedback" if agent == request.user else "reviews", "card": card},
+    )
