@@ -63,3 +63,38 @@ def _resolve(interaction: Interaction, rng: random.Random, now: datetime.datetim
         interaction.resolved = False
         return
     interaction.resolved, interaction.resolution_seconds = True, seconds
+
+
+def demo_calibration_create(*, manager: User, reviewers: list[User], rubric) -> None:
+    """A calibration session on three demo interactions, scored by every reviewer, with the
+    consensus recorded: the results and reviewer-quality pages have something to show.
+    Idempotent: does nothing once the session exists."""
+    from insights.models import CalibrationSession
+    from insights.services import (
+        calibration_consensus_record,
+        calibration_create,
+        calibration_score,
+    )
+
+    name = "Demo calibration"
+    if CalibrationSession.objects.filter(name=name).exists():
+        return
+    interactions = list(Interaction.objects.filter(source=DEMO_SOURCE).order_by("pk")[:3])
+    if len(interactions) < 3:
+        return
+    session = calibration_create(
+        name=name, rubric=rubric, interactions=interactions, reviewers=reviewers,
+        created_by=manager,
+    )  # fmt: skip
+    keys = list(rubric.criteria.order_by("order").values_list("key", flat=True))
+    for n, interaction in enumerate(interactions):
+        for r, reviewer in enumerate(reviewers):
+            values = {key: 3 + (n + r + i) % 2 for i, key in enumerate(keys)}
+            calibration_score(
+                session=session, reviewer=reviewer, interaction=interaction, values=values
+            )
+        calibration_consensus_record(
+            session=session, interaction=interaction, by=manager,
+            values={key: 3 + (n + i) % 2 for i, key in enumerate(keys)},
+            notes="Agreed after listening to the opening again.",
+        )  # fmt: skip

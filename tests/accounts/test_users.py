@@ -113,3 +113,6 @@ def test_demo_command_creates_every_role_and_the_playbook(capsys):
     from reviews.models import Dispute
 
     assert Dispute.objects.filter(status="open").count() == 1
+    from insights.models import CalibrationConsensus
+
+    assert CalibrationConsensus.objects.count() == 3  # a calibration with its consensus

@@ -12,7 +12,7 @@ from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create
 from insights.case_study import case_study_create
-from insights.demo import demo_interactions_create
+from insights.demo import demo_calibration_create, demo_interactions_create
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 
@@ -44,7 +44,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
-        demo_reviews_create(cohort=cohort, coach=User.objects.get(email="coach@attune.example"))
+        coach = User.objects.get(email="coach@attune.example")
+        manager = User.objects.get(email="manager@attune.example")
+        demo_reviews_create(cohort=cohort, coach=coach)
+        demo_calibration_create(
+            manager=manager, reviewers=[coach, manager], rubric=cohort.program.rubric
+        )
         self.stdout.write(
             "The coach (coach@attune.example) has reviews to do, one overdue, and one "
             "submitted that its agent disputes (the manager resolves it at /reviews/disputes/)."
