@@ -31,3 +31,11 @@ class IsNotHR(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and not user.is_hr)
+
+
+class IsAgent(BasePermission):
+    message = "Only agents may do this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.role == user.Role.AGENT)

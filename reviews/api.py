@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.permissions import IsNotHR, IsTrainingManager
+from accounts.permissions import IsAgent, IsNotHR, IsTrainingManager
 from cohorts.api import RubricScoreSerializer
 from cohorts.models import Cohort, RubricScore
 from cohorts.scope import directory_visible_to, managed_cohorts
@@ -18,7 +18,7 @@ from config.api import ModelCleanSerializer, ScopedRelatedField
 from reviews import assignment as services
 from reviews import disputes, selectors
 from reviews import services as review_services
-from reviews.models import Dispute, ReviewAssignment, ReviewPlan
+from reviews.models import Dispute, ReviewAssignment, ReviewPlan, SelfAssessment
 
 User = get_user_model()
 REVIEWER_ROLES = [User.Role.COACH, User.Role.MANAGER]
@@ -296,3 +296,38 @@ class DisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         resolved = disputes.dispute_resolve(dispute=dispute, by=request.user, **body.validated_data)
         return Response(DisputeSerializer(resolved).data)
+
+
+# --- Self-assessment -----------------------------------------------------------------------
+
+
+def _assignments_of(*, user):
+    return ReviewAssignment.objects.filter(agent=user)
+
+
+class SelfAssessmentSerializer(serializers.ModelSerializer):
+    assignment = ScopedRelatedField(scope=_assignments_of, queryset=ReviewAssignment.objects.all())
+    values = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=1000))
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["id", "assignment", "values", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class SelfAssessmentViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):  # fmt: skip
+    """An agent scores their own interaction under review, before the coach's review is
+    in; self-scores never count. Agents only."""
+
+    serializer_class = SelfAssessmentSerializer
+    permission_classes = [IsAgent]
+
+    def get_queryset(self):
+        return SelfAssessment.objects.filter(assignment__agent=self.request.user).order_by("id")
+
+    def perform_create(self, serializer):
+        serializer.instance = review_services.self_assessment_create(
+            agent=self.request.user, **serializer.validated_data
+        )

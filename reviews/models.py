@@ -168,3 +168,18 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"Dispute of {self.score} ({self.get_status_display()})"
+
+
+class SelfAssessment(models.Model):
+    """The agent's own score of an interaction of theirs under review, given before the
+    coach's review is submitted. It never counts toward anything: it is there so the agent
+    can compare, criterion by criterion, once the coach's score is in."""
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="self_assessment"
+    )
+    values = models.JSONField(help_text="Criterion key -> the agent's own score.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Self-assessment of {self.assignment}"

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import Enrollment, RubricScore
-from cohorts.services import rubric_score_create
-from reviews.models import ReviewAssignment
+from cohorts.services import rubric_score_create, rubric_values_errors
+from reviews.models import ReviewAssignment, SelfAssessment
 
 FEEDBACK_MAX = 2000
 
@@ -115,3 +115,42 @@ def review_submit(*, assignment: ReviewAssignment, reviewer: User, now=None) -> 
 
         transaction.on_commit(lambda: certification_evaluate_task.delay(enrollment.pk))
     return score
+
+
+@transaction.atomic
+def self_assessment_create(*, assignment: ReviewAssignment, agent: User, values: dict):
+    """The agent scores their own interaction under review, once, before the coach submits."""
+    assignment = ReviewAssignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
+    if assignment.agent_id != agent.pk:
+        raise ValidationError({"assignment": "You score only your own interactions."})
+    if assignment.status != ReviewAssignment.Status.ASSIGNED:
+        raise ValidationError(
+            {"assignment": "The review is already in: self-assessment comes before it."}
+        )
+    if SelfAssessment.objects.filter(assignment=assignment).exists():
+        raise ValidationError({"assignment": "You have scored this interaction already."})
+    rubric = assignment.plan.cohort.program.rubric
+    if errors := rubric_values_errors(rubric=rubric, values=values):
+        raise ValidationError({"values": errors})
+    return SelfAssessment.objects.create(assignment=assignment, values=values)
+
+
+def self_assessment_gaps(assignment: ReviewAssignment) -> list[dict] | None:
+    """Criterion by criterion, the agent's own score, the coach's and the gap (own minus
+    coach's), once both exist; None before."""
+    own = getattr(assignment, "self_assessment", None)
+    if own is None or assignment.score is None:
+        return None
+    return [
+        {
+            "name": row["name"],
+            "own": own.values.get(key),
+            "coach": row["value"],
+            "gap": own.values.get(key, 0) - row["value"],
+        }
+        for key, row in zip(
+            [c.key for c in sorted(assignment.score.rubric.criteria.all(), key=lambda c: c.order)],
+            assignment.score.criteria_feedback(),
+            strict=True,
+        )
+    ]

@@ -138,10 +138,23 @@ def my_feedback(request):
         .order_by("-scored_at", "-id")[:50]
     )
     disputes = {d.score_id: d for d in Dispute.objects.filter(score__in=scores)}
+    reviewed = ReviewAssignment.objects.filter(agent=request.user).select_related(
+        "self_assessment", "score__rubric", "interaction"
+    )
+    gaps = {
+        a.score_id: services.self_assessment_gaps(a)
+        for a in reviewed.filter(status=ReviewAssignment.Status.SUBMITTED)
+    }
+    to_self_assess = [
+        a
+        for a in reviewed.filter(status=ReviewAssignment.Status.ASSIGNED).order_by("due_at")
+        if not hasattr(a, "self_assessment")
+    ]
     rows = [
         {
             "score": score,
             "dispute": disputes.get(score.pk),
+            "gaps": gaps.get(score.pk),
             "can_dispute": score.pk not in disputes
             and score.context == RubricScore.Context.QA
             and score.superseded_by_id is None
@@ -152,7 +165,12 @@ def my_feedback(request):
     return render(
         request,
         "reviews/my_feedback.html",
-        {"nav": "feedback", "rows": rows, "days": Dispute.DISPUTE_DAYS},
+        {
+            "nav": "feedback",
+            "rows": rows,
+            "days": Dispute.DISPUTE_DAYS,
+            "to_self_assess": to_self_assess,
+        },
     )
 
 
@@ -430,4 +448,43 @@ def scorecard(request, agent_id=None):
         request,
         "reviews/scorecard.html",
         {"nav": "feedback" if agent == request.user else "reviews", "card": card},
+    )
+
+
+class SelfAssessmentForm(forms.Form):
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.criteria = criteria
+        add_rubric_fields(self, criteria)
+
+    def rubric_rows(self):
+        return [self[f"score_{c.key}"] for c in self.criteria]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request, assignment_id):
+    """The agent scores their own interaction under review before the coach does."""
+    _require_agent(request.user)
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("interaction", "plan__cohort__program__rubric"),
+        pk=assignment_id,
+        agent=request.user,
+    )
+    criteria = list(assignment.plan.cohort.program.rubric.criteria.order_by("order"))
+    form = SelfAssessmentForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assessment_create(
+                assignment=assignment, agent=request.user, values=rubric_values(form, criteria)
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Thank you: you will see how your scores compare.")
+            return redirect("web:my-feedback")
+    return render(
+        request,
+        "reviews/self_assessment.html",
+        {"nav": "feedback", "assignment": assignment, "form": form},
     )
