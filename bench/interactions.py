@@ -64,7 +64,8 @@ def _write_export(path: Path, emails: list[str]) -> None:
                 f"T{n},{CHANNELS[n % 4]},{emails[n % AGENTS]},{occurred_at},{n % 5 + 1},"
                 f"{n % 11},{n % 10 + 1},{60 + n % 900},{yes_no[n % 7 == 0]},"
                 f"{yes_no[n % 3 != 0]},{yes_no[n % 5 == 0]},{yes_no[n % 9 != 0]},"
-                f"{300 + n % 28_800 if n % 9 else ''}\n"
+                f"{300 + n % 28_800 if n % 9 else ''},"
+                f"{'Refund asked for; calm close' if n % 10 == 0 else ''}\n"
             )
             if len(lines) == WRITE_EVERY:
                 export.writelines(lines)

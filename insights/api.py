@@ -43,7 +43,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         fields = [
             "id", "source", "external_id", "channel", "agent", "agent_email", "occurred_at",
             "csat", "nps", "understood", "handle_seconds", "escalated",
-            "resolved_first_contact", "repeat_contact", "resolved", "resolution_seconds",
+            "resolved_first_contact", "repeat_contact", "notes", "resolved", "resolution_seconds",
         ]  # fmt: skip
         read_only_fields = fields
 

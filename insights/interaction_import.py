@@ -33,6 +33,9 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 | resolved               | resolved               | Solved             | yes/no                    |
 | resolution_seconds     | resolution_seconds     | Full resolution    | 0 or more                 |
 |                        |                        | time (sec)         |                           |
+| notes                  | notes                  | Description        | text, a transcript or the |
+|                        |                        |                    | agent's notes (20,000     |
+|                        |                        |                    | characters at most)       |
 
 - Channels: "attune" takes call, chat, email, other. "zendesk" maps email, web form and api
   to email; chat, messaging and web widget to chat; voice, phone call (inbound) and phone
@@ -78,6 +81,7 @@ FIELDS = (
     "repeat_contact",
     "resolved",
     "resolution_seconds",
+    "notes",
 )
 REQUIRED_FIELDS = FIELDS[:4]
 RANGES = {
@@ -94,6 +98,7 @@ EXTERNAL_ID, AGENT = 0, 2
 EXTERNAL_ID_MAX_LENGTH = Interaction._meta.get_field("external_id").max_length
 SOURCE_MAX_LENGTH = Interaction._meta.get_field("source").max_length
 CHECK_CHUNK = 1 << 20  # bytes read at a time by the UTF-8 check
+NOTES_MAX = 20_000  # characters of transcript or notes per contact
 NOT_UTF8 = "the file is not UTF-8 text; re-save it as “CSV UTF-8” and import it again"
 
 
@@ -147,6 +152,7 @@ MAPPINGS: dict[str, Mapping] = {
             "repeat_contact": "Reopens",
             "resolved": "Solved",
             "resolution_seconds": "Full resolution time (sec)",
+            "notes": "Description",
         },
         channels={
             "email": "email",
@@ -518,7 +524,17 @@ def _converter(name: str, mapping: Mapping) -> Callable[[str], object]:
         return _moment_converter(mapping.date_formats)
     if name in RANGES:
         return _number_converter(*RANGES[name])
+    if name == "notes":
+        return _notes
     return _boolean_converter(mapping.true_values, mapping.false_values)
+
+
+def _notes(value: str) -> str:
+    if len(value) > NOTES_MAX:
+        raise ValueError(f"longer than {NOTES_MAX:,} characters")
+    if reason := control_character_reason(value):
+        raise ValueError(reason)
+    return value
 
 
 def _external_id(value: str) -> str:

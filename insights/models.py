@@ -53,6 +53,12 @@ class Interaction(models.Model):
         blank=True,
         help_text="Seconds from the contact's creation to its resolution.",
     )
+    # NULL like every other metric here: "not in the export", which an update leaves alone.
+    notes = models.TextField(  # noqa: DJ001
+        null=True,
+        blank=True,
+        help_text="A transcript or the agent's notes, when the helpdesk exports one.",
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -218,10 +218,10 @@ def test_an_update_without_the_resolution_columns_leaves_them_alone():
     assert (stored.csat, stored.resolved, stored.resolution_seconds) == (5, True, 7200)
 
 
-def test_every_metric_is_either_a_number_with_a_range_or_a_yes_no():
+def test_every_metric_is_a_number_with_a_range_a_yes_no_or_the_notes():
     metrics = set(FIELDS) - set(REQUIRED_FIELDS)
 
-    assert metrics == set(RANGES) | set(BOOLEAN_FIELDS)
+    assert metrics == set(RANGES) | set(BOOLEAN_FIELDS) | {"notes"}
     assert not set(RANGES) & set(BOOLEAN_FIELDS)
     assert metrics <= {field.name for field in Interaction._meta.get_fields()}
 
@@ -526,3 +526,40 @@ def test_utf8_check_reads_in_chunks_and_still_finds_the_line(ana, monkeypatch):
 
     assert run(good).rejected == []
     assert run(good + b"T9,\x80\r\n").rejected == [RejectedRow(4, "", NOT_UTF8)]
+
+
+# --- Transcript or notes -------------------------------------------------------------------
+
+
+def test_a_transcript_with_line_breaks_and_tabs_is_kept(ana):
+    text = '"Customer: my card was charged twice.\nAgent:\tI see both charges."'
+    report = run(csv_bytes(f"{HEADER},notes", f"{row('N1')},{text}"))
+
+    assert report.rejected == []
+    assert Interaction.objects.get(external_id="N1").notes == (
+        "Customer: my card was charged twice.\nAgent:\tI see both charges."
+    )
+
+
+def test_zendesk_reads_the_description_as_notes(ana):
+    line = "Z1,Chat,ana@example.com,2026-09-14 13:02:11 +0200,4,9,8,300,no,yes,0,Refund asked"
+
+    run(csv_bytes(f"{ZENDESK_HEADER},Description", line), mapping="zendesk")
+
+    assert Interaction.objects.get(external_id="Z1").notes == "Refund asked"
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("x" * 20_001, "longer than 20,000 characters"),
+        ("bell\x07", "contains a control character (U+0007)"),
+    ],
+)
+def test_bad_notes_are_reported_with_line_and_column(ana, cell, reason):
+    header = f"{HEADER},notes"
+    report = run(csv_bytes(header, f"{row('G1')},", f"{row('B1')},{cell}", f"{row('G2')},"))
+
+    assert [(r.line, r.column) for r in report.rejected] == [(3, "notes")]
+    assert reason in report.rejected[0].reason
+    assert stored_ids() == ["G1", "G2"]

@@ -190,3 +190,14 @@ def test_the_agent_acknowledges_through_the_api_too(client, coach, assignment):
     assert body["counts_toward_certification"] is True
     api.force_authenticate(coach)
     assert api.post(f"/api/rubric-scores/{score.pk}/acknowledge/").status_code == 403
+
+
+def test_the_review_page_shows_the_transcript(client, coach, assignment):
+    assignment.interaction.notes = "Customer: charged twice.\nAgent: I see both."
+    assignment.interaction.save()
+    client.force_login(coach)
+
+    html = client.get(_url(assignment)).content.decode()
+
+    assert "Transcript or notes" in html
+    assert "Customer: charged twice.<br>Agent: I see both." in html
