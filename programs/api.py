@@ -43,6 +43,7 @@ class RubricCriterionSerializer(ModelCleanSerializer):
             "scale_min",
             "scale_max",
             "weight",
+            "levels",
         ]
 
 

@@ -309,6 +309,11 @@ class RubricCriterion(models.Model):
     scale_min = models.PositiveSmallIntegerField(default=1)
     scale_max = models.PositiveSmallIntegerField(default=5)
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=1)
+    levels = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='What each point of the scale means, e.g. {"1": "…", "5": "…"}.',
+    )
 
     class Meta:
         ordering = ["rubric", "order", "id"]
@@ -350,6 +355,28 @@ class RubricCriterion(models.Model):
             raise ValidationError({"scale_max": "The top of the scale must be above its bottom."})
         if self.weight is not None and self.weight <= 0:
             raise ValidationError({"weight": "A criterion's weight must be positive."})
+        if scale_known:
+            self._clean_levels()
+
+    def _clean_levels(self):
+        if not isinstance(self.levels, dict):
+            raise ValidationError({"levels": "Give {scale point: its meaning}."})
+        points = {str(n) for n in range(self.scale_min, self.scale_max + 1)}
+        if outside := sorted(set(self.levels) - points):
+            raise ValidationError(
+                {"levels": f"Not points of the {self.scale_min}-{self.scale_max} scale: "
+                 f"{', '.join(outside)}."}
+            )  # fmt: skip
+        if any(not isinstance(text, str) or len(text) > 300 for text in self.levels.values()):
+            raise ValidationError({"levels": "Each meaning is a text of 300 characters at most."})
+
+    def level_rows(self) -> list[tuple[int, str]]:
+        """(point, meaning) for the points that have one, in order."""
+        return [
+            (n, self.levels[str(n)])
+            for n in range(self.scale_min, self.scale_max + 1)
+            if str(n) in (self.levels or {})
+        ]
 
 
 class Channel(models.TextChoices):

@@ -30,6 +30,13 @@ EMPATHY_ESSENTIALS = {
                 ),
                 "scale_min": 1,
                 "scale_max": 5,
+                "levels": {
+                    "1": "Flat, rushed or defensive; reads like a form letter.",
+                    "2": "Polite but mechanical; the pace ignores how the customer feels.",
+                    "3": "Friendly, with moments of hurry or stiffness.",
+                    "4": "Warm and even; slips only under pressure.",
+                    "5": "Warm and steady; pace and register fit the customer's mood.",
+                },
                 "weight": 1,
             },
             {
@@ -41,6 +48,13 @@ EMPATHY_ESSENTIALS = {
                 ),
                 "scale_min": 1,
                 "scale_max": 5,
+                "levels": {
+                    "1": "Skips the feeling, or offers a stock apology.",
+                    "2": "Acknowledges that the customer is upset, in generic words.",
+                    "3": "Names a feeling, but not what caused it.",
+                    "4": "Names the feeling and its cause, a little late or briefly.",
+                    "5": "Names the emotion and ties it to what happened before moving to the fix.",
+                },
                 "weight": 1,
             },
             {
@@ -52,6 +66,13 @@ EMPATHY_ESSENTIALS = {
                 ),
                 "scale_min": 1,
                 "scale_max": 5,
+                "levels": {
+                    "1": "No restatement; misunderstandings surface late.",
+                    "2": "Repeats the customer's words back without checking.",
+                    "3": "Restates the problem but not what it costs the customer.",
+                    "4": "Restates the problem and its impact, without checking it is right.",
+                    "5": "Restates problem and impact in the agent's own words and checks them.",
+                },
                 "weight": 1,
             },
             {
@@ -63,6 +84,13 @@ EMPATHY_ESSENTIALS = {
                 ),
                 "scale_min": 1,
                 "scale_max": 5,
+                "levels": {
+                    "1": "Repeats answered questions or asks for data already on file.",
+                    "2": "Many closed questions; the customer does the work.",
+                    "3": "Useful questions, not always in a useful order.",
+                    "4": "Mostly open, well-placed questions; one or two wasted.",
+                    "5": "Few, open, well-timed questions that move the case forward.",
+                },
                 "weight": 1,
             },
             {
@@ -74,6 +102,16 @@ EMPATHY_ESSENTIALS = {
                 ),
                 "scale_min": 1,
                 "scale_max": 5,
+                "levels": {
+                    "1": "Ends vaguely, with no owner or timing.",
+                    "2": "Says something will happen, but not who or when.",
+                    "3": "Names the next step and its owner, not the timing.",
+                    "4": "Next step, owner and timing; how the customer hears back is left open.",
+                    "5": (
+                        "Confirms what happens next, who does it, by when, and how the "
+                        "customer hears back."
+                    ),
+                },
                 "weight": 1,
             },
         ],

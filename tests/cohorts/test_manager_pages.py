@@ -289,7 +289,7 @@ def test_the_queue_lists_booked_role_plays_and_calibrations_link_to_results(
     page = signed_in.get(page_of(started)).content.decode()
 
     assert "<td>Double charge</td><td>Cora Coach</td>" in page
-    assert f'href="/api/calibrations/{session.pk}/results/"' in page
+    assert f'href="/calibration/{session.pk}/results/"' in page
 
 
 def test_the_page_makes_as_many_queries_for_more_agents(signed_in, started):

@@ -201,3 +201,15 @@ def test_the_review_page_shows_the_transcript(client, coach, assignment):
 
     assert "Transcript or notes" in html
     assert "Customer: charged twice.<br>Agent: I see both." in html
+
+
+def test_the_review_page_says_what_each_point_means(client, coach, assignment):
+    criterion = assignment.plan.cohort.program.rubric.criteria.get(key="tone")
+    type(criterion).objects.filter(pk=criterion.pk).update(
+        levels={"1": "Flat and rushed.", "5": "Warm and steady."}
+    )
+    client.force_login(coach)
+
+    html = client.get(_url(assignment)).content.decode()
+
+    assert "<dt>1</dt><dd>Flat and rushed.</dd><dt>5</dt><dd>Warm and steady.</dd>" in html
