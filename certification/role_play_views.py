@@ -20,7 +20,7 @@ from certification import services
 from certification.models import RolePlayAssessment
 from cohorts.models import Cohort, Enrollment
 from cohorts.scope import managed_cohorts
-from programs.forms import add_rubric_fields, rubric_values
+from programs.forms import RubricForm
 from programs.models import ScenarioCard
 
 
@@ -85,7 +85,7 @@ def role_play_book(request, cohort_id):
     return render(request, "certification/role_play_book.html", {"cohort": cohort, "form": form})
 
 
-class AssessForm(forms.Form):
+class AssessForm(RubricForm):
     passed = forms.TypedChoiceField(
         label="Outcome",
         choices=[("yes", "Passed"), ("no", "Not passed")],
@@ -93,14 +93,6 @@ class AssessForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea({"rows": 3}))
-
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.criteria = criteria
-        add_rubric_fields(self, criteria)
-
-    def rubric_rows(self):
-        return [self[f"score_{c.key}"] for c in self.criteria]
 
 
 @login_required
@@ -123,7 +115,7 @@ def role_play(request, pk):
         if form.is_valid():
             try:
                 services.role_play_assess(
-                    assessment=play, by=user, values=rubric_values(form, criteria),
+                    assessment=play, by=user, values=form.values(),
                     passed=form.cleaned_data["passed"], notes=form.cleaned_data["notes"],
                 )  # fmt: skip
             except ValidationError as error:

@@ -11,20 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from insights import selectors, services
 from insights.models import CalibrationConsensus
-from programs.forms import add_rubric_fields, rubric_values
+from programs.forms import RubricForm
 
 
-class ScoreForm(forms.Form):
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.criteria = criteria
-        add_rubric_fields(self, criteria)
-
-    def rubric_rows(self):
-        return [self[f"score_{c.key}"] for c in self.criteria]
-
-
-class ConsensusForm(ScoreForm):
+class ConsensusForm(RubricForm):
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea({"rows": 2}))
 
 
@@ -45,12 +35,12 @@ def calibration_session(request, pk):
     mine = set(session.scores.filter(reviewer=request.user).values_list("interaction", flat=True))
     if request.method == "POST":
         interaction = get_object_or_404(session.interactions, pk=request.POST.get("interaction"))
-        form = ScoreForm(request.POST, criteria=criteria, prefix=f"i{interaction.pk}")
+        form = RubricForm(request.POST, criteria=criteria, prefix=f"i{interaction.pk}")
         if form.is_valid():
             try:
                 services.calibration_score(
                     session=session, reviewer=request.user, interaction=interaction,
-                    values=rubric_values(form, criteria),
+                    values=form.values(),
                 )  # fmt: skip
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))
@@ -64,7 +54,7 @@ def calibration_session(request, pk):
         {
             "interaction": interaction,
             "done": interaction.pk in mine,
-            "form": ScoreForm(criteria=criteria, prefix=f"i{interaction.pk}"),
+            "form": RubricForm(criteria=criteria, prefix=f"i{interaction.pk}"),
         }
         for interaction in session.interactions.order_by("occurred_at", "pk")
     ]
@@ -98,7 +88,7 @@ def calibration_results(request, pk):
             try:
                 services.calibration_consensus_record(
                     session=session, interaction=interaction, by=request.user,
-                    values=rubric_values(form, criteria), notes=form.cleaned_data["notes"],
+                    values=form.values(), notes=form.cleaned_data["notes"],
                 )  # fmt: skip
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))

@@ -33,3 +33,19 @@ def rubric_values(form: forms.Form, criteria) -> dict:
         for c in criteria
         if form.cleaned_data.get(f"score_{c.key}") is not None
     }
+
+
+class RubricForm(forms.Form):
+    """A form of one radio group per criterion; subclasses add their own fields."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.criteria = criteria
+        add_rubric_fields(self, criteria)
+
+    def rubric_rows(self):
+        """The score fields, in criterion order, for the `programs/rubric_scale.html` include."""
+        return [self[f"score_{c.key}"] for c in self.criteria]
+
+    def values(self) -> dict:
+        return rubric_values(self, self.criteria)

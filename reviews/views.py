@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from cohorts.models import RubricScore
 from cohorts.scope import managed_cohorts
-from programs.forms import add_rubric_fields, rubric_values
+from programs.forms import RubricForm, add_rubric_fields, rubric_values
 from reviews import assignment as assignment_services
 from reviews import disputes as disputes_module
 from reviews import selectors, services
@@ -451,16 +451,6 @@ def scorecard(request, agent_id=None):
     )
 
 
-class SelfAssessmentForm(forms.Form):
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.criteria = criteria
-        add_rubric_fields(self, criteria)
-
-    def rubric_rows(self):
-        return [self[f"score_{c.key}"] for c in self.criteria]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def self_assessment(request, assignment_id):
@@ -472,11 +462,11 @@ def self_assessment(request, assignment_id):
         agent=request.user,
     )
     criteria = list(assignment.plan.cohort.program.rubric.criteria.order_by("order"))
-    form = SelfAssessmentForm(request.POST or None, criteria=criteria)
+    form = RubricForm(request.POST or None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_assessment_create(
-                assignment=assignment, agent=request.user, values=rubric_values(form, criteria)
+                assignment=assignment, agent=request.user, values=form.values()
             )
         except ValidationError as error:
             _add_errors(form, error)
