@@ -366,7 +366,7 @@ def _copy_scores(rng, agents: list[int], rubric: int, scorer: int, now) -> None:
     second = datetime.timedelta(seconds=1)
     columns = (
         "rubric_id, scorer_id, subject_id, context, observed, values, percent, "
-        "interaction_ref, feedback, scored_at, created_at"
+        "interaction_ref, feedback, comments, strength, next_step, scored_at, created_at"
     )
     choice, randrange = rng.choice, rng.randrange
     with (
@@ -384,6 +384,9 @@ def _copy_scores(rng, agents: list[int], rubric: int, scorer: int, now) -> None:
                     "interaction",
                     "{}",
                     f"{percent // 100}.{percent % 100:02d}",
+                    "",
+                    "",
+                    "{}",  # no comments, strength or next step: bare QA scores
                     "",
                     "",
                     now - randrange(span) * second,
