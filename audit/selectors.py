@@ -25,6 +25,7 @@ from cohorts.selectors import (
     rubric_score_visible_to,
     schedule_item_visible_to,
 )
+from insights.models import CalibrationConsensus
 from insights.selectors import baseline_visible_to, calibration_visible_to
 from programs.models import (
     MicroScript,
@@ -36,6 +37,9 @@ from programs.models import (
     ScenarioCard,
     Workshop,
 )
+from reviews.assignment import plans_visible_to
+from reviews.disputes import disputes_visible_to
+from reviews.selectors import assignment_visible_to
 
 # The organisation's curriculum: every training manager reads and writes all of it.
 CURRICULUM = (
@@ -67,6 +71,10 @@ def visible_objects(*, user) -> dict[type[Model], QuerySet]:
         decision_visible_to(user=user),
         baseline_visible_to(user=user),
         calibration_visible_to(user=user),
+        CalibrationConsensus.objects.filter(session__in=calibration_visible_to(user=user)),
+        plans_visible_to(user=user),
+        assignment_visible_to(user=user),
+        disputes_visible_to(user=user),
     ]
     return {objects.model: objects for objects in scoped}
 

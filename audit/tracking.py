@@ -49,6 +49,15 @@ TRACKED = [
     # Insights: who draws baselines and runs calibration, and with whom.
     ("insights.BaselineAssessment", {"m2m_fields": {"reviewers"}}),
     ("insights.CalibrationSession", {"m2m_fields": {"reviewers"}}),
+    ("insights.CalibrationConsensus", {}),
+    # QA reviews: plans, who reviews what (reassign, skip, submit) and disputes. A review's
+    # draft is private to its reviewer until submitted, so its draft fields are left out.
+    ("reviews.ReviewPlan", {"m2m_fields": {"coaches"}}),
+    (
+        "reviews.ReviewAssignment",
+        {"exclude_fields": ["draft_values", "draft_comments", "draft_strength", "draft_next_step"]},
+    ),
+    ("reviews.Dispute", {}),
     # People: only what decides what someone may do. Never the password hash.
     (
         "accounts.User",

@@ -128,3 +128,35 @@ def test_the_list_takes_two_queries_however_many_entries(
         response = manager_api.get(URL)
 
     assert response.json()["count"] >= 30
+
+
+def test_reassigning_a_review_is_recorded_and_read_only_in_scope(other_manager, manager_api):
+    from reviews.models import ReviewAssignment, ReviewPlan
+    from tests.cohorts.conftest import enrol, rollout_program
+    from tests.factories import CoachFactory, InteractionFactory
+
+    manager = ManagerFactory()
+    cohort = CohortFactory(program=rollout_program(), facilitators=[manager])
+    agent = enrol(cohort, 1)[0].agent
+    first, second = CoachFactory(), CoachFactory()
+    plan = ReviewPlan.objects.create(cohort=cohort)
+    plan.coaches.add(first, second)
+    assignment = ReviewAssignment.objects.create(
+        plan=plan, agent=agent, reviewer=first, slot=1, interaction=InteractionFactory(agent=agent),
+        week=datetime.date(2026, 11, 30),
+        due_at=datetime.datetime(2026, 12, 6, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    manager_api.force_authenticate(manager)
+    manager_api.post(f"/api/review-assignments/{assignment.pk}/reassign/", {"reviewer": second.pk})
+
+    entry = LogEntry.objects.get_for_object(assignment).latest()
+    assert entry.actor == manager
+    assert "reviewer" in entry.changes_dict
+    query = {"object_type": "reviews.reviewassignment"}
+    rows = manager_api.get(URL, query).json()["results"]
+    assert [(r["object_id"], r["action"]) for r in rows] == [
+        (assignment.pk, "update"),
+        (assignment.pk, "create"),
+    ]
+    manager_api.force_authenticate(other_manager)
+    assert manager_api.get(URL, query).json()["results"] == []
