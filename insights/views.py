@@ -30,7 +30,6 @@ KPI_METRICS = [
     ("rubric_of_5", "Rubric average (of 5)", ""),
     ("rubric_percent", "Rubric average (%)", "%"),
 ]  # fmt: skip
-EFFECT_NAMES = {"cohens_d": "Cohen's d", "cohens_h": "Cohen's h"}
 
 
 class RoiForm(forms.Form):
