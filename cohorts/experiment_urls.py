@@ -1,0 +1,3 @@
+"""Training managers' pages for A/B experiments."""
+
+urlpatterns: list = []
