@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -76,6 +77,29 @@ class ReminderSwitchAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     list_display = ("kind", "enqueue_enabled", "deliver_enabled")
     list_editable = ("enqueue_enabled", "deliver_enabled")
+
+    def get_changelist_form(self, request, **kwargs):
+        return ReminderSwitchListForm
+
+
+class ReminderSwitchListForm(forms.ModelForm):
+    """The list's checkboxes, each named after its row (Django leaves list_editable fields
+    without a label, which screen readers announce as just "checkbox")."""
+
+    LABELS = {
+        "enqueue_enabled": "Create {kind} reminders",
+        "deliver_enabled": "Send {kind} reminders",
+    }
+
+    class Meta:
+        model = ReminderSwitch
+        fields = ("enqueue_enabled", "deliver_enabled")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.instance.get_kind_display() if self.instance.pk else "new"
+        for name, label in self.LABELS.items():
+            self.fields[name].widget.attrs["aria-label"] = label.format(kind=kind)
 
 
 @admin.register(Outbox)

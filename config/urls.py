@@ -8,7 +8,11 @@ from drf_spectacular.views import (
 )
 
 from accounts.web import PasswordResetView
-from config.views import health, home
+from config.views import favicon, health, home
+
+admin.site.site_header = "Attune administration"
+admin.site.site_title = "Attune admin"
+admin.site.index_title = "Operations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,6 +31,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api-auth/", include("rest_framework.urls")),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     # Before Django's own: the same page, rate limited (accounts/web.py).
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,5 +1,8 @@
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
@@ -12,11 +15,14 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@require_GET
+def favicon(request):
+    """Browsers that ask for /favicon.ico without reading the page's icon link."""
+    return redirect(static("attune/favicon.svg"), permanent=True)
+
+
 def home(request):
     """Send each person to the page their role starts on."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import redirect
-
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
