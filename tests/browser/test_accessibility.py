@@ -38,9 +38,10 @@ EXPECTED = {
     "anonymous": {"/accounts/login/", "/accounts/password_reset/"},
     "manager": {
         "/cohorts/", "/cohorts/N/", "/reviews/plans/N/", "/reviews/disputes/N/",
-        "/calibration/N/results/", "/scorecard/N/", "/insights/", "/audit/",
+        "/calibration/", "/calibration/new/", "/calibration/N/results/", "/scorecard/N/",
+        "/insights/", "/audit/",
     },
-    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/"},
+    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/"},
     "hr": {"/insights/"},
     "agent": {"/plan/", "/feedback/", "/scorecard/"},
 }  # fmt: skip

@@ -159,7 +159,7 @@ def test_gunicorn_from_a_clean_environment_serves_production(tmp_path, static_ro
 
     assert health == (200, '{"status": "ok"}')
     assert missing[0] == 404
-    assert "Not Found" in missing[1]
+    assert "Page not found" in missing[1]  # our page, in the site layout
     assert "URLconf" not in missing[1]  # the debug page lists the URL patterns
     assert "DEBUG = True" not in missing[1]
     assert sign_in[0] == 200

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from insights import selectors, services
-from insights.models import CalibrationConsensus
+from insights.models import CalibrationConsensus, CalibrationSession
 from tests.factories import AgentFactory, CoachFactory, HRFactory
-from tests.insights.conftest import TONE, VALIDATION, _score_all
+from tests.insights.conftest import TONE, VALIDATION, _score_all, make_interactions
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,113 @@ def test_reviewer_quality_is_for_managers(client, reviewers):
     client.force_login(reviewers[0])
 
     assert client.get(reverse("web:reviewer-quality")).status_code == 403
+
+
+# --- The list and opening a session ---------------------------------------------------------
+
+
+def test_a_manager_opens_a_session_on_the_page(client, manager, agents, rubric, reviewers):
+
+    interactions = make_interactions(agents, {"call": 3})
+    client.force_login(manager)
+    page = client.get(reverse("web:calibration-new")).content.decode()
+    assert all(i.reference in page for i in interactions)
+
+    response = client.post(reverse("web:calibration-new"), {
+        "name": "December", "rubric": rubric.pk, "drift_bound": "0.5",
+        "interactions": [i.pk for i in interactions[:2]],
+        "reviewers": [reviewers[0].pk, manager.pk],
+    })  # fmt: skip
+
+    session = CalibrationSession.objects.get(name="December")
+    assert response.url == _url(session)
+    assert set(session.interactions.all()) == set(interactions[:2])
+    assert set(session.reviewers.all()) == {reviewers[0], manager}
+    assert session.created_by == manager
+
+
+def test_opening_a_session_shows_every_problem_by_its_field(client, manager, rubric, reviewers):
+    client.force_login(manager)
+
+    response = client.post(reverse("web:calibration-new"), {
+        "name": "", "rubric": rubric.pk, "drift_bound": "-1", "reviewers": [reviewers[0].pk],
+    })  # fmt: skip
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Name the session." in page
+    assert "Choose at least one interaction." in page
+    assert "Ensure this value is greater than or equal to 0." in page
+    assert not CalibrationSession.objects.exists()
+
+
+def test_one_reviewer_is_refused_by_the_service_and_shown_by_the_field(
+    client, manager, agents, rubric, reviewers
+):
+
+    interaction = make_interactions(agents, {"call": 1})[0]
+    client.force_login(manager)
+
+    response = client.post(reverse("web:calibration-new"), {
+        "name": "Solo", "rubric": rubric.pk, "drift_bound": "0.5",
+        "interactions": [interaction.pk], "reviewers": [reviewers[0].pk],
+    })  # fmt: skip
+
+    assert 'id="reviewers-errors"' in response.content.decode()
+    assert "at least two reviewers" in response.content.decode()
+
+
+def test_a_manager_cannot_put_another_managers_agents_interactions_in_a_session(
+    client, rubric, reviewers
+):
+    from tests.factories import InteractionFactory, ManagerFactory
+
+    stranger = InteractionFactory()  # an agent nobody here manages
+    manager = ManagerFactory()
+    client.force_login(manager)
+
+    page = client.get(reverse("web:calibration-new")).content.decode()
+    response = client.post(reverse("web:calibration-new"), {
+        "name": "Sneaky", "rubric": rubric.pk, "drift_bound": "0.5",
+        "interactions": [stranger.pk], "reviewers": [r.pk for r in reviewers[:2]],
+    })  # fmt: skip
+
+    assert stranger.reference not in page
+    assert "Choose interactions of agents you manage." in response.content.decode()
+    assert not CalibrationSession.objects.exists()
+
+
+@pytest.mark.parametrize("factory", [AgentFactory, HRFactory, CoachFactory])
+def test_only_managers_open_sessions(client, factory):
+    client.force_login(factory())
+
+    assert client.get(reverse("web:calibration-new")).status_code == 403
+
+
+def test_the_list_shows_a_reviewer_what_is_left_and_hides_results_until_done(
+    client, session, reviewers
+):
+    client.force_login(reviewers[0])
+
+    page = client.get(reverse("web:calibrations")).content.decode()
+
+    assert "November calibration" in page
+    assert "0 of 4" in page
+    assert _url(session) in page
+    assert _url(session, "web:calibration-results") not in page
+
+
+def test_the_list_shows_nothing_of_sessions_i_am_not_part_of(client, session):
+    client.force_login(CoachFactory())
+
+    page = client.get(reverse("web:calibrations")).content.decode()
+
+    assert "November calibration" not in page
+    assert client.get(_url(session)).status_code == 404
+
+
+@pytest.mark.parametrize("factory", [AgentFactory, HRFactory])
+def test_agents_and_hr_have_no_calibration_list(client, factory):
+    client.force_login(factory())
+
+    assert client.get(reverse("web:calibrations")).status_code == 403
