@@ -1,14 +1,25 @@
-"""Just enough PNG for badges: draw a plain badge image, and bake / unbake Open Badges.
+"""Badge images: draw a badge (Pillow), and bake / unbake Open Badges (plain bytes).
+
+The badge is a medal on a ribbon: two ribbon tails, a ring and a disc, the issuer's mark
+(a star and the issuer's name) at the top, the program's name in the middle and the level
+on a band across the disc. Drawing is deterministic: the same arguments give the same bytes
+with the same Pillow, so a badge class's image never changes under a verifier's feet.
 
 Baking (Open Badges 2.0) hides the assertion inside the badge image itself. For a PNG the
 assertion (JSON, or a signed JWS) goes into an `iTXt` chunk whose keyword is `openbadges`;
 the chunk is left uncompressed, with empty language and translated-keyword fields, and is
 placed before `IEND`. An image may carry only one such chunk, so baking an already baked
-image is an error. Only the standard library is used: no Pillow, no Django.
+image is an error. Baking reads and writes chunks with the standard library only, so it
+keeps every byte of the drawn image.
 """
 
+import io
+import math
 import struct
+import textwrap
 import zlib
+
+from PIL import Image, ImageDraw, ImageFont
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_CHUNK_LENGTH = 2**31 - 1  # the PNG spec's limit on a chunk's data length
@@ -61,40 +72,139 @@ def _read_chunk(png: bytes, offset: int) -> tuple[bytes, bytes, int]:
     return kind, data, end
 
 
-def badge_png(
-    *, size: int = 256, rgb: tuple[int, int, int] = (46, 125, 110), initials: str = ""
-) -> bytes:
-    """A round badge: a disc of `rgb` inside a lighter ring, on a transparent square.
+SUPERSAMPLE = 4  # drawn this many times larger, then scaled down: smooth edges
+MIN_TEXT_SIZE = 48  # below this many pixels a badge is the medal alone, without text
+WHITE = (255, 255, 255, 255)
 
-    8-bit RGBA. `initials` is accepted for the callers' convenience and not drawn.
+
+def badge_png(
+    *,
+    size: int = 256,
+    rgb: tuple[int, int, int] = (46, 125, 110),
+    title: str = "",
+    level: str = "",
+    issuer: str = "",
+) -> bytes:
+    """A medal on a ribbon, `size` pixels square, 8-bit RGBA on a transparent background.
+
+    `title` (the program's name) is written across the disc, wrapped onto up to three
+    lines and made smaller until it fits; `level` (e.g. "Certified") on a band across the
+    lower disc; `issuer` under a star at the top: the issuer's mark.
     """
     if size < 1:
         raise ValueError("size must be at least 1.")
     if len(rgb) != 3 or any(not 0 <= channel <= 255 for channel in rgb):
         raise ValueError("rgb must be three integers in 0..255.")
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-    pixels = b"".join(_badge_row(size, y, rgb) for y in range(size))
-    return (
-        SIGNATURE
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(pixels, 9))
-        + _chunk(b"IEND", b"")
+    big = size * SUPERSAMPLE
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    colour, light, dark = (*rgb, 255), _mix(rgb, 255, 0.45), _mix(rgb, 0, 0.35)
+    cx, cy, radius = big / 2, big * 0.42, big * 0.38
+    _ribbon(draw, big, cx, cy, dark, colour)
+    draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill=light)
+    inner = radius * 0.86
+    draw.ellipse([cx - inner, cy - inner, cx + inner, cy + inner], fill=colour)
+    line = radius * 0.80
+    draw.ellipse(
+        [cx - line, cy - line, cx + line, cy + line], outline=WHITE, width=max(1, big // 128)
     )
+    if size >= MIN_TEXT_SIZE:
+        _star(draw, cx, cy - radius * 0.60, radius * 0.09, WHITE)
+        _text(draw, issuer.upper(), cx, cy - radius * 0.42, big * 0.042, line * 1.3)
+        _title(draw, title, cx, cy - radius * 0.05, big, line * 1.5)
+        if level:
+            _band(draw, level.upper(), cx, cy + radius * 0.50, big, dark)
+    image = image.resize((size, size), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=False, compress_level=9)
+    return buffer.getvalue()
 
 
-def _badge_row(size: int, y: int, rgb: tuple[int, int, int]) -> bytes:
-    """One scanline: filter byte 0, then RGBA for each pixel."""
-    center = (size - 1) / 2
-    outer = (size / 2) ** 2
-    inner = (size / 2 * 0.86) ** 2
-    fill = bytes((*rgb, 255))
-    ring = bytes((*(channel + (255 - channel) * 2 // 5 for channel in rgb), 255))
-    clear = b"\x00\x00\x00\x00"
-    row = bytearray(b"\x00")
-    for x in range(size):
-        distance = (x - center) ** 2 + (y - center) ** 2
-        row += clear if distance > outer else ring if distance > inner else fill
-    return bytes(row)
+def _mix(rgb, towards: int, share: float) -> tuple[int, int, int, int]:
+    return (*(round(c + (towards - c) * share) for c in rgb), 255)
+
+
+def _font(pixels: float):
+    try:
+        return ImageFont.load_default(size=max(1, round(pixels)))
+    except TypeError:  # Pillow before 10.1: one small bitmap font
+        return ImageFont.load_default()
+
+
+def _ribbon(draw, big, cx, cy, dark, colour):
+    """Two tails hanging from behind the disc, each with a V cut at its end."""
+    bottom, width = big * 0.98, big * 0.16
+    for side in (-1, 1):
+        top_x = cx + side * big * 0.10
+        foot_x = cx + side * big * 0.24
+        tail = [
+            (top_x - width / 2, cy),
+            (top_x + width / 2, cy),
+            (foot_x + width / 2, bottom),
+            (foot_x, bottom - big * 0.07),
+            (foot_x - width / 2, bottom),
+        ]
+        draw.polygon(tail, fill=dark if side < 0 else colour)
+
+
+def _star(draw, x, y, r, fill):
+    points = []
+    for i in range(10):
+        angle = -math.pi / 2 + i * math.pi / 5
+        reach = r if i % 2 == 0 else r * 0.45
+        points.append((x + reach * math.cos(angle), y + reach * math.sin(angle)))
+    draw.polygon(points, fill=fill)
+
+
+def _text(draw, text, x, y, pixels, max_width, fill=WHITE):
+    """One line centred on (x, y), made smaller until it fits `max_width`."""
+    if not text:
+        return
+    font = _font(pixels)
+    while draw.textlength(text, font=font) > max_width and pixels > 6:
+        pixels *= 0.9
+        font = _font(pixels)
+    draw.text((x, y), text, font=font, fill=fill, anchor="mm")
+
+
+def _title(draw, title, x, y, big, max_width):
+    """Up to three lines centred on (x, y); the longest decides the size."""
+    if not title:
+        return
+    pixels = big * 0.085
+    for width in (14, 18, 22, 28):
+        lines = textwrap.wrap(title, width) or [title]
+        if len(lines) > 3:
+            continue
+        font = _font(pixels)
+        while max(draw.textlength(ln, font=font) for ln in lines) > max_width and pixels > 6:
+            pixels *= 0.92
+            font = _font(pixels)
+        break
+    else:  # very long: the first three lines of the widest wrap, the last one ending "..."
+        lines = textwrap.wrap(title, 28, max_lines=3, placeholder="\N{HORIZONTAL ELLIPSIS}")
+        font = _font(pixels * 0.6)
+    step = pixels * 1.15
+    top = y - step * (len(lines) - 1) / 2
+    for index, text in enumerate(lines):
+        draw.text((x, top + index * step), text, font=font, fill=WHITE, anchor="mm")
+
+
+def _band(draw, text, x, y, big, fill):
+    """A banner across the disc with the level on it, its ends notched like a ribbon."""
+    half_w, half_h, notch = big * 0.40, big * 0.055, big * 0.03
+    draw.polygon(
+        [
+            (x - half_w - notch, y - half_h),
+            (x + half_w + notch, y - half_h),
+            (x + half_w, y),
+            (x + half_w + notch, y + half_h),
+            (x - half_w - notch, y + half_h),
+            (x - half_w, y),
+        ],
+        fill=fill,
+    )
+    _text(draw, text, x, y, big * 0.05, half_w * 1.8)
 
 
 def _itxt_keyword(data: bytes) -> bytes:

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -53,10 +54,17 @@ def badge_class_for(*, program: Program) -> BadgeClass:
                 "empathy skills on assessed interactions and a live role-play."
             ),
             "criteria_narrative": lambda: criteria_narrative(gate_for(program=program)),
-            "image": badge_png,
+            "image": lambda: badge_class_image(program=program),
         },
     )
     return badge_class
+
+
+def badge_class_image(*, program: Program) -> bytes:
+    """The badge's picture: a medal with the program's name, the level and the issuer."""
+    return badge_png(
+        title=program.name, level="Certified", issuer=settings.ATTUNE_BADGE_ISSUER_NAME
+    )
 
 
 def criteria_narrative(gate: CertificationGate) -> str:
@@ -423,14 +431,37 @@ def badge_award(*, decision: CertificationDecision) -> BadgeAssertion | None:
                 recipient_hash=recipient_identity(decision.agent.email, salt),
                 issued_on=decision.decided_at,
                 expires_on=decision.expires_at,
-                evidence_narrative="; ".join(
-                    c["detail"] for c in decision.evidence.get("criteria", [])
-                ),
+                evidence_narrative=evidence_narrative(decision.evidence),
             )
     except IntegrityError:
         assertion = BadgeAssertion.objects.get(decision=decision)
     badge_congratulate(assertion=assertion)
     return assertion
+
+
+def evidence_narrative(evidence: dict) -> str:
+    """What the certification rested on, for anyone who verifies the badge: in the third
+    person ("they"), because the reader is not the agent (the agent's own status page says
+    "your last 3"). Built from the decision's evidence snapshot, so it never changes."""
+    gate = evidence.get("gate", {})
+    sentences = []
+    scores = evidence.get("scores") or []
+    if scores and evidence.get("average_percent") not in (None, "None"):
+        average = _percent(Decimal(evidence["average_percent"]))
+        needed = _percent(Decimal(gate.get("threshold_percent", "0")))
+        sentences.append(
+            f"They averaged {average} on the empathy rubric over their last {len(scores)} "
+            f"assessed interactions ({needed} needed)."
+        )
+    if role_play := evidence.get("role_play"):
+        day = datetime.datetime.fromisoformat(role_play["assessed_at"])
+        sentences.append(
+            f"They passed a live role-play, assessed by a certified assessor, on "
+            f"{day.day} {day:%B %Y}."
+        )
+    if modules := gate.get("required_modules"):
+        sentences.append(f"They completed all {len(modules)} required modules.")
+    return " ".join(sentences)
 
 
 @transaction.atomic

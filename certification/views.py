@@ -65,6 +65,8 @@ def baked(request, uuid):
 
 @require_GET
 def verify(request, uuid):
+    """The page for people: status (valid, expired, revoked), issuer, criteria and the
+    evidence summary, in the site's layout. Public: the visitor is usually signed out."""
     badge = _assertion(uuid)
     now = timezone.now()
     if badge.revoked:
@@ -74,6 +76,7 @@ def verify(request, uuid):
     else:
         state = "valid"
     context = {
+        "nav": None,  # a public page: no navigation entry is current
         "badge": badge,
         "state": state,
         "assertion_url": openbadges.assertion_url(badge),

@@ -20,7 +20,6 @@ from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
 from config.api import ScopedRelatedField
-from config.csv_cells import spreadsheet_safe
 from config.limits import ColumnRangeMixin
 from config.uploads import (
     ERRORS_CSV,
@@ -28,7 +27,7 @@ from config.uploads import (
     errors_csv_response,
     max_size_validator,
 )
-from insights import figures, reports, selectors, services
+from insights import exports, figures, reports, selectors, services
 from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
 from programs.models import Rubric
 
@@ -335,23 +334,10 @@ class InsightFilters(serializers.Serializer):
         return attrs
 
 
-def _flatten(value, prefix=""):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _flatten(item, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _flatten(item, f"{prefix}[{index}]")
-    else:
-        yield prefix, value
-
-
 def insight_response(request, report: dict, name: str):
     """JSON figures and notes by default (`?include=rows` adds the raw rows); `?export=rows`
-    gives the raw rows as CSV, `?export=figures` the figures as (figure, value) lines."""
-    import csv
-    import io
-
+    gives the raw rows as CSV, `?export=figures` the figures as (figure, value) lines, each
+    figure named in words (insights.exports)."""
     from django.http import HttpResponse
 
     export = request.query_params.get("export")
@@ -360,23 +346,8 @@ def insight_response(request, report: dict, name: str):
             # The raw rows can be large; they come with `?include=rows` or as a CSV export.
             report = {key: value for key, value in report.items() if key != "rows"}
         return Response(report)
-    buffer = io.StringIO()
-    if export == "rows":
-        columns = list(report["rows"][0]) if report["rows"] else ["no rows"]
-        writer = csv.DictWriter(buffer, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(
-            {key: spreadsheet_safe(value) for key, value in row.items()} for row in report["rows"]
-        )
-    else:
-        writer = csv.writer(buffer)
-        writer.writerow(["figure", "value"])
-        writer.writerows(
-            [spreadsheet_safe(cell) for cell in line] for line in _flatten(report["figures"])
-        )
-        for note in report["notes"]:
-            writer.writerow(["note", spreadsheet_safe(note)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv")
+    body = exports.rows_csv(report) if export == "rows" else exports.figures_csv(report)
+    response = HttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}-{export}.csv"'
     return response
 

@@ -12,6 +12,7 @@ that says "No data yet" (still titled and described), so a page never shows an e
 one page need distinct titles or ids.
 """
 
+import textwrap
 from collections.abc import Sequence
 
 from django.utils.html import escape
@@ -25,6 +26,7 @@ TRACK = "#eef3f1"
 # Colour and dash pattern both differ, so series stay apart without colour vision.
 SERIES_STYLES = [("#2e7d6e", ""), ("#9a3412", "6 4"), ("#1d4ed8", "2 3"), ("#6b21a8", "8 3 2 3")]
 NO_DATA = "No data yet"
+TEXT_EM = 7.6  # the width of an average character at font-size 14, for fitting text
 
 
 def format_number(value) -> str:
@@ -85,8 +87,8 @@ def no_data(title: str, *, chart_id: str | None = None, width: int = 400) -> Saf
 
 BAR_WIDTH = 400
 BAR_AREA = 330  # the rest of the width keeps room for the value after the longest bar
-BAR_ROW = 40
-BAR_LABEL_CHARS = 50  # longer labels are clipped in the picture (desc and table have them)
+BAR_LINE = 17  # one line of a label
+BAR_LABEL_CHARS = 46  # a longer label wraps onto further lines, whole words kept together
 
 
 def bar_chart(
@@ -94,41 +96,80 @@ def bar_chart(
     items: Sequence[tuple[str, float | None]],
     *,
     unit: str = "",
+    notes: Sequence[str] | None = None,
     chart_id: str | None = None,
 ) -> SafeString:
-    """One horizontal bar per (label, value), the label above its bar, lengths proportional
-    to the values (the largest fills BAR_AREA). Negative values draw as empty bars."""
-    present = [(label, value) for label, value in items if value is not None]
+    """One horizontal bar per (label, value), the label above its bar (wrapped onto as many
+    lines as it needs, never cut), lengths proportional to the values (the largest fills
+    BAR_AREA). Negative values draw as empty bars. `notes` (one per item, e.g. "67% of
+    enrolled") follow each value after the bar."""
+    notes = list(notes) if notes is not None else [""] * len(items)
+    present = [
+        (label, value, note)
+        for (label, value), note in zip(items, notes, strict=True)
+        if value is not None
+    ]
     if not present:
         return no_data(title, chart_id=chart_id, width=BAR_WIDTH)
-    top = max(value for _, value in present) or 1
-    body = []
-    for index, (label, value) in enumerate(present):
-        y = 4 + index * BAR_ROW
+    top = max(value for _, value, _ in present) or 1
+    body, y = [], 4.0
+    for label, value, note in present:
+        lines = wrap_label(label, BAR_LABEL_CHARS)
+        body.append(_lines(lines, x=0, y=y + 13, line_height=BAR_LINE))
+        bar_y = y + 5 + BAR_LINE * len(lines)
         length = BAR_AREA * max(value, 0) / top
+        shown = f"{format_number(value)}{unit}" + (f" ({note})" if note else "")
         body += [
-            _tag("text", _clip(label, BAR_LABEL_CHARS), x="0", y=_n(y + 13)),
-            _tag("rect", x="0", y=_n(y + 18), width=_n(BAR_AREA), height="14", fill=TRACK),
+            _tag("rect", x="0", y=_n(bar_y), width=_n(BAR_AREA), height="14", fill=TRACK),
             _tag(
                 "rect",
                 x="0",
-                y=_n(y + 18),
+                y=_n(bar_y),
                 width=_n(length),
                 height="14",
                 fill=SERIES_STYLES[0][0],
                 class_="bar",
             ),
-            _tag("text", f"{format_number(value)}{unit}", x=_n(length + 6), y=_n(y + 30)),
+            _bar_value(shown, length, bar_y),
         ]
+        y = bar_y + 22
     desc = "; ".join(
         f"{label}: {format_number(value)}{unit if value is not None else ''}"
-        for label, value in items
+        + (f" ({note})" if note and value is not None else "")
+        for (label, value), note in zip(items, notes, strict=True)
     )
-    return _svg(title, f"{desc}.", BAR_WIDTH, 8 + BAR_ROW * len(present), body, chart_id)
+    return _svg(title, f"{desc}.", BAR_WIDTH, y + 4, body, chart_id)
 
 
-def _clip(label: str, length: int) -> str:
-    return label if len(label) <= length else f"{label[: length - 1]}\N{HORIZONTAL ELLIPSIS}"
+def _bar_value(text: str, length: float, bar_y: float) -> str:
+    """The value after its bar, or inside the bar's end (white on the bar's colour) when it
+    would not fit after it."""
+    if length + 6 + TEXT_EM * len(text) <= BAR_WIDTH:
+        return _tag("text", text, x=_n(length + 6), y=_n(bar_y + 12), class_="value")
+    return _tag(
+        "text",
+        text,
+        x=_n(length - 6),
+        y=_n(bar_y + 12),
+        text_anchor="end",
+        fill="#ffffff",
+        class_="value",
+    )
+
+
+def wrap_label(label: str, width: int) -> list[str]:
+    """`label` on lines of at most `width` characters, broken between words (a word longer
+    than a line is broken inside)."""
+    return textwrap.wrap(label, width, break_on_hyphens=False) or [""]
+
+
+def _lines(lines: list[str], *, x: float, y: float, line_height: float) -> str:
+    """A `<text>` of one `<tspan>` per line, each starting at `x`, the first at `y`."""
+    spans = "".join(
+        _tag("tspan", line, x=_n(x), dy=None if index == 0 else _n(line_height))
+        for index, line in enumerate(lines)
+    )
+    return f'<text x="{_n(x)}" y="{_n(y)}">{spans}</text>'
 
 
 # --- Lines over time -----------------------------------------------------------------------
@@ -141,9 +182,13 @@ def _scale(value: float, low: float, high: float, start: float, end: float) -> f
     return start + (value - low) / (high - low) * (end - start)
 
 
-def _y_range(values: list[float]) -> tuple[float, float]:
-    low, high = min(values), max(values)
-    return (low - 1, high + 1) if low == high else (low, high)
+def _y_range(values: list[float], floor: float, ceiling: float | None) -> tuple[float, float]:
+    """The axis from the scale's bottom (`floor`) to its top (`ceiling`, or the highest
+    value when the scale has no top), so a swing looks as big as it is. A value outside the
+    scale widens the axis rather than falling off it."""
+    low = min([floor, *values])
+    high = max([ceiling if ceiling is not None else low, *values])
+    return (low, high) if high > low else (low, low + 1)
 
 
 def line_chart(
@@ -151,15 +196,19 @@ def line_chart(
     points: Sequence[tuple[str, float | None]],
     *,
     unit: str = "",
+    floor: float = 0,
+    ceiling: float | None = None,
     chart_id: str | None = None,
 ) -> SafeString:
     """Values over evenly spaced labels (weeks). The line breaks where a value is None; each
-    value also has a dot, so a lone value shows. The y axis runs from the lowest value to
-    the highest."""
+    value also has a dot, so a lone value shows. The y axis starts at the bottom of the
+    figure's scale (`floor`: 0 for counts and percentages, 1 for a 1-5 answer) and ends at
+    its top (`ceiling`) or at the highest value, never zoomed in on the values' own range;
+    the middle of the axis has a grid line too."""
     present = [(i, label, value) for i, (label, value) in enumerate(points) if value is not None]
     if not present:
         return no_data(title, chart_id=chart_id, width=LINE_WIDTH)
-    low, high = _y_range([value for _, _, value in present])
+    low, high = _y_range([value for _, _, value in present], floor, ceiling)
     last = max(len(points) - 1, 1)
 
     def x(i):
@@ -168,7 +217,8 @@ def line_chart(
     def y(value):
         return _scale(value, low, high, PLOT_BOTTOM, PLOT_TOP)
 
-    body = _y_axis([(low, y(low)), (high, y(high))], unit)
+    middle = (low + high) / 2
+    body = _y_axis([(low, y(low)), (middle, y(middle)), (high, y(high))], unit)
     path, previous = [], None
     for i, _, value in present:
         path.append(f"{'L' if previous == i - 1 else 'M'}{_n(x(i))} {_n(y(value))}")
@@ -185,7 +235,11 @@ def line_chart(
         body.append(
             _tag("text", points[-1][0], x=_n(PLOT_RIGHT), y="190", text_anchor="end", fill=MUTED)
         )
-    return _svg(title, _line_desc(points, present, unit), LINE_WIDTH, LINE_HEIGHT, body, chart_id)
+    desc = (
+        f"{_line_desc(points, present, unit)} The axis runs from {format_number(low)}{unit} "
+        f"to {format_number(high)}{unit}."
+    )
+    return _svg(title, desc, LINE_WIDTH, LINE_HEIGHT, body, chart_id)
 
 
 def _y_axis(ticks: list[tuple[float, float]], unit: str) -> list[str]:
@@ -405,11 +459,16 @@ def _interval_desc(estimate: float, low, high, unit: str) -> str:
 # --- The numbers as a table ----------------------------------------------------------------
 
 
-def data_table(headers: Sequence[str], rows: Sequence[Sequence]) -> SafeString:
+def data_table(
+    headers: Sequence[str], rows: Sequence[Sequence], *, label: str | None = None
+) -> SafeString:
     """The numbers behind a chart in a collapsed `<details>` table (numbers formatted with
-    format_number, None as "no data"); an empty string when there are no rows."""
+    format_number, None as "no data"); an empty string when there are no rows. The table
+    scrolls inside a focusable region named `label` (default: the headers), so a keyboard
+    can scroll it at phone width."""
     if not rows:
         return mark_safe("")
+    label = label or f"Data: {', '.join(str(h) for h in headers)}"
     head = "".join(_tag("th", str(h), scope="col") for h in headers)
     body = "".join(
         "<tr>"
@@ -420,8 +479,9 @@ def data_table(headers: Sequence[str], rows: Sequence[Sequence]) -> SafeString:
         + "</tr>"
         for row in rows
     )
-    return mark_safe(  # safe: every cell went through escape()
-        '<details><summary>Data</summary><div class="table-wrap"><table>'
+    region = _attrs({"class": "table-wrap", "tabindex": "0", "role": "region", "aria_label": label})
+    return mark_safe(  # safe: every cell and the label went through escape()
+        f"<details><summary>Data</summary><div{region}><table>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
     )
 

@@ -30,6 +30,17 @@ KPI_METRICS = [
     ("rubric_of_5", "Rubric average (of 5)", ""),
     ("rubric_percent", "Rubric average (%)", "%"),
 ]  # fmt: skip
+# (bottom, top) of each figure's scale: a chart's axis starts at the bottom (and ends at the
+# top, when the scale has one), so a week-to-week swing is drawn as big as it is.
+PERCENT_SCALE = (0, 100)
+KPI_SCALES = {
+    "csat_mean": (1, 5),
+    "nps": (-100, 100),
+    "understood_mean": (1, 10),
+    "aht_seconds": (0, None),
+    "resolution_hours": (0, None),
+    "rubric_of_5": (0, reports.RUBRIC_POINTS),
+}
 
 
 class RoiForm(forms.Form):
@@ -148,16 +159,46 @@ def hr_insights(request):
 def _funnel(report: dict, filters: dict) -> dict:
     figures = report["figures"]
     steps = reports.funnel_steps(figures)
+    enrolled = figures.get("enrolled")
+    shares = [_share(agents, enrolled) for _, agents in steps]
     return {
         "notes": report["notes"],
         "exports": _exports(reverse("insights-funnel"), filters),
-        "chart": charts.bar_chart("Completion funnel: agents at each step", steps),
-        "data": charts.data_table(["Step", "Agents"], steps),
+        "chart": charts.bar_chart(
+            "Completion funnel: agents at each step",
+            steps,
+            notes=["" if i == 0 else f"{s['percent']} of enrolled" for i, s in enumerate(shares)],
+        ),
+        "data": charts.data_table(
+            ["Step", "Agents", "Share of enrolled"],
+            [(step, agents, s["text"]) for (step, agents), s in zip(steps, shares, strict=True)],
+            label="Completion funnel: agents at each step",
+        ),
+        "withheld": enrolled is None,
+        "completion": [
+            {"module": f"{m['phase']}, {m['topic']}", **_share(m["completed"], enrolled)}
+            for m in figures.get("modules", [])
+        ],
         "certification_rate": _percent(figures.get("certification_rate")) or "no data",
         "certification_rate_of_stayers": (
             _percent(figures.get("certification_rate_of_stayers")) or "no data"
         ),
         "median_days": charts.format_number(figures.get("median_days_to_certification")),
+    }
+
+
+def _share(part: int | None, whole: int | None) -> dict:
+    """A count as a share of the enrolled: the percentage, and "4 of 6 (66.7%)" with the
+    numerator and denominator it comes from. Both are figures HR already sees (the funnel
+    is withheld whole under MIN_GROUP enrolled), so the share reveals nothing more."""
+    if part is None or not whole:
+        return {"percent": "no data", "text": "no data", "part": part, "whole": whole}
+    percent = _percent(part / whole)
+    return {
+        "percent": percent,
+        "text": f"{charts.format_number(part)} of {charts.format_number(whole)} ({percent})",
+        "part": part,
+        "whole": whole,
     }
 
 
@@ -222,13 +263,21 @@ def _kpis(report: dict, filters: dict) -> dict:
     trends = []
     for key, label, unit in KPI_METRICS:
         points = [(week["week"], week[key]) for week in weeks]
-        trends.append(
-            {
-                "label": label,
-                "chart": charts.line_chart(f"{label} by week", points, unit=unit),
-                "data": charts.data_table(["Week starting", label], points),
-            }
-        )
+        present = [(week, value) for week, value in points if value is not None]
+        floor, ceiling = KPI_SCALES.get(key, PERCENT_SCALE if unit == "%" else (0, None))
+        trend = {
+            "label": label,
+            "data": charts.data_table(["Week starting", label], points, label=f"{label} by week"),
+        }
+        if len(present) == 1:
+            # One week is a number, not a trend: say it rather than draw a lone dot.
+            week, value = present[0]
+            trend["single"] = {"value": _shown(value, unit), "week": week}
+        else:
+            trend["chart"] = charts.line_chart(
+                f"{label} by week", points, unit=unit, floor=floor, ceiling=ceiling
+            )
+        trends.append(trend)
     return {
         "notes": report["notes"],
         "exports": _exports(reverse("insights-kpis"), filters),
@@ -307,15 +356,32 @@ def _criteria_rows(windows, with_change: bool) -> list[list[str]]:
 def _leading(report: dict, filters: dict) -> dict:
     figures = report["figures"]
     lags = [
-        [f"{row['lag']} weeks", _shown(row["r"]), _p_value(row["p_value"]), row["n"]]
+        {
+            "lag": row["lag"],
+            "r": _shown(row["r"]),
+            "p_value": _p_value(row["p_value"]),
+            "weeks": row["n"],
+        }
         for row in figures["lags"]
+    ]
+    best = next((row for row in figures["lags"] if row["lag"] == figures["best_lag"]), None)
+    weekly = [
+        (row["week"], row["rubric_percent"], row["csat_satisfied_percent"])
+        for row in report["rows"]
     ]
     return {
         "notes": report["notes"],
         "exports": _exports(reverse("insights-leading-indicator"), filters),
-        "data": charts.data_table(["Rubric leads CSAT by", "Pearson r", "p-value", "Weeks"], lags),
+        "lags": lags,
+        "weekly": charts.data_table(
+            ["Week starting", "Rubric average (%)", "CSAT (% satisfied)"],
+            weekly,
+            label="Weekly rubric average and CSAT",
+        ),
         "best_lag": figures["best_lag"],
         "best_r": _shown(figures["best_r"]),
+        "best_p_value": best and _p_value(best["p_value"]),
+        "best_weeks": best and best["n"],
     }
 
 

@@ -148,3 +148,137 @@ def test_concurrent_awards_give_one_assertion_and_one_email(decision):
     assert errors == []
     assert {r.pk for r in results} == {BadgeAssertion.objects.get().pk}
     assert len(mail.outbox) == 1
+
+
+# --- Issue #14: a real badge, a public narrative in the third person ------------------------
+
+
+def test_the_badge_class_image_is_the_medal_drawn_with_the_programs_name(client, assertion):
+    from certification.png import badge_png
+
+    image = client.get(f"/badges/classes/{assertion.badge_class.pk}/image.png").content
+
+    assert image == services.badge_class_image(program=assertion.badge_class.program)
+    assert image != badge_png()  # not a blank medal
+    assert image == badge_png(title="Certify me", level="Certified", issuer="Attune")
+
+
+def test_the_baked_badge_is_the_drawn_image_with_the_assertion_before_iend(client, assertion):
+    from certification.png import png_chunks
+
+    baked = client.get(f"/badges/assertions/{assertion.uuid}/baked.png").content
+    image = png_chunks(bytes(assertion.badge_class.image))
+
+    assert png_chunks(baked)[:-2] == image[:-1]
+    assert png_chunks(baked)[-2][0] == b"iTXt"
+
+
+def test_the_public_evidence_narrative_speaks_of_the_agent_in_the_third_person(assertion):
+    narrative = assertion.evidence_narrative
+
+    assert narrative == (
+        "They averaged 90% on the empathy rubric over their last 3 assessed interactions "
+        "(70% needed). They passed a live role-play, assessed by a certified assessor, on "
+        "1 March 2027."
+    )
+    words = narrative.lower().replace(".", " ").replace(",", " ").split()
+    assert not {"you", "your", "yours"} & set(words)
+
+
+def test_the_assertion_and_the_verify_page_carry_the_third_person_narrative(client, assertion):
+    body = client.get(f"/badges/assertions/{assertion.uuid}").json()
+    page = client.get(f"/badges/assertions/{assertion.uuid}/verify").content.decode()
+
+    assert body["evidence"]["narrative"].startswith("They averaged 90%")
+    assert "They averaged 90%" in page
+    assert "your last" not in page
+
+
+def test_the_migration_rewrites_old_second_person_narratives_and_redraws_images(assertion):
+    import importlib
+
+    from django.apps import apps
+
+    from certification.models import BadgeClass
+    from certification.png import badge_png
+
+    migration = importlib.import_module(
+        "certification.migrations.0003_third_person_evidence_and_drawn_badge_images"
+    )
+    BadgeAssertion.objects.update(evidence_narrative="rubric 90% over your last 3 (needs 70%)")
+    BadgeClass.objects.update(image=badge_png())
+
+    migration.rewrite(apps, None)
+
+    assert BadgeAssertion.objects.get().evidence_narrative.startswith("They averaged 90%")
+    assert bytes(BadgeClass.objects.get().image) != badge_png()
+
+
+# --- The verify page, in the site's layout -------------------------------------------------
+
+
+def _verify(client, assertion) -> str:
+    response = client.get(f"/badges/assertions/{assertion.uuid}/verify")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_verify_page_uses_the_site_layout_for_an_anonymous_visitor(client, assertion):
+    html = _verify(client, assertion)
+
+    assert "/static/attune/attune.css" in html
+    assert '<a class="skip-link" href="#main">' in html
+    assert "<style>" not in html  # the site stylesheet, not a page-local one
+    assert 'aria-label="Main"' not in html  # no navigation for someone signed out
+    assert "Sign out" not in html
+    assert "<title>Certify me: certified: valid · Attune</title>" in html
+
+
+def test_a_signed_in_agent_sees_their_navigation_on_the_verify_page(client, assertion):
+    client.force_login(assertion.recipient)
+
+    html = _verify(client, assertion)
+
+    assert 'aria-label="Main"' in html
+    assert "Sign out" in html
+    assert 'aria-current="page"' not in html
+
+
+def test_the_verify_page_shows_issuer_criteria_and_evidence(client, assertion, settings):
+    html = _verify(client, assertion)
+
+    for heading in ("Status", "Issuer", "Criteria", "Evidence", "For verifiers"):
+        assert f">{heading}</h2>" in html
+    assert f">{settings.ATTUNE_BADGE_ISSUER_NAME}</a>" in html
+    assert "An average of at least 70% on the empathy rubric" in html
+    assert "They passed a live role-play" in html
+
+
+def test_a_valid_badge_says_so_and_offers_the_baked_download(client, assertion):
+    html = _verify(client, assertion)
+
+    assert '<span class="badge-ok">Genuine and valid</span>' in html
+    assert "<dt>Expires on</dt><dd>29 February 2028</dd>" in html
+    assert "Download the baked badge (PNG)" in html
+
+
+def test_an_expired_badge_says_when_it_expired(client, assertion):
+    import time_machine
+
+    with time_machine.travel("2028-06-01", tick=False):
+        html = _verify(client, assertion)
+
+    assert '<span class="badge-warn">Expired on 29 February 2028</span>' in html
+    assert "the holder has to recertify" in html
+    assert "Genuine and valid" not in html
+
+
+def test_a_revoked_badge_says_when_and_why_and_offers_no_download(client, assertion, facilitator):
+    services.certification_revoke(decision=assertion.decision, by=facilitator, reason="Misfiled")
+
+    html = _verify(client, assertion)
+
+    assert '<span class="badge-warn">Revoked on 1 March 2027</span>' in html
+    assert "Reason given: Misfiled" in html
+    assert "Download the baked badge" not in html
+    assert "Genuine and valid" not in html

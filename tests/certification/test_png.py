@@ -1,8 +1,10 @@
+import io
 import json
 import struct
 import zlib
 
 import pytest
+from PIL import Image
 
 from certification.png import PNGError, badge_png, png_bake, png_chunks, png_unbake
 
@@ -15,13 +17,20 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
 
-def _raw_pixels(png: bytes) -> bytes:
-    return zlib.decompress(b"".join(data for kind, data in png_chunks(png) if kind == b"IDAT"))
+def _image(png: bytes):
+    return Image.open(io.BytesIO(png))
 
 
-def _pixel(png: bytes, size: int, x: int, y: int) -> tuple[int, ...]:
-    start = y * (1 + 4 * size) + 1 + 4 * x
-    return tuple(_raw_pixels(png)[start : start + 4])
+def _pixels(image) -> list[tuple[int, int, int, int]]:
+    data = image.convert("RGBA").tobytes()
+    return [tuple(data[i : i + 4]) for i in range(0, len(data), 4)]
+
+
+def _opaque(image, box) -> int:
+    """How many pixels of `box` (fractions of the size) are opaque."""
+    size = image.width
+    crop = image.crop(tuple(round(f * size) for f in box))
+    return sum(1 for *_, alpha in _pixels(crop) if alpha > 200)
 
 
 def _insert_before_iend(png: bytes, chunk: bytes) -> bytes:
@@ -29,26 +38,68 @@ def _insert_before_iend(png: bytes, chunk: bytes) -> bytes:
     return png[:iend] + chunk + png[iend:]
 
 
-@pytest.mark.parametrize("size", [1, 31, 64])
+BADGE = {"title": "Empathy Essentials", "level": "Certified", "issuer": "Attune"}
+
+
+@pytest.mark.parametrize("size", [1, 31, 64, 256])
 def test_badge_png_is_a_valid_rgba_png_of_the_given_size(size):
-    png = badge_png(size=size)
+    png = badge_png(size=size, **BADGE)
 
     chunks = png_chunks(png)  # verifies every CRC
     width, height, depth, color, *methods = struct.unpack(">IIBBBBB", chunks[0][1])
-    raw = _raw_pixels(png)
     assert png.startswith(SIGNATURE)
-    assert [kind for kind, _ in chunks] == [b"IHDR", b"IDAT", b"IEND"]
+    assert chunks[0][0] == b"IHDR"
+    assert {kind for kind, _ in chunks[1:-1]} == {b"IDAT"}
     assert (width, height, depth, color, methods) == (size, size, 8, 6, [0, 0, 0])
-    assert len(raw) == size * (1 + 4 * size)
-    assert all(raw[row * (1 + 4 * size)] == 0 for row in range(size))  # filter byte 0
+    assert _image(png).size == (size, size)
 
 
-def test_badge_png_draws_an_opaque_disc_on_a_transparent_square():
-    png = badge_png(size=64, rgb=(10, 20, 30), initials="ZB")
+def test_the_same_badge_is_drawn_to_the_same_bytes():
+    assert badge_png(**BADGE) == badge_png(**BADGE)
 
-    assert _pixel(png, 64, 32, 32) == (10, 20, 30, 255)
-    assert _pixel(png, 64, 0, 0)[3] == 0
-    assert _pixel(png, 64, 63, 63)[3] == 0
+
+def test_the_program_name_level_and_issuer_are_drawn():
+    plain = badge_png()
+
+    assert badge_png(title="Empathy Essentials") != plain
+    assert badge_png(title="Empathy Essentials") != badge_png(title="De-escalation")
+    assert badge_png(level="Certified") != plain
+    assert badge_png(issuer="Attune") != plain
+
+
+def test_the_name_is_written_in_white_across_the_disc():
+    named = _image(badge_png(title="Empathy Essentials")).convert("RGBA")
+    blank = _image(badge_png()).convert("RGBA")
+    middle = (0.3, 0.35, 0.7, 0.48)
+
+    def white(image):
+        crop = image.crop(tuple(round(f * image.width) for f in middle))
+        return sum(1 for r, g, b, a in _pixels(crop) if min(r, g, b) > 230 and a > 200)
+
+    assert white(blank) == 0
+    assert white(named) > 50
+
+
+def test_the_badge_is_a_medal_on_ribbon_tails_on_a_transparent_square():
+    image = _image(badge_png(rgb=(10, 20, 30), **BADGE)).convert("RGBA")
+    size = image.width
+
+    assert image.getpixel((0, 0))[3] == 0
+    assert image.getpixel((size - 1, 0))[3] == 0
+    assert image.getpixel((size // 2, size // 8))[3] == 255  # the medal
+    # below the medal, the two tails hang on either side, with a gap between them
+    assert _opaque(image, (0.2, 0.88, 0.35, 0.94)) > 0
+    assert _opaque(image, (0.65, 0.88, 0.8, 0.94)) > 0
+    assert _opaque(image, (0.47, 0.88, 0.53, 0.94)) == 0
+
+
+def test_a_very_long_program_name_still_fits_the_disc():
+    name = "Empathy Essentials for customer support teams: the full ninety-day rollout " * 2
+    image = _image(badge_png(title=name)).convert("RGBA")
+
+    # no white text pixel beyond the disc's inner ring, left or right
+    edge = image.crop((0, 0, round(image.width * 0.12), image.height))
+    assert not any(min(r, g, b) > 230 and a > 200 for r, g, b, a in _pixels(edge))
 
 
 def test_badge_png_refuses_a_bad_size_or_colour():

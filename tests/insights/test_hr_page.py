@@ -20,6 +20,7 @@ from tests.factories import (
     HRFactory,
     InteractionFactory,
     ManagerFactory,
+    TeamFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -270,7 +271,7 @@ def test_labels_are_escaped():
 
     assert "<b>" not in svg
     assert "<Jerry>" not in svg
-    assert next(t.text for t in _parse(svg).iter(f"{SVG}text")) == "Tom & <Jerry>"
+    assert "".join(next(_parse(svg).iter(f"{SVG}text")).itertext()) == "Tom & <Jerry>"
 
 
 def test_line_chart_skips_none_and_breaks_the_line_there():
@@ -402,3 +403,189 @@ def test_a_bad_roi_input_is_shown_as_a_field_error(hr_client):
     assert "Ensure this value is greater than or equal to 0." in html
     assert "Enter a number." in html
     assert "Retained revenue" not in html
+
+
+# --- Issue #14: the page tells the truth ---------------------------------------------------
+
+LONG_TOPIC = "Validating language when a customer is angry about a double charge on a renewal"
+
+
+def _texts(root: ET.Element) -> list[str]:
+    return ["".join(text.itertext()) for text in root.iter(f"{SVG}text")]
+
+
+def test_a_long_funnel_label_wraps_onto_lines_and_is_never_cut():
+    label = f"Module completed: Foundation, {LONG_TOPIC}"
+    root = _parse(charts.bar_chart("Funnel", [(label, 6), ("Certified", 2)]))
+
+    first = next(root.iter(f"{SVG}text"))
+    lines = [span.text for span in first.iter(f"{SVG}tspan")]
+    bar = next(rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == "bar")
+    assert len(lines) >= 2
+    assert " ".join(lines) == label
+    assert all(len(line) <= charts.BAR_LABEL_CHARS for line in lines)
+    assert "\N{HORIZONTAL ELLIPSIS}" not in str(charts.bar_chart("F", [(label, 6)]))
+    # the bar sits below the label's last line
+    last_line_y = float(first.get("y")) + charts.BAR_LINE * (len(lines) - 1)
+    assert float(bar.get("y")) > last_line_y
+
+
+def test_the_page_shows_a_long_module_name_in_full_in_the_funnel(hr_client, cohort):
+    from programs.models import Module
+
+    Module.objects.filter(topic="Tone matching").update(topic=LONG_TOPIC)
+    enrol(cohort, 6)
+
+    html = hr_client.get(URL).content.decode()
+
+    funnel = html.split('id="chart-completion-funnel-agents-at-each-step-title"', 1)[1]
+    funnel = funnel.split("</svg>", 1)[0]
+    spans = [chunk.split("</tspan>", 1)[0] for chunk in funnel.split("<tspan")[1:]]
+    spans = [span.split(">", 1)[1] for span in spans]
+    assert LONG_TOPIC in " ".join(spans)
+    assert "\N{HORIZONTAL ELLIPSIS}" not in funnel
+
+
+def test_a_line_charts_axis_starts_at_the_scales_bottom_not_at_the_lowest_value():
+    root = _parse(
+        charts.line_chart("CSAT", [("W1", 80), ("W2", 84)], unit="%", floor=0, ceiling=100)
+    )
+
+    texts = _texts(root)
+    dots = [float(c.get("cy")) for c in root.iter(f"{SVG}circle")]
+    assert [t for t in texts if t.endswith("%")] == ["0%", "50%", "100%"]
+    # 80% and 84% sit near the top, 4 points apart, not at the bottom and top of the plot
+    assert charts.PLOT_TOP < min(dots) < max(dots) < (charts.PLOT_TOP + charts.PLOT_BOTTOM) / 2
+    assert max(dots) - min(dots) < 0.05 * (charts.PLOT_BOTTOM - charts.PLOT_TOP)
+    assert "The axis runs from 0% to 100%." in _labelled(root)[1]
+
+
+def test_a_line_chart_without_a_scale_top_runs_from_zero_to_the_highest_value():
+    root = _parse(charts.line_chart("Handle time", [("W1", 400), ("W2", 420)]))
+
+    assert _texts(root)[:3] == ["0", "210", "420"]
+
+
+def _weekly_interactions(agents, weeks, csat=4):
+    for week in range(weeks):
+        for agent in agents:
+            InteractionFactory(
+                agent=agent,
+                csat=csat,
+                handle_seconds=400 + 20 * week,
+                occurred_at=datetime.datetime(2026, 11, 2, 12, tzinfo=UTC)
+                + datetime.timedelta(weeks=week),
+            )
+
+
+def test_the_pages_kpi_charts_start_at_the_bottom_of_their_scale(hr_client):
+    team = TeamFactory()
+    _weekly_interactions(AgentFactory.create_batch(5, team=team), weeks=2)
+
+    html = hr_client.get(URL, {"team": team.pk}).content.decode()
+
+    csat = html.split("CSAT (% satisfied: 4 or 5 of 5) by week</title>", 1)[1].split("</svg>")[0]
+    mean = html.split("CSAT mean (1 to 5) by week</title>", 1)[1].split("</svg>")[0]
+    aht = html.split("Average handle time (seconds) by week</title>", 1)[1].split("</svg>")[0]
+    assert ">0%</text>" in csat
+    assert ">100%</text>" in csat
+    assert ">1</text>" in mean
+    assert ">5</text>" in mean
+    assert ">0</text>" in aht
+
+
+def test_one_week_of_rubric_scores_is_shown_as_a_number_not_a_line(hr_client):
+    from cohorts.models import RubricScore
+    from tests.factories import RubricFactory
+
+    team = TeamFactory()
+    agents = AgentFactory.create_batch(5, team=team)
+    _weekly_interactions(agents, weeks=2)
+    rubric, scorer = RubricFactory(), AgentFactory()
+    for agent in agents:
+        RubricScore.objects.create(
+            rubric=rubric, scorer=scorer, subject=agent, context="qa", values={"tone": 3},
+            percent=60, scored_at=datetime.datetime(2026, 11, 3, tzinfo=UTC),
+        )  # fmt: skip
+
+    html = hr_client.get(URL, {"team": team.pk}).content.decode()
+
+    rubric_section = html.split(">Rubric average (%)</h3>", 1)[1].split("</h3>", 1)[0]
+    assert "<strong" in rubric_section
+    assert "60%</strong>" in rubric_section
+    assert "the only week with data" in rubric_section
+    assert "Rubric average (%) by week</title>" not in html
+    assert "CSAT (% satisfied: 4 or 5 of 5) by week</title>" in html  # two weeks: a chart
+
+
+def _complete_first_module(cohort, count):
+    from cohorts import services as cohort_services
+    from cohorts.models import ModuleProgress
+
+    cohort_services.cohort_start(cohort=cohort, now=BEFORE_START)
+    module = cohort.schedule_items.filter(kind="module").order_by("starts_at").first()
+    now = datetime.datetime(2026, 11, 1, tzinfo=UTC)
+    for enrollment in cohort.enrollments.order_by("pk")[:count]:
+        ModuleProgress.objects.create(
+            enrollment=enrollment, item=module, prework_done_at=now, practice_attended_at=now
+        )
+
+
+def test_hr_sees_each_modules_completion_rate_with_its_numerator_and_denominator(hr_client, cohort):
+    enrol(cohort, 6)
+    _complete_first_module(cohort, 4)
+
+    html = hr_client.get(URL, {"cohort": cohort.pk}).content.decode()
+
+    table = html.split('id="completion-heading"', 1)[1].split("</table>", 1)[0]
+    assert (
+        '<th scope="row">Foundation, Reflective listening</th>'
+        "<td><strong>66.7%</strong></td><td>4</td><td>6</td>"
+    ) in table
+    assert "<td><strong>0%</strong></td><td>0</td><td>6</td>" in table  # Tone matching
+    assert "(66.7% of enrolled)" in html  # on the funnel chart too
+    assert "<td>4 of 6 (66.7%)</td>" in html  # and in its data table
+
+
+def test_hr_sees_no_completion_rate_for_fewer_than_five_enrolled(hr_client, cohort):
+    enrol(cohort, 4)
+    _complete_first_module(cohort, 3)
+
+    html = hr_client.get(URL, {"cohort": cohort.pk}).content.decode()
+
+    completion = html.split('id="completion-heading"', 1)[1].split("<p>Certification", 1)[0]
+    assert "Withheld: fewer than 5 agents enrolled." in completion
+    assert "75%" not in html
+
+
+def test_the_leading_indicator_is_shown_lag_by_lag_outside_a_collapsed_table(hr_client):
+    html = hr_client.get(URL).content.decode()
+
+    section = html.split('id="leading-heading"', 1)[1].split("</section>", 1)[0]
+    table = section.split("<details>", 1)[0]
+    assert '<th scope="col">Pairs of weeks</th>' in table
+    for lag in range(7):
+        assert f'<th scope="row">{lag} week{"" if lag == 1 else "s"}</th>' in table
+    assert "Not enough weeks with both figures to tell." in section
+
+
+def test_the_roi_form_answers_in_its_own_section(hr_client):
+    html = hr_client.get(URL).content.decode()
+
+    form = html.split('aria-label="ROI inputs"', 1)[0].rsplit("<form", 1)[1]
+    assert 'action="/insights/#roi"' in form
+    assert '<section class="card" id="roi" aria-labelledby="roi-heading">' in html
+
+
+def test_every_wide_table_scrolls_in_a_named_focusable_region(hr_client, cohort):
+    import re
+
+    enrol(cohort, 6)
+    html = hr_client.get(URL).content.decode()
+
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert len(wraps) >= 5  # funnel data, retention, comparison, leading indicator...
+    for wrap in wraps:
+        assert 'tabindex="0"' in wrap
+        assert 'role="region"' in wrap
+        assert "aria-label=" in wrap or "aria-labelledby=" in wrap
