@@ -154,6 +154,8 @@ class ScheduleItemForm(forms.ModelForm):
     """Changing only the start moves the item: its end and due time follow, so it keeps its
     length (as schedule_item_move does) instead of failing "cannot end before it starts"."""
 
+    video_link = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = ScheduleItem
         fields = [

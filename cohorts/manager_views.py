@@ -101,6 +101,12 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _posted(request):
+    """The data to bind a form to: the POST's, even when empty (an empty POST is invalid,
+    not unbound)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _page(request, template: str, cohort: Cohort, **context):
     return render(request, template, {"nav": "cohorts", "cohort": cohort, **context})
 
@@ -135,7 +141,7 @@ def cohort_new(request):
     """Open a cohort of a published program; the manager opening it facilitates it."""
     _require_manager(request.user)
     initial = {"time_zone": request.user.time_zone, "facilitators": [request.user.pk]}
-    form = CohortForm(request.POST or None, initial=initial)
+    form = CohortForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             cohort = services.cohort_create(created_by=request.user, **form.cleaned_data)
@@ -406,7 +412,7 @@ def item_move(request, pk, item_id):
     """Move one session to a new local start; it keeps its length."""
     cohort = _facilitated_cohort(request, pk)
     item = get_object_or_404(cohort.schedule_items.select_related("cohort"), pk=item_id)
-    form = MoveForm(request.POST or None, item=item)
+    form = MoveForm(_posted(request), item=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.schedule_item_move(item=item, **form.cleaned_data)
@@ -484,7 +490,7 @@ def _cohort_enrollment(request, pk: int, enrollment_id: int) -> tuple[Cohort, En
 def enrollment_withdraw(request, pk, enrollment_id):
     """GET: what withdrawing does, and a reason to give. POST: withdraw the agent."""
     cohort, enrollment = _cohort_enrollment(request, pk, enrollment_id)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.enrollment_withdraw(
