@@ -148,7 +148,9 @@ def cohort_new(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"“{cohort}” is open. Enrol agents, then start it.")
+            messages.success(
+                request, f"“{cohort}” is open. Enrol agents, then start it.", extra_tags="cohort"
+            )
             return redirect("web:cohort", pk=cohort.pk)
     return render(
         request,
@@ -338,9 +340,13 @@ def cohort_start(request, pk):
     try:
         services.cohort_start(cohort=cohort)
     except ValidationError as error:
-        _error(request, error)
+        _error(request, error, "cohort")
     else:
-        messages.success(request, f"“{cohort}” has started: its schedule and pairs are ready.")
+        messages.success(
+            request,
+            f"“{cohort}” has started: its schedule and pairs are ready.",
+            extra_tags="cohort",
+        )
     return redirect(_back(cohort))
 
 
