@@ -214,47 +214,50 @@ def _selected(request, param: str, items: list[ScheduleItem]) -> ScheduleItem | 
     return chosen or (items[-1] if items else None)
 
 
-def _attendance_state(request, cohort: Cohort, now) -> dict:
-    """The workshops that started, those with attendance recorded, and who attended the one
-    shown."""
-    workshops = list(started_items(cohort, ScheduleItem.Kind.WORKSHOP, now))
-    recorded = set(
-        Attendance.objects.filter(item__in=workshops).values_list("item_id", flat=True).distinct()
+def _room_state(request, param: str, items: list[ScheduleItem], records, present: Q):
+    """For attendance or live practice: the item shown (?param=, else the latest started),
+    the items with something recorded, and who was present at the one shown. `records`
+    are the recorded rows of `items`; `present` picks those that say present."""
+    recorded = set(records.values_list("item_id", flat=True).distinct())
+    selected = _selected(request, param, items)
+    present_ids = (
+        set(records.filter(present, item=selected).values_list("enrollment_id", flat=True))
+        if selected
+        else set()
     )
-    workshop = _selected(request, "workshop", workshops)
-    present = set(
-        Attendance.objects.filter(item=workshop, attended=True).values_list(
-            "enrollment_id", flat=True
-        )
-        if workshop
-        else []
+    return selected, [item for item in items if item.pk in recorded], present_ids
+
+
+def _attendance_state(request, cohort: Cohort, now) -> dict:
+    workshops = list(started_items(cohort, ScheduleItem.Kind.WORKSHOP, now))
+    selected, recorded, present = _room_state(
+        request,
+        "workshop",
+        workshops,
+        Attendance.objects.filter(item__in=workshops),
+        Q(attended=True),
     )
     return {
         "workshops": workshops,
-        "recorded_workshops": [w for w in workshops if w.pk in recorded],
-        "selected_workshop": workshop,
+        "recorded_workshops": recorded,
+        "selected_workshop": selected,
         "present": present,
     }
 
 
 def _practice_state(request, cohort: Cohort, now) -> dict:
-    """The module windows that started, those with live practice recorded, and who
-    practised in the one shown."""
     modules = list(started_items(cohort, ScheduleItem.Kind.MODULE, now))
-    recorded = ModuleProgress.objects.filter(item__in=modules, practice_recorded_by__isnull=False)
-    recorded_ids = set(recorded.values_list("item_id", flat=True).distinct())
-    module = _selected(request, "module", modules)
-    practised = set(
-        recorded.filter(item=module, practice_attended_at__isnull=False).values_list(
-            "enrollment_id", flat=True
-        )
-        if module
-        else []
+    selected, recorded, practised = _room_state(
+        request,
+        "module",
+        modules,
+        ModuleProgress.objects.filter(item__in=modules, practice_recorded_by__isnull=False),
+        Q(practice_attended_at__isnull=False),
     )
     return {
         "modules": modules,
-        "recorded_modules": [m for m in modules if m.pk in recorded_ids],
-        "selected_module": module,
+        "recorded_modules": recorded,
+        "selected_module": selected,
         "practised": practised,
     }
 
