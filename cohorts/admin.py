@@ -167,7 +167,7 @@ class ScheduleItemForm(forms.ModelForm):
         cleaned = super().clean()
         starts_at = cleaned.get("starts_at")
         if self.instance.pk and starts_at and self.only_the_start_changed():
-            item = ScheduleItem.objects.select_related("cohort__program").get(pk=self.instance.pk)
+            item = self.instance  # as stored: the form's values reach it after clean()
             for name, message in move_errors(item=item, starts_at=starts_at).items():
                 self.add_error("starts_at" if name not in self.fields else name, message)
             shift = starts_at - item.starts_at

@@ -353,6 +353,19 @@ def test_moving_a_session_across_the_end_of_summer_time_keeps_the_local_time(sig
     assert workshop.ends_at == datetime.datetime(2026, 10, 28, 11, tzinfo=datetime.UTC)
 
 
+def test_a_local_time_that_happens_twice_is_a_field_error_not_a_guess(signed_in, london):
+    workshop = london.schedule_items.get(title="Empathy basics")
+
+    # 01:30 on 25 October 2026 happens twice in London: once in BST, once in GMT.
+    response = signed_in.post(
+        url(london, f"schedule/{workshop.pk}/move/"), {"starts_at": "2026-10-25T01:30"}
+    )
+
+    assert "may be ambiguous or it may not exist" in response.content.decode()
+    workshop.refresh_from_db()
+    assert not workshop.moved
+
+
 def test_a_move_too_far_away_is_a_field_error(signed_in, started):
     workshop = started.schedule_items.get(title="Active listening")
 
