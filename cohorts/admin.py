@@ -19,6 +19,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from cohorts.services.progress import schedule_item_move_errors as move_errors
 from config.admin import SuperuserOnlyAdmin, run_service_action
 
 
@@ -50,6 +51,13 @@ class CohortAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     inlines = [EnrollmentInline]
     actions = ["start", "regenerate"]
     change_form_template = "admin/cohorts/cohort/change_form.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # Whoever opens a cohort facilitates it (as cohort_create does): without this, a
+            # cohort added here without ticking yourself is missing from your /cohorts/.
+            form.instance.facilitators.add(request.user)
 
     @admin.action(description="Start the selected cohorts (lay out the schedule)")
     def start(self, request, queryset):
@@ -142,8 +150,39 @@ class EnrollmentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
         )
 
 
+class ScheduleItemForm(forms.ModelForm):
+    """Changing only the start moves the item: its end and due time follow, so it keeps its
+    length (as schedule_item_move does) instead of failing "cannot end before it starts"."""
+
+    video_link = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = ScheduleItem
+        fields = [
+            "title", "starts_at", "ends_at", "due_at", "location", "video_link", "moved",
+            "cancelled",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if self.instance.pk and starts_at and self.only_the_start_changed():
+            item = self.instance  # as stored: the form's values reach it after clean()
+            for name, message in move_errors(item=item, starts_at=starts_at).items():
+                self.add_error("starts_at" if name not in self.fields else name, message)
+            shift = starts_at - item.starts_at
+            cleaned["ends_at"] = item.ends_at + shift
+            cleaned["due_at"] = item.due_at + shift
+        return cleaned
+
+    def only_the_start_changed(self) -> bool:
+        changed = set(self.changed_data)
+        return "starts_at" in changed and not changed & {"ends_at", "due_at"}
+
+
 @admin.register(ScheduleItem)
 class ScheduleItemAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    form = ScheduleItemForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "cohort", "kind", "starts_at", "due_at", "moved", "cancelled")
     list_filter = ("kind", "cancelled", "moved", "cohort")
@@ -158,10 +197,20 @@ class ScheduleItemAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     inlines = [AttendanceInline]
 
     def save_model(self, request, obj, form, change):
-        if change and "starts_at" in form.changed_data:
-            services.schedule_item_move(item=obj, starts_at=form.cleaned_data["starts_at"])
+        if not (change and form.only_the_start_changed()):
+            super().save_model(request, obj, form, change)
             return
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        services.schedule_item_move(
+            item=obj,
+            starts_at=data["starts_at"],
+            location=data["location"],
+            video_link=data["video_link"],
+        )
+        # Anything else changed in the same form (a title, say) is saved as typed.
+        others = set(form.changed_data) - {"starts_at", "location", "video_link"}
+        if others:
+            ScheduleItem.objects.filter(pk=obj.pk).update(**{name: data[name] for name in others})
 
 
 @admin.register(CoachingPair)

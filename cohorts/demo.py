@@ -33,7 +33,10 @@ def demo_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
         services.enrollment_enroll(cohort=cohort, agent=agent, by=manager) for agent in agents
     ]
     services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=DAYS_IN))
-    workshops = cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP)
+    # Attendance is only taken for workshops that have happened.
+    workshops = cohort.schedule_items.filter(
+        kind=ScheduleItem.Kind.WORKSHOP, starts_at__lte=timezone.now()
+    )
     for workshop in workshops:
         # Everyone but the last agent attended, so the progress view has someone behind.
         attended = {e.pk: index != len(enrollments) - 1 for index, e in enumerate(enrollments)}

@@ -4,6 +4,7 @@ from cohorts import manager_views
 
 urlpatterns = [
     path("cohorts/", manager_views.cohort_list, name="cohorts"),
+    path("cohorts/new/", manager_views.cohort_new, name="cohort-new"),
     path("cohorts/<int:pk>/", manager_views.cohort_detail, name="cohort"),
     path("cohorts/<int:pk>/start/", manager_views.cohort_start, name="cohort-start"),
     path(
@@ -11,7 +12,24 @@ urlpatterns = [
         manager_views.cohort_regenerate_pairs,
         name="cohort-regenerate-pairs",
     ),
+    path("cohorts/<int:pk>/schedule/resync/", manager_views.cohort_resync, name="cohort-resync"),
+    path(
+        "cohorts/<int:pk>/schedule/<int:item_id>/move/",
+        manager_views.item_move,
+        name="cohort-item-move",
+    ),
     path("cohorts/<int:pk>/attendance/", manager_views.cohort_attendance, name="cohort-attendance"),
+    path("cohorts/<int:pk>/practice/", manager_views.cohort_practice, name="cohort-practice"),
+    path(
+        "cohorts/<int:pk>/enrollments/<int:enrollment_id>/withdraw/",
+        manager_views.enrollment_withdraw,
+        name="cohort-enrollment-withdraw",
+    ),
+    path(
+        "cohorts/<int:pk>/enrollments/<int:enrollment_id>/reactivate/",
+        manager_views.enrollment_reactivate,
+        name="cohort-enrollment-reactivate",
+    ),
     path("cohorts/<int:pk>/enrol/", manager_views.cohort_import, name="cohort-import"),
     *(
         path(

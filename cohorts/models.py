@@ -5,11 +5,14 @@ Times are stored in UTC; a cohort's schedule is computed in the cohort's own tim
 (cohorts/schedule.py), so a workshop at 10:00 stays at 10:00 local across a DST change.
 """
 
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import validate_time_zone
 
@@ -55,6 +58,19 @@ class Cohort(models.Model):
 
     def __str__(self):
         return self.name
+
+    def local_today(self) -> datetime.date:
+        return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Started (schedule laid out, pairs drawn) but day 1 is still to come, locally."""
+        return self.status == self.Status.RUNNING and self.start_date > self.local_today()
+
+    @property
+    def display_status(self) -> str:
+        """The status as people read it: a started cohort is "Scheduled" until day 1."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
 
 
 class Enrollment(models.Model):

@@ -2,6 +2,7 @@
 agents (with their history)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,16 +23,47 @@ CLOSED_STATUSES = (Cohort.Status.COMPLETED, Cohort.Status.CANCELLED)
 # --- Cohorts -------------------------------------------------------------------------------
 
 
+FACILITATOR_ROLES = (User.Role.MANAGER, User.Role.COACH)
+
+
+def _may_facilitate(user: User) -> bool:
+    return user.is_superuser or user.role in FACILITATOR_ROLES
+
+
 @transaction.atomic
-def cohort_create(*, program: Program, created_by: User, **fields) -> Cohort:
-    """Open a cohort of a published program; whoever opens it facilitates it."""
+def cohort_create(
+    *, program: Program, created_by: User, facilitators: Iterable[User] = (), **fields
+) -> Cohort:
+    """Open a cohort of a published program; whoever opens it facilitates it, with the
+    `facilitators` named (training managers and coaches only)."""
     if program.status != Program.Status.PUBLISHED:
         raise ValidationError({"program": "Cohorts can only be opened for a published program."})
+    facilitators = list(facilitators)
+    if not_allowed := [str(user) for user in facilitators if not _may_facilitate(user)]:
+        raise ValidationError(
+            {
+                "facilitators": "Only training managers and coaches facilitate a cohort, not "
+                + ", ".join(not_allowed)
+                + "."
+            }
+        )
     cohort = Cohort(program=program, **fields)
     cohort.full_clean()
     cohort.save()
-    cohort.facilitators.add(created_by)
+    cohort.facilitators.add(created_by, *facilitators)
     return cohort
+
+
+def cohort_resync_preview(*, cohort: Cohort, now: datetime.datetime | None = None) -> dict:
+    """What `cohort_resync` would do now (items created, updated, cancelled), found by doing
+    it in a transaction that is rolled back, so the preview and the real run cannot
+    disagree. Writes nothing."""
+    if cohort.status != Cohort.Status.RUNNING:
+        return {}
+    with transaction.atomic():
+        result = schedule_sync(cohort=cohort, now=now)
+        transaction.set_rollback(True)
+    return result
 
 
 @transaction.atomic

@@ -31,6 +31,23 @@ def _move_window(cohort) -> tuple[datetime.datetime, datetime.datetime]:
     return first - MOVE_MARGIN, first + datetime.timedelta(days=days) + MOVE_MARGIN
 
 
+def schedule_item_move_errors(*, item: ScheduleItem, starts_at: datetime.datetime) -> dict:
+    """Why `item` may not move to `starts_at`, by field; empty when it may."""
+    earliest, latest = _move_window(item.cohort)
+    if not earliest <= starts_at <= latest:
+        return {
+            "starts_at": (
+                f"Move it between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d}, within a "
+                "year of the cohort's days."
+            )
+        }
+    if item.kind == ScheduleItem.Kind.MODULE:
+        return {"kind": "Module windows follow the program; move the cohort."}
+    if item.cancelled:
+        return {"cancelled": "This item was cancelled."}
+    return {}
+
+
 @transaction.atomic
 def schedule_item_move(
     *, item: ScheduleItem, starts_at: datetime.datetime, location=None, video_link=None
@@ -40,20 +57,8 @@ def schedule_item_move(
     The new start lies within a year of the cohort's days (MOVE_MARGIN), else nothing moves.
     """
     item = ScheduleItem.objects.select_for_update().get(pk=item.pk)
-    earliest, latest = _move_window(item.cohort)
-    if not earliest <= starts_at <= latest:
-        raise ValidationError(
-            {
-                "starts_at": (
-                    f"Move it between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d}, within a "
-                    "year of the cohort's days."
-                )
-            }
-        )
-    if item.kind == ScheduleItem.Kind.MODULE:
-        raise ValidationError({"kind": "Module windows follow the program; move the cohort."})
-    if item.cancelled:
-        raise ValidationError({"cancelled": "This item was cancelled."})
+    if errors := schedule_item_move_errors(item=item, starts_at=starts_at):
+        raise ValidationError(errors)
     shift = starts_at - item.starts_at
     item.starts_at = starts_at
     item.ends_at += shift
@@ -117,9 +122,14 @@ def practice_record(*, item: ScheduleItem, attended: dict[int, bool], by: User, 
 
 
 @transaction.atomic
-def attendance_record(*, item: ScheduleItem, attended: dict[int, bool], by: User) -> int:
-    """A facilitator records workshop attendance for one agent or the whole room."""
+def attendance_record(*, item: ScheduleItem, attended: dict[int, bool], by: User, now=None) -> int:
+    """A facilitator records workshop attendance for one agent or the whole room, once the
+    workshop has started (nobody attends a session that has not happened)."""
     _require_kind(item, ScheduleItem.Kind.WORKSHOP)
+    if item.starts_at > (now or timezone.now()):
+        raise ValidationError(
+            {"item": f"“{item.title}” has not started yet: record attendance once it has."}
+        )
     enrollments = _cohort_enrollments(item, attended)
     Attendance.objects.bulk_create(
         [

@@ -30,6 +30,8 @@ SECTIONS = (
     "Timeline",
     "This week's coaching pairs",
     "Workshop attendance",
+    "Live practice",
+    "Who is enrolled",
     "Who is behind and why",
     "Enrol from CSV",
     "Invitations not yet accepted",
@@ -154,7 +156,7 @@ def test_unticked_agents_are_recorded_absent(signed_in, started):
 def test_attendance_for_a_workshop_of_another_cohort_is_refused(signed_in, started):
     response = signed_in.post(f"{page_of(started)}attendance/", {"workshop": "999999"}, follow=True)
 
-    assert "Choose a workshop of this cohort." in response.content.decode()
+    assert "Choose a workshop of this cohort that has started." in response.content.decode()
     assert not Attendance.objects.exists()
 
 
