@@ -1,15 +1,8 @@
-// Copy buttons: <button data-copy="FIELD_ID" hidden> copies the field's value and says so
-// in <span data-copy-status="FIELD_ID" role="status">. The button stays hidden without
-// JavaScript; the field itself can always be selected and copied by hand.
+// Copy buttons. <p data-copy="FIELD_ID" data-copy-label="Copy the link"></p> becomes a
+// button that copies the field's value, and a status that says so. Without JavaScript
+// there is no button: the field itself can still be selected and copied by hand.
 (function () {
   "use strict";
-
-  function say(id, text) {
-    var status = document.querySelector('[data-copy-status="' + id + '"]');
-    if (status) {
-      status.textContent = text;
-    }
-  }
 
   function selectAndCopy(field) {
     field.focus();
@@ -21,31 +14,38 @@
     }
   }
 
-  function copy(button) {
-    var id = button.getAttribute("data-copy");
-    var field = document.getElementById(id);
-    if (!field) {
-      return;
-    }
-    var done = function () { say(id, "Copied."); };
-    var failed = function () {
+  function copy(field, status) {
+    var done = function () { status.textContent = "Copied."; };
+    var fallback = function () {
       if (selectAndCopy(field)) {
         done();
       } else {
-        say(id, "Could not copy: the link is selected, copy it with your keyboard.");
+        status.textContent = "Could not copy: the link is selected, copy it with your keyboard.";
       }
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(done, failed);
+      navigator.clipboard.writeText(field.value).then(done, fallback);
     } else {
-      failed();
+      fallback();
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("button[data-copy]").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () { copy(button); });
-    });
-  });
+  function attach(slot) {
+    var field = document.getElementById(slot.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = slot.getAttribute("data-copy-label") || "Copy";
+    var status = document.createElement("span");
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () { copy(field, status); });
+    slot.appendChild(button);
+    slot.appendChild(document.createTextNode(" "));
+    slot.appendChild(status);
+  }
+
+  document.querySelectorAll("[data-copy]").forEach(attach);
 })();

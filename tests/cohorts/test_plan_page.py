@@ -174,7 +174,7 @@ def test_the_plan_offers_a_webcal_subscription_of_the_feed(client, started):
     assert url.startswith("http")
     assert f'href="webcal://{url.split("://", 1)[1]}"' in page
     assert f'value="{url}"' in page  # selectable without JavaScript
-    assert 'data-copy="calendar-url"' in page
+    assert 'data-copy="calendar-url"' in page  # the copy button, added by copy.js
 
 
 def test_replacing_the_link_asks_first_and_says_old_links_stop_working(client, started):
