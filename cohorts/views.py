@@ -105,7 +105,7 @@ def plan(request):
                 "module": _module_state(entry, cohort_zone, zone),
                 "overdue": [
                     {"item": item, "due": _due_shown(item, cohort_zone, zone)}
-                    for item in entry.progress.overdue_items
+                    for item in sorted(entry.progress.overdue_items, key=lambda i: i.due_at)
                 ],
                 "coaching": _coaching_state(entry, zone),
                 "upcoming": [
