@@ -383,3 +383,30 @@ def test_times_on_the_plan_are_in_the_agents_zone_not_the_servers(client, starte
     # Reflective listening is due at midnight in New York (05:00 UTC, 06:00 in Paris).
     assert "due by Monday 2 November, 05:59" in page
     assert "times in Europe/Paris" in page
+
+
+def test_a_partner_scored_once_is_not_scored_again_from_the_page(client, coaching):
+    pair, agent, partner = coaching
+    client.force_login(agent)
+    client.post(f"/plan/coaching/{pair.pk}/score/", _score_data(partner))
+
+    response = client.post(f"/plan/coaching/{pair.pk}/score/", _score_data(partner), follow=True)
+
+    assert RubricScore.objects.filter(coaching_pair=pair, scorer=agent).count() == 1
+    assert "You have scored every partner in this pair." in response.content.decode()
+
+
+def test_a_link_that_cannot_be_shown_again_is_offered_for_replacement_not_silently_made(
+    client, started
+):
+    agent = started.enrollments.first().agent
+    agent.calendar_token = "a digest from before secrets were derived"
+    agent.save(update_fields=["calendar_token"])
+    client.force_login(agent)
+
+    page = client.get("/plan/").content.decode()
+
+    assert "made before links could be shown again" in page
+    assert 'href="/plan/calendar/">Replace the link</a>' in page
+    assert "Create my calendar link" not in page
+    assert client.get("/plan/calendar/").status_code == 200  # asks first
