@@ -48,8 +48,9 @@ def _due_shown(item: ScheduleItem, cohort_zone: ZoneInfo, zone: ZoneInfo) -> dat
     return due.astimezone(zone)
 
 
-def _section(name: str, item_or_pk) -> str:
-    return f"{name}-{getattr(item_or_pk, 'pk', item_or_pk)}"
+def _module_section(item: ScheduleItem) -> str:
+    """The id of the module's section on the plan, where messages about it are shown."""
+    return f"module-{item.pk}"
 
 
 def _module_state(entry, cohort_zone, zone) -> dict | None:
@@ -61,7 +62,7 @@ def _module_state(entry, cohort_zone, zone) -> dict | None:
     state = next((s for s in entry.progress.items if s.item.pk == module.pk), None)
     return {
         "item": module,
-        "section": _section("module", module),
+        "section": _module_section(module),
         "due": _due_shown(module, cohort_zone, zone),
         "prework_done_at": _local(record and record.prework_done_at, zone),
         "practice_attended_at": _local(record and record.practice_attended_at, zone),
@@ -153,7 +154,7 @@ def plan_prework_done(request, item_id):
     enrollment = get_object_or_404(
         Enrollment, cohort=item.cohort, agent=request.user, status=Enrollment.Status.ACTIVE
     )
-    section = _section("module", item)
+    section = _module_section(item)
     try:
         progress = services.prework_mark_done(enrollment=enrollment, item=item)
     except ValidationError as error:
