@@ -1,5 +1,5 @@
-"""Pages of the accounts app for people signing in: personal API tokens, and the
-password-reset form with its rate limit.
+"""Pages of the accounts app for people signing in: notifications, personal API tokens,
+and the password-reset form with its rate limit.
 
 (A module of its own rather than accounts/views.py, which holds the account-free pages
 reached from e-mails and calendar apps.)
@@ -12,13 +12,16 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import selectors, services
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Notification
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,61 @@ def api_token_revoke(request, token_id):
     services.api_token_revoke(token=token)
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("web:api-tokens")
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+def _my_notifications(user):
+    """A person's own notifications, newest first: the only ones any page shows them."""
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def _back_to_list(request) -> str:
+    page = request.POST.get("page", "")
+    query = f"?page={page}" if page.isdigit() else ""
+    return reverse("web:notifications") + query + "#notifications"
+
+
+@login_required
+def notifications(request):
+    """My notifications, newest first, a page at a time; the unread ones marked."""
+    page = Paginator(_my_notifications(request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "nav": "notifications",
+        "page": page,
+        "unread": _my_notifications(request.user).filter(read_at__isnull=True).count(),
+    }
+    return render(request, "accounts/notifications.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    """Mark one of my notifications read; someone else's answers 404."""
+    notification = get_object_or_404(_my_notifications(request.user), pk=notification_id)
+    # Conditional, like the API's: the first time it was read is kept.
+    _my_notifications(request.user).filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, f"“{notification.title}” is marked read.", extra_tags="notifications")
+    return redirect(_back_to_list(request))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    """Mark every one of my unread notifications read."""
+    count = (
+        _my_notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    )
+    text = f"{count} notification{'' if count == 1 else 's'} marked read."
+    messages.success(request, text, extra_tags="notifications")
+    return redirect(_back_to_list(request))
 
 
 # --- Password reset -----------------------------------------------------------------------

@@ -13,4 +13,15 @@ urlpatterns = [
         views.plan_score_acknowledge,
         name="plan-score-acknowledge",
     ),
+    path("plan/coaching/<int:pair_id>/", views.plan_coaching, name="plan-coaching"),
+    path(
+        "plan/coaching/<int:pair_id>/session/",
+        views.plan_coaching_session,
+        name="plan-coaching-session",
+    ),
+    path(
+        "plan/coaching/<int:pair_id>/score/",
+        views.plan_coaching_score,
+        name="plan-coaching-score",
+    ),
 ]

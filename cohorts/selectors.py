@@ -319,3 +319,27 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
             )
         )
     return plans
+
+
+def module_progress_of(*, enrollment: Enrollment, item: ScheduleItem) -> ModuleProgress | None:
+    """The agent's pre-work and live-practice record for one module window, if any."""
+    return ModuleProgress.objects.filter(enrollment=enrollment, item=item).first()
+
+
+def coaching_pair_of(*, enrollment: Enrollment, week: int) -> CoachingPair | None:
+    """The pair the enrolment is in for a coaching week, if any."""
+    return (
+        CoachingPair.objects.filter(members__enrollment=enrollment, week=week)
+        .select_related("item")
+        .first()
+    )
+
+
+def coaching_pair_of_agent(*, user, pair_id: int) -> CoachingPair | None:
+    """One of the agent's own coaching pairs, with its week and cohort; None for any other
+    pair, so that nobody outside a pair can read or act on it."""
+    return (
+        CoachingPair.objects.filter(pk=pair_id, members__enrollment__agent=user)
+        .select_related("item", "cohort__program__rubric")
+        .first()
+    )

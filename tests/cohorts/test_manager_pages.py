@@ -83,14 +83,15 @@ def test_the_list_shows_the_facilitators_cohorts_and_not_others(signed_in, cohor
     assert "<td>2</td>" in page  # active agents
 
 
-def test_the_list_takes_three_queries_however_many_cohorts(
+def test_the_list_takes_four_queries_however_many_cohorts(
     signed_in, facilitator, django_assert_num_queries
 ):
     for _ in range(3):
         enrol(CohortFactory(facilitators=[facilitator]), 2)
 
-    # The session, the user, the cohorts with their program and active agents counted.
-    with django_assert_num_queries(3):
+    # The session, the user, the cohorts with their program and active agents counted,
+    # and the menu's count of unread notifications.
+    with django_assert_num_queries(4):
         assert signed_in.get("/cohorts/").status_code == 200
 
 
