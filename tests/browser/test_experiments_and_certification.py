@@ -87,3 +87,94 @@ def test_the_experiment_pages_work_at_phone_width(phone, live_server, running_co
     phone.goto(f"{live_server.url}/experiments/new/")
     assert_accessible(phone)
     assert experiment.assignments.count() == 6
+
+
+# --- Certification queue -------------------------------------------------------------------
+
+
+@pytest.fixture
+def ready_agent(running_cohort):
+    """An agent of the running cohort whose last three QA scores average 80%, a scenario
+    card, and a coach to assess."""
+    from cohorts.services import rubric_score_create
+    from tests.factories import CoachFactory, ScenarioCardFactory
+
+    enrollment = running_cohort.enrollments.order_by("pk").first()
+    program = running_cohort.program
+    keys = program.rubric.criteria.values_list("key", flat=True)
+    for days in range(1, 4):
+        rubric_score_create(
+            rubric=program.rubric, scorer=CoachFactory(), subject=enrollment.agent,
+            context="qa", values=dict.fromkeys(keys, 4), cohort=running_cohort,
+            scored_at=timezone.now() - datetime.timedelta(days=days),
+        )  # fmt: skip
+    ScenarioCardFactory(program=program, title="Double charge")
+    CoachFactory(email="cora@example.com", display_name="Cora Coach")
+    return enrollment.agent
+
+
+def test_a_role_play_goes_from_the_queue_to_a_certification(
+    page, live_server, running_cohort, ready_agent
+):
+    queue = f"{live_server.url}/cohorts/{running_cohort.pk}/certification/"
+    sign_in(page, live_server, "maya@example.com")
+    page.goto(queue)
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Book a role-play for {ready_agent}").click()
+
+    assert page.get_by_label("Agent").input_value() == str(
+        running_cohort.enrollments.get(agent=ready_agent).pk
+    )
+    page.get_by_label("Scenario card").select_option(label="Double charge")
+    page.get_by_label("Assessor").select_option(label="Cora Coach")
+    page.get_by_label("When").fill("2026-12-10T10:00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Book").click()
+    page.get_by_role("link", name="Certification queue of Browser cohort").click()
+    booked = page.locator("#booked")
+    assert "Cora Coach" in booked.inner_text()
+    assert "Thu 10 Dec 2026, 10:00" in booked.inner_text()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cora@example.com")
+    page.goto(queue)
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Record the result for {ready_agent}").click()
+    for fieldset in page.locator("fieldset").all()[:-1]:  # the criteria; the last is the outcome
+        fieldset.get_by_label("4").check()
+    page.get_by_label("Passed", exact=True).check()
+    page.get_by_label("Notes").fill("Steady under pressure.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the result").click()
+    assert "certification is evaluated" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Certification queue of Browser cohort").click()
+    assert "Passed" in page.locator("#assessed").inner_text()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "maya@example.com")
+    page.goto(queue)
+    decisions = page.locator("#decisions")
+    assert str(ready_agent) in decisions.inner_text()
+    assert "Certified" in decisions.inner_text()
+    screenshot(page, "certification-queue")
+    assert_accessible(page)
+
+
+def test_the_queue_works_at_phone_width(phone, live_server, running_cohort, ready_agent):
+    sign_in(phone, live_server, "maya@example.com")
+    phone.goto(f"{live_server.url}/cohorts/{running_cohort.pk}/certification/")
+
+    assert phone.get_by_role("link", name=f"Book a role-play for {ready_agent}").is_visible()
+    assert_accessible(phone)
+
+
+def test_the_queue_is_closed_to_other_managers_and_agents(page, live_server, running_cohort):
+    ManagerFactory(email="other@example.com")
+    agent = running_cohort.enrollments.first().agent
+    url = f"{live_server.url}/cohorts/{running_cohort.pk}/certification/"
+
+    sign_in(page, live_server, "other@example.com")
+    assert page.goto(url).status == 404
+    page.context.clear_cookies()
+    sign_in(page, live_server, agent.email)
+    assert page.goto(url).status == 403
