@@ -22,6 +22,7 @@ from cohorts.models import (
 from cohorts.scope import managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services.experiments import experiment_create, experiment_target_errors
+from config import limits
 from config.admin import SuperuserOnlyAdmin, run_service_action
 
 
@@ -198,6 +199,7 @@ class ExperimentAddForm(forms.ModelForm):
     seed = forms.IntegerField(
         required=False,
         min_value=0,
+        max_value=limits.BIGINT_MAX,
         help_text="Optional. The same seed gives the same groups; left empty, one is drawn.",
     )
 

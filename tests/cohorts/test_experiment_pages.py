@@ -57,14 +57,15 @@ def test_a_manager_creates_one_on_a_cohort_with_the_window_in_their_time_zone(
     facilitator.save()
     client.force_login(facilitator)
 
-    response = client.post(NEW, _form(cohort=cohort.pk, seed="42"))
+    response = client.post(NEW, _form(cohort=cohort.pk, seed="42", window_start="2026-10-20"))
 
     experiment = Experiment.objects.get()
     assert response.url == reverse("web:experiment", args=[experiment.pk]) + "#assignment"
     assert experiment.created_by == facilitator
     assert experiment.seed == 42
-    # Midnight in Berlin (UTC+1 in November), the last day inclusive.
-    assert experiment.window_start == datetime.datetime(2026, 11, 1, 23, tzinfo=UTC)
+    # Midnight in Berlin: summer time (UTC+2) on the first day, winter time (UTC+1) after
+    # the last day, which is inclusive.
+    assert experiment.window_start == datetime.datetime(2026, 10, 19, 22, tzinfo=UTC)
     assert experiment.window_end == datetime.datetime(2026, 11, 30, 23, tzinfo=UTC)
     assert experiment.assignments.count() == 6
 
@@ -259,6 +260,18 @@ def test_the_admin_add_form_shows_the_services_rule(client, superuser, cohort):
     assert response.status_code == 200
     assert "not both" in response.content.decode()
     assert not Experiment.objects.exists()
+
+
+def test_the_admin_change_form_keeps_the_population_read_only(client, superuser, cohort):
+    enrol(cohort, 2)
+    experiment = _experiment(cohort=cohort)
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:cohorts_experiment_change", args=[experiment.pk]))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.fields) == ["name"]
 
 
 def test_managers_do_not_see_experiments_in_the_admin(rf, facilitator):
