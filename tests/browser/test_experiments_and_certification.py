@@ -89,6 +89,30 @@ def test_the_experiment_pages_work_at_phone_width(phone, live_server, running_co
     assert experiment.assignments.count() == 6
 
 
+def test_the_experiment_pages_and_their_script_break_no_policy(page, live_server, running_cohort):
+    from cohorts.services.experiments import experiment_create
+    from tests.browser.test_csp import visit_collecting_violations
+
+    experiment = experiment_create(
+        name="Policy pilot",
+        cohort=running_cohort,
+        window_start=timezone.now(),
+        window_end=timezone.now() + datetime.timedelta(days=30),
+    )
+    sign_in(page, live_server, "maya@example.com")
+    found = []
+    for path in ("/experiments/", "/experiments/new/", f"/experiments/{experiment.pk}/"):
+        found += visit_collecting_violations(page, f"{live_server.url}{path}")
+    found += visit_collecting_violations(
+        page, f"{live_server.url}/cohorts/{running_cohort.pk}/certification/"
+    )
+
+    assert found == []
+    # The script ran: it removed the button that narrows the cohorts without JavaScript.
+    page.goto(f"{live_server.url}/experiments/new/")
+    assert page.get_by_role("button", name="Show its cohorts").count() == 0
+
+
 # --- Certification queue -------------------------------------------------------------------
 
 
