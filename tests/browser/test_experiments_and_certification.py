@@ -68,15 +68,19 @@ def test_the_form_shows_the_services_rule_next_to_the_field(page, live_server, r
     assert_accessible(page)
 
 
-def test_the_experiment_pages_work_at_phone_width(phone, live_server, running_cohort):
+@pytest.fixture
+def experiment(running_cohort):
     from cohorts.services.experiments import experiment_create
 
-    experiment = experiment_create(
+    return experiment_create(
         name="Phone pilot",
         cohort=running_cohort,
         window_start=timezone.now(),
         window_end=timezone.now() + datetime.timedelta(days=30),
     )
+
+
+def test_the_experiment_pages_work_at_phone_width(phone, live_server, experiment):
     sign_in(phone, live_server, "maya@example.com")
 
     phone.goto(f"{live_server.url}/experiments/")
@@ -89,16 +93,11 @@ def test_the_experiment_pages_work_at_phone_width(phone, live_server, running_co
     assert experiment.assignments.count() == 6
 
 
-def test_the_experiment_pages_and_their_script_break_no_policy(page, live_server, running_cohort):
-    from cohorts.services.experiments import experiment_create
+def test_the_experiment_pages_and_their_script_break_no_policy(
+    page, live_server, running_cohort, experiment
+):
     from tests.browser.test_csp import visit_collecting_violations
 
-    experiment = experiment_create(
-        name="Policy pilot",
-        cohort=running_cohort,
-        window_start=timezone.now(),
-        window_end=timezone.now() + datetime.timedelta(days=30),
-    )
     sign_in(page, live_server, "maya@example.com")
     found = []
     for path in ("/experiments/", "/experiments/new/", f"/experiments/{experiment.pk}/"):
