@@ -68,6 +68,8 @@ def test_a_manager_creates_one_on_a_cohort_with_the_window_in_their_time_zone(
     assert experiment.window_start == datetime.datetime(2026, 10, 19, 22, tzinfo=UTC)
     assert experiment.window_end == datetime.datetime(2026, 11, 30, 23, tzinfo=UTC)
     assert experiment.assignments.count() == 6
+    detail = client.get(response.url).content.decode()
+    assert "20 Oct 2026, 00:00 to 1 Dec 2026, 00:00 (Europe/Berlin)." in detail
 
 
 def test_the_detail_shows_the_groups_by_team_and_the_creation_message(client, facilitator, cohort):
