@@ -34,13 +34,16 @@ def _require_manager(user) -> None:
         raise PermissionDenied("Experiments are defined by training managers.")
 
 
-def mark_invalid(form: forms.Form) -> None:
-    """Point each field with errors at its error list, for screen readers."""
-    for name in form.errors:
-        if name in form.fields:
-            form.fields[name].widget.attrs.update(
-                {"aria-invalid": "true", "aria-describedby": f"{name}-errors"}
-            )
+def describe_fields(form: forms.Form) -> None:
+    """Point each control at its help and, when it has errors, at them (as the ids of
+    _field.html), for screen readers."""
+    for name, field in form.fields.items():
+        described_by = [f"{name}-help"] if field.help_text else []
+        if form.is_bound and name in form.errors:
+            described_by.insert(0, f"{name}-errors")
+            field.widget.attrs["aria-invalid"] = "true"
+        if described_by:
+            field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
 class CohortSelect(forms.Select):
@@ -177,7 +180,7 @@ def experiment_new(request):
                 extra_tags="assignment",
             )
             return redirect(reverse("web:experiment", args=[experiment.pk]) + "#assignment")
-    mark_invalid(form)
+    describe_fields(form)
     return render(
         request,
         "cohorts/experiments/new.html",

@@ -64,7 +64,8 @@ def test_the_form_shows_the_services_rule_next_to_the_field(page, live_server, r
 
     cohort = page.get_by_label("Cohort")
     assert cohort.get_attribute("aria-invalid") == "true"
-    assert "not both" in page.locator(f"#{cohort.get_attribute('aria-describedby')}").inner_text()
+    assert cohort.get_attribute("aria-describedby") == "cohort-errors"
+    assert "not both" in page.locator("#cohort-errors").inner_text()
     assert_accessible(page)
 
 

@@ -181,3 +181,19 @@ def test_the_role_play_page_shows_the_time_in_the_cohorts_zone_and_links_the_que
 
     assert "3 Mar 2027, 10:00 (America/New_York)" in html
     assert reverse("web:cohort-certification", args=[cohort.pk]) in html
+
+
+def test_a_manager_assessing_in_another_managers_cohort_sees_only_their_role_plays(
+    client, cohort, scenario
+):
+    assessor = ManagerFactory(display_name="Max Assessor")
+    mine = _ready(EnrollmentFactory(cohort=cohort, agent__display_name="Mine Agent"))
+    _ready(EnrollmentFactory(cohort=cohort, agent__display_name="Ready Agent"))
+    services.role_play_book(enrollment=mine, scenario=scenario, assessor=assessor)
+    client.force_login(assessor)
+
+    html = _queue(client, cohort).content.decode()
+
+    assert "Record the result" in html
+    assert "Ready Agent" not in html
+    assert 'id="decisions"' not in html

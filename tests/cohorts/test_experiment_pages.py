@@ -116,6 +116,7 @@ def test_both_a_cohort_and_teams_is_an_error_next_to_the_cohort(client, facilita
     assert 'id="cohort-errors"' in html
     assert "not both" in html
     assert 'aria-describedby="cohort-errors"' in html
+    assert 'aria-describedby="seed-help"' in html  # help is announced too
     assert not Experiment.objects.exists()
 
 
