@@ -73,7 +73,10 @@ def _add_errors(form, error: ValidationError):
 @require_http_methods(["GET", "POST"])
 def role_play_book(request, cohort_id):
     cohort = get_object_or_404(_cohorts_for(request.user), pk=cohort_id)
-    form = BookForm(request.POST or None, cohort=cohort)
+    # The queue's "Book a role-play" link names the agent.
+    form = BookForm(
+        request.POST or None, cohort=cohort, initial={"enrollment": request.GET.get("enrollment")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             play = services.role_play_book(**form.cleaned_data)

@@ -1,9 +1,14 @@
 """Reads of certification data, scoped to who asks."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
-from cohorts.scope import managed_cohorts
+from certification.services import CertificationStatus, _attempt_errors, certification_status
+from cohorts.models import Cohort, Enrollment
+from cohorts.scope import managed_cohorts, manages_cohort
 from programs.selectors import program_visible_to
 
 
@@ -37,3 +42,71 @@ def decision_visible_to(*, user) -> QuerySet[CertificationDecision]:
             enrollment__cohort__in=managed_cohorts(user=user)
         )
     return CertificationDecision.objects.filter(agent=user)
+
+
+# --- A cohort's certification queue --------------------------------------------------------
+
+
+@dataclass
+class QueuedAgent:
+    status: CertificationStatus
+    reason: str = ""
+
+
+@dataclass
+class CertificationQueue:
+    """Who may book the role-play now, who meets the other criteria but must wait, who is
+    still working towards them; the role-plays booked and assessed; the decisions made."""
+
+    ready: list[QueuedAgent] = field(default_factory=list)
+    waiting: list[QueuedAgent] = field(default_factory=list)
+    working: list[QueuedAgent] = field(default_factory=list)
+    booked: list[RolePlayAssessment] = field(default_factory=list)
+    assessed: list[RolePlayAssessment] = field(default_factory=list)
+    decisions: list[CertificationDecision] = field(default_factory=list)
+
+
+def certification_queue(*, cohort: Cohort, user, now=None) -> CertificationQueue:
+    """The cohort's queue as `user` may see it: a manager whose cohort it is sees everyone
+    (agents are placed with the gate's own evaluation, `certification_status`, and the
+    booking rules); an assessor sees only the role-plays assigned to them."""
+    now = now or timezone.now()
+    queue = CertificationQueue()
+    manages = manages_cohort(user=user, cohort=cohort)
+    plays = (
+        assessment_visible_to(user=user)
+        .filter(enrollment__cohort=cohort)
+        .select_related("enrollment__agent", "scenario", "assessor", "score")
+        .order_by("scheduled_at", "created_at", "pk")
+    )
+    if not manages:
+        plays = plays.filter(assessor=user)
+    queue.booked = [p for p in plays if p.status == RolePlayAssessment.Status.BOOKED]
+    queue.assessed = sorted(
+        (p for p in plays if p.status != RolePlayAssessment.Status.BOOKED),
+        key=lambda p: p.assessed_at,
+        reverse=True,
+    )
+    if not manages:
+        return queue
+    queue.decisions = list(
+        decision_visible_to(user=user)
+        .filter(enrollment__cohort=cohort)
+        .select_related("agent", "revoked_by")
+    )
+    booked = {p.enrollment_id for p in queue.booked}
+    active = cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).select_related(
+        "agent", "program__rubric", "cohort"
+    )
+    for enrollment in active.order_by("agent__display_name", "agent__email"):
+        status = certification_status(enrollment=enrollment, now=now)
+        if status.decision or not status.gate.requires_role_play or enrollment.pk in booked:
+            continue
+        missing = [c.detail for c in status.criteria if c.key != "role_play" and not c.met]
+        if missing:
+            queue.working.append(QueuedAgent(status, "; ".join(missing)))
+        elif reasons := _attempt_errors(enrollment=enrollment, gate=status.gate, now=now):
+            queue.waiting.append(QueuedAgent(status, " ".join(reasons)))
+        else:
+            queue.ready.append(QueuedAgent(status))
+    return queue

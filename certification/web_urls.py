@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification import role_play_views
+from certification import queue_views, role_play_views
 
 urlpatterns = [
     path(
@@ -9,4 +9,9 @@ urlpatterns = [
         name="role-play-book",
     ),
     path("role-plays/<int:pk>/", role_play_views.role_play, name="role-play"),
+    path(
+        "cohorts/<int:cohort_id>/certification/",
+        queue_views.certification_queue_page,
+        name="cohort-certification",
+    ),
 ]

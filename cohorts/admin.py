@@ -19,7 +19,11 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
+from cohorts.scope import managed_cohorts, managed_teams
+from cohorts.selectors import experiment_visible_to
+from cohorts.services.experiments import experiment_create, experiment_target_errors
 from cohorts.services.progress import schedule_item_move_errors as move_errors
+from config import limits
 from config.admin import SuperuserOnlyAdmin, run_service_action
 
 
@@ -237,12 +241,37 @@ class RubricScoreAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
         return False  # a score is a record of what happened; it is never edited
 
 
+class ExperimentAddForm(forms.ModelForm):
+    """The population and window of a new experiment; the service's rule (a cohort or some
+    teams, not both) is checked here so it shows next to the field."""
+
+    seed = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=limits.BIGINT_MAX,
+        help_text="Optional. The same seed gives the same groups; left empty, one is drawn.",
+    )
+
+    class Meta:
+        model = Experiment
+        fields = ("name", "cohort", "teams", "window_start", "window_end", "seed")
+
+    def clean(self):
+        data = super().clean()
+        if "cohort" in data and "teams" in data:
+            errors = experiment_target_errors(cohort=data["cohort"], teams=data["teams"])
+            for field, problems in errors.items():
+                self.add_error(field, problems)
+        return data
+
+
 @admin.register(Experiment)
 class ExperimentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
-    """Experiments are created through the API (assignment is a service); here they are read."""
+    """Adding an experiment calls the service, which assigns the agents at random within
+    teams; afterwards only its name changes (the assignment depends on the rest)."""
 
     list_display = ("name", "cohort", "window_start", "window_end", "seed")
-    readonly_fields = ("seed", "created_by", "created_at")
+    filter_horizontal = ("teams",)
 
     class AssignmentInline(admin.TabularInline):
         model = ExperimentAssignment
@@ -255,5 +284,49 @@ class ExperimentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     inlines = [AssignmentInline]
 
-    def has_add_permission(self, request):
-        return False
+    def get_queryset(self, request):
+        return experiment_visible_to(user=request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ExperimentAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("cohort", "teams", "window_start", "window_end", "seed", "created_by", "created_at")
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cohort":
+            kwargs["queryset"] = managed_cohorts(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "teams":
+            kwargs["queryset"] = managed_teams(user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = experiment_create(
+            name=data["name"],
+            cohort=data["cohort"],
+            teams=list(data["teams"]),
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            seed=data["seed"],
+            created_by=request.user,
+        )
+        # The admin logs and redirects to the object it passed in.
+        obj.pk, obj.seed, obj.created_by = created.pk, created.seed, created.created_by
+
+    def save_related(self, request, form, formsets, change):
+        if change:  # on add, the service has set the teams
+            super().save_related(request, form, formsets, change)

@@ -15,6 +15,14 @@ from cohorts.services.coaching import coaching_pairs_generate
 # --- Experiments ---------------------------------------------------------------------------
 
 
+def experiment_target_errors(*, cohort: Cohort | None, teams=()) -> dict[str, list[str]]:
+    """Why these agents cannot be an experiment's population, by field; empty when they can.
+    Forms (the page, the admin) call it to show the error next to the field."""
+    if (cohort is None) == (not teams):
+        return {"cohort": ["Choose a cohort or some teams (not both)."]}
+    return {}
+
+
 @transaction.atomic
 def experiment_create(
     *,
@@ -36,8 +44,8 @@ def experiment_create(
 
     from cohorts.models import Experiment, ExperimentAssignment
 
-    if (cohort is None) == (not teams):
-        raise ValidationError({"cohort": "Choose a cohort or some teams (not both)."})
+    if errors := experiment_target_errors(cohort=cohort, teams=teams):
+        raise ValidationError(errors)
     experiment = Experiment(
         name=name,
         cohort=cohort,
