@@ -6,7 +6,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
-from certification.services import CertificationStatus, _attempt_errors, certification_status
+from certification.services import (
+    CertificationStatus,
+    certification_status,
+    role_play_attempt_errors,
+)
 from cohorts.models import Cohort, Enrollment
 from cohorts.scope import managed_cohorts, manages_cohort
 from programs.selectors import program_visible_to
@@ -105,7 +109,7 @@ def certification_queue(*, cohort: Cohort, user, now=None) -> CertificationQueue
         missing = [c.detail for c in status.criteria if c.key != "role_play" and not c.met]
         if missing:
             queue.working.append(QueuedAgent(status, "; ".join(missing)))
-        elif reasons := _attempt_errors(enrollment=enrollment, gate=status.gate, now=now):
+        elif reasons := role_play_attempt_errors(enrollment=enrollment, gate=status.gate, now=now):
             queue.waiting.append(QueuedAgent(status, " ".join(reasons)))
         else:
             queue.ready.append(QueuedAgent(status))

@@ -99,7 +99,9 @@ def _assessor_errors(*, assessor: User, enrollment: Enrollment, now) -> list[str
     return [f"{assessor} is not a certified assessor for this program."]
 
 
-def _attempt_errors(*, enrollment: Enrollment, gate: CertificationGate, now) -> list[str]:
+def role_play_attempt_errors(*, enrollment: Enrollment, gate: CertificationGate, now) -> list[str]:
+    """Why the agent may not book a role-play now (one booked, attempts used, passed
+    already, cooling down); empty when they may."""
     attempts = enrollment.role_plays.exclude(status=RolePlayAssessment.Status.BOOKED)
     if enrollment.role_plays.filter(status=RolePlayAssessment.Status.BOOKED).exists():
         return ["A role-play is already booked; assess or cancel it first."]
@@ -128,7 +130,7 @@ def role_play_booking_errors(
     if assessor_errors := _assessor_errors(assessor=assessor, enrollment=enrollment, now=now):
         errors["assessor"] = assessor_errors
     gate = gate_for(program=enrollment.program)
-    if attempt_errors := _attempt_errors(enrollment=enrollment, gate=gate, now=now):
+    if attempt_errors := role_play_attempt_errors(enrollment=enrollment, gate=gate, now=now):
         errors["enrollment"] = errors.get("enrollment", []) + attempt_errors
     return errors
 

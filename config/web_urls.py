@@ -7,7 +7,6 @@ app_name = "web"
 urlpatterns = [
     path("", include("cohorts.plan_urls")),
     path("", include("cohorts.manager_urls")),
-    path("", include("cohorts.experiment_urls")),
     path("", include("insights.web_urls")),
     path("", include("imports.web_urls")),
     path("", include("accounts.web_urls")),

@@ -13,12 +13,17 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).parent
+# (who signs in, where they go, the file's name, and optionally a link to follow from there)
 PAGES = [
-    ("agent2@attune.example", "/plan/", "agent-my-plan"),
-    ("manager@attune.example", "/cohorts/1/", "manager-cohort"),
-    ("hr@attune.example", "/insights/", "hr-insights"),
-    ("coach@attune.example", "/reviews/2/", "coach-review"),
-    ("agent4@attune.example", "/plan/", "agent-feedback"),
+    ("agent2@attune.example", "/plan/", "agent-my-plan", None),
+    ("manager@attune.example", "/cohorts/1/", "manager-cohort", None),
+    ("hr@attune.example", "/insights/", "hr-insights", None),
+    ("coach@attune.example", "/reviews/2/", "coach-review", None),
+    ("agent4@attune.example", "/plan/", "agent-feedback", None),
+    ("manager@attune.example", "/cohorts/1/certification/", "manager-certification-queue", None),
+    ("manager@attune.example", "/cohorts/new/", "manager-open-cohort", None),
+    ("agent@attune.example", "/plan/", "agent-coaching", "Your coaching session"),
+    ("agent2@attune.example", "/plan/", "badge-verify", "Share / verify"),
 ]
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -26,7 +31,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
 def main():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        for email, path, name in PAGES:
+        for email, path, name, link in PAGES:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             page.goto(f"{BASE}/accounts/login/")
@@ -35,6 +40,9 @@ def main():
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_load_state()
             page.goto(f"{BASE}{path}")
+            if link:
+                page.get_by_role("link", name=link).first.click()
+                page.wait_for_load_state()
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
         browser.close()

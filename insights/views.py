@@ -149,7 +149,7 @@ def hr_insights(request):
         if experiment := form.cleaned_data["experiment"]:
             detail = user.is_manager and not user.is_hr  # as the experiments API
             report = reports.experiment_result(experiment, detail=detail)
-            context["experiment"] = _experiment(experiment, report)
+            context["experiment"] = experiment_display(experiment, report)
     return render(request, "insights/hr.html", context)
 
 
@@ -401,7 +401,7 @@ def _roi(query, comparison: dict) -> dict:
     return {"form": form, "result": result, "measured_lift": measured}
 
 
-def _experiment(experiment, report: dict) -> dict:
+def experiment_display(experiment, report: dict) -> dict:
     figures = report["figures"]
     metrics = []
     for key in reports.EXPERIMENT_METRICS:

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from insights import calibration_views, views
+from insights import calibration_views, experiment_views, views
 
 urlpatterns = [
     path("insights/", views.hr_insights, name="insights"),
+    path("experiments/", experiment_views.experiment_list, name="experiments"),
+    path("experiments/new/", experiment_views.experiment_new, name="experiment-new"),
+    path("experiments/<int:pk>/", experiment_views.experiment_detail, name="experiment"),
     path("calibration/", calibration_views.calibration_list, name="calibrations"),
     path("calibration/new/", calibration_views.calibration_new, name="calibration-new"),
     path("calibration/<int:pk>/", calibration_views.calibration_session, name="calibration"),

@@ -39,11 +39,14 @@ EXPECTED = {
     "manager": {
         "/cohorts/", "/cohorts/N/", "/reviews/plans/N/", "/reviews/disputes/N/",
         "/calibration/", "/calibration/new/", "/calibration/N/results/", "/scorecard/N/",
-        "/insights/", "/audit/",
+        "/insights/", "/audit/", "/cohorts/new/", "/cohorts/N/certification/",
+        "/cohorts/N/enrollments/N/withdraw/", "/cohorts/N/pairs/regenerate/",
+        "/cohorts/N/schedule/N/move/", "/cohorts/N/schedule/resync/", "/role-plays/N/",
+        "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
     },
     "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/"},
-    "hr": {"/insights/"},
-    "agent": {"/plan/", "/feedback/", "/scorecard/"},
+    "hr": {"/insights/", "/notifications/"},
+    "agent": {"/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/"},
 }  # fmt: skip
 
 

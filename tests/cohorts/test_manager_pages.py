@@ -276,7 +276,7 @@ def test_starting_a_running_cohort_is_an_error_not_a_crash(signed_in, started):
     assert "The cohort is Running." in response.content.decode()
 
 
-def test_the_queue_lists_booked_role_plays_and_calibrations_link_to_results(
+def test_the_queue_lists_booked_role_plays_and_calibrations_link_to_their_sessions(
     signed_in, started, facilitator
 ):
     enrollment = started.enrollments.first()
@@ -292,7 +292,9 @@ def test_the_queue_lists_booked_role_plays_and_calibrations_link_to_results(
     page = signed_in.get(page_of(started)).content.decode()
 
     assert "<td>Double charge</td><td>Cora Coach</td>" in page
-    assert f'href="/calibration/{session.pk}/results/"' in page
+    assert f'href="/calibration/{session.pk}/"' in page
+    assert 'href="/calibration/new/"' in page
+    assert f'href="/cohorts/{started.pk}/certification/"' in page
 
 
 def test_the_page_makes_as_many_queries_for_more_agents(signed_in, started):

@@ -24,6 +24,8 @@ from cohorts.scope import managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services.experiments import experiment_create, experiment_target_errors
 from config import limits
+from insights import reports
+from insights.views import experiment_display
 from programs.models import Program
 
 DATE = forms.DateInput({"type": "date"}, "%Y-%m-%d")
@@ -146,7 +148,7 @@ def experiment_list(request):
     )
     return render(
         request,
-        "cohorts/experiments/list.html",
+        "insights/experiments/list.html",
         {"nav": "experiments", "experiments": experiments},
     )
 
@@ -183,7 +185,7 @@ def experiment_new(request):
     describe_fields(form)
     return render(
         request,
-        "cohorts/experiments/new.html",
+        "insights/experiments/new.html",
         {"nav": "experiments", "form": form, "time_zone": user.time_zone},
     )
 
@@ -208,8 +210,6 @@ def _assignment_by_team(experiment) -> tuple[list[dict], dict[str, int]]:
 @login_required
 def experiment_detail(request, pk):
     """Who is in which group, team by team, and treatment against control."""
-    from insights import reports
-    from insights.views import _experiment as experiment_display
 
     user = request.user
     _require_manager(user)
@@ -221,7 +221,7 @@ def experiment_detail(request, pk):
     report = reports.experiment_result(experiment, detail=True)
     return render(
         request,
-        "cohorts/experiments/detail.html",
+        "insights/experiments/detail.html",
         {
             "nav": "experiments",
             "experiment": experiment,
