@@ -6,7 +6,8 @@ sessions and certification queue.
 Scoped like the API: only training managers, and only the cohorts they facilitate (any
 other cohort answers 404). Services do the work; a ValidationError they raise is shown on
 the page, never a 500. An action in one section of the cohort page reports back in that
-section (its messages are tagged with the section's id) and lands on its anchor.
+section (its messages are tagged with the section's id) and lands on its anchor; the
+actions themselves are in `cohorts/manager_actions.py`.
 """
 
 import datetime
@@ -23,24 +24,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from accounts import invitations
 from accounts.invitations import open_invitations
 from certification import selectors as certification_selectors
 from certification.models import RolePlayAssessment
-from certification.services import certification_revoke
 from cohorts import selectors, services
-from cohorts.enrollment_import import enrollment_import
 from cohorts.forms import (
-    AttendanceForm,
     CohortForm,
     EnrollmentImportForm,
-    MoveForm,
-    PracticeForm,
-    ReactivateForm,
-    RevokeForm,
-    WithdrawForm,
     started_items,
     time_zone_names,
 )
@@ -53,7 +45,6 @@ from cohorts.models import (
     ScheduleItem,
 )
 from cohorts.schedule import WEEK, CohortCalendar
-from cohorts.services.lifecycle import cohort_resync_preview
 from insights.selectors import calibration_visible_to
 from programs.models import Phase
 
@@ -71,7 +62,7 @@ def _require_manager(user) -> None:
         raise PermissionDenied("These pages are for training managers.")
 
 
-def _facilitated_cohort(request, pk: int) -> Cohort:
+def facilitated_cohort(request, pk: int) -> Cohort:
     """The cohort, if the signed-in manager facilitates it; 404 otherwise, like the API."""
     _require_manager(request.user)
     cohort = get_object_or_404(
@@ -85,14 +76,14 @@ def _facilitated_cohort(request, pk: int) -> Cohort:
     return cohort
 
 
-def _back(cohort: Cohort, anchor: str = "", **query) -> str:
+def section_url(cohort: Cohort, anchor: str = "", **query) -> str:
     url = reverse("web:cohort", args=[cohort.pk])
     if query:
         url += "?" + urlencode(query)
     return f"{url}#{anchor}" if anchor else url
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_errors(form, error: ValidationError) -> None:
     """Put a service's errors on the form: next to their field if it has one."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -101,13 +92,13 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _posted(request):
+def posted_data(request):
     """The data to bind a form to: the POST's, even when empty (an empty POST is invalid,
     not unbound)."""
     return request.POST if request.method == "POST" else None
 
 
-def _page(request, template: str, cohort: Cohort, **context):
+def render_page(request, template: str, cohort: Cohort, **context):
     return render(request, template, {"nav": "cohorts", "cohort": cohort, **context})
 
 
@@ -141,12 +132,12 @@ def cohort_new(request):
     """Open a cohort of a published program; the manager opening it facilitates it."""
     _require_manager(request.user)
     initial = {"time_zone": request.user.time_zone, "facilitators": [request.user.pk]}
-    form = CohortForm(_posted(request), initial=initial)
+    form = CohortForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             cohort = services.cohort_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, f"“{cohort}” is open. Enrol agents, then start it.", extra_tags="cohort"
@@ -161,8 +152,8 @@ def cohort_new(request):
 
 @login_required
 def cohort_detail(request, pk):
-    cohort = _facilitated_cohort(request, pk)
-    return _render_detail(request, cohort)
+    cohort = facilitated_cohort(request, pk)
+    return render_detail(request, cohort)
 
 
 @dataclass
@@ -277,7 +268,7 @@ def _enrolled_page(request, progress: list) -> dict:
     }
 
 
-def _render_detail(request, cohort: Cohort, **state):
+def render_detail(request, cohort: Cohort, **state):
     """The cohort page; `state` carries forms and results of a POST shown on the page."""
     user, now = request.user, timezone.now()
     items = list(cohort.schedule_items.select_related("phase").order_by("starts_at", "id"))
@@ -326,300 +317,3 @@ def _render_detail(request, cohort: Cohort, **state):
         **state,
     }
     return render(request, DETAIL_TEMPLATE, context)
-
-
-# --- Actions -------------------------------------------------------------------------------
-
-
-def _error(request, error: ValidationError, section: str = "") -> None:
-    messages.error(request, " ".join(error.messages), extra_tags=section)
-
-
-@login_required
-@require_POST
-def cohort_start(request, pk):
-    """Start a planned cohort: its schedule is laid out and the coaching pairs drawn."""
-    cohort = _facilitated_cohort(request, pk)
-    try:
-        services.cohort_start(cohort=cohort)
-    except ValidationError as error:
-        _error(request, error, "cohort")
-    else:
-        messages.success(
-            request,
-            f"“{cohort}” has started: its schedule and pairs are ready.",
-            extra_tags="cohort",
-        )
-    return redirect(_back(cohort))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def cohort_regenerate_pairs(request, pk):
-    """GET: which weeks' pairs would be drawn again and which stay. POST: draw them."""
-    cohort = _facilitated_cohort(request, pk)
-    if request.method == "GET":
-        now = timezone.now()
-        weeks = list(
-            cohort.schedule_items.filter(kind=ScheduleItem.Kind.COACHING, cancelled=False)
-            .annotate(pair_count=Count("coaching_pairs"))
-            .order_by("coaching_week")
-        )
-        return _page(
-            request,
-            "cohorts/manager/pairs_regenerate.html",
-            cohort,
-            now=now,
-            is_running=cohort.status == Cohort.Status.RUNNING,
-            redrawn=[w for w in weeks if w.starts_at > now],
-            kept=[w for w in weeks if w.starts_at <= now],
-            active_count=cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).count(),
-        )
-    try:
-        weeks = services.coaching_pairs_generate(cohort=cohort)
-    except ValidationError as error:
-        _error(request, error, "pairs")
-    else:
-        messages.success(
-            request, f"Coaching pairs drawn again for {weeks} future week(s).", extra_tags="pairs"
-        )
-    return redirect(_back(cohort, "pairs"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def cohort_resync(request, pk):
-    """GET: what re-laying the schedule from the program would change. POST: do it."""
-    cohort = _facilitated_cohort(request, pk)
-    if request.method == "GET":
-        return _page(
-            request,
-            "cohorts/manager/schedule_resync.html",
-            cohort,
-            is_running=cohort.status == Cohort.Status.RUNNING,
-            preview=cohort_resync_preview(cohort=cohort),
-            moved=cohort.schedule_items.filter(moved=True, cancelled=False).count(),
-        )
-    if cohort.status != Cohort.Status.RUNNING:
-        messages.error(
-            request, "Only a running cohort's schedule is re-laid.", extra_tags="timeline"
-        )
-        return redirect(_back(cohort, "timeline"))
-    result = services.cohort_resync(cohort=cohort)
-    messages.success(
-        request,
-        "Schedule re-laid from the program: {created} new, {updated} updated, {cancelled} "
-        "cancelled; the pairs of future coaching weeks are drawn again.".format(**result),
-        extra_tags="timeline",
-    )
-    return redirect(_back(cohort, "timeline"))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def item_move(request, pk, item_id):
-    """Move one session to a new local start; it keeps its length."""
-    cohort = _facilitated_cohort(request, pk)
-    item = get_object_or_404(cohort.schedule_items.select_related("cohort"), pk=item_id)
-    form = MoveForm(_posted(request), item=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.schedule_item_move(item=item, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            item.refresh_from_db()
-            local = timezone.localtime(item.starts_at, form.zone)
-            messages.success(
-                request,
-                f"“{item.title}” moved to {local:%a %-d %b %Y, %H:%M} ({cohort.time_zone}).",
-                extra_tags="timeline",
-            )
-            return redirect(_back(cohort, "timeline"))
-    return _page(
-        request,
-        "cohorts/manager/item_move.html",
-        cohort,
-        item=item,
-        form=form,
-        movable=item.kind in MOVABLE_KINDS and not item.cancelled,
-        minutes=round((item.ends_at - item.starts_at).total_seconds() / 60),
-    )
-
-
-def _record_room(request, pk, form_class, service, section: str, message: str):
-    """Record who was in the room for one started item: attendance or live practice."""
-    cohort = _facilitated_cohort(request, pk)
-    now = timezone.now()
-    form = form_class(request.POST, cohort=cohort, now=now)
-    if not form.is_valid():
-        messages.error(request, form.error_text(), extra_tags=section)
-        return redirect(_back(cohort, section))
-    item, attended = form.item(), form.attendance_map()
-    try:
-        service(item=item, attended=attended, by=request.user, now=now)
-    except ValidationError as error:
-        _error(request, error, section)
-    else:
-        text = message.format(title=item.title, count=sum(attended.values()), of=len(attended))
-        messages.success(request, text, extra_tags=section)
-    return redirect(_back(cohort, section, **{form.item_field: item.pk}))
-
-
-@login_required
-@require_POST
-def cohort_attendance(request, pk):
-    """Record who attended one workshop that has started; unticked active agents are absent."""
-    return _record_room(
-        request, pk, AttendanceForm, services.attendance_record, "attendance",
-        "Attendance for “{title}” saved: {count} of {of} attended.",
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def cohort_practice(request, pk):
-    """Record who took part in a module's live practice; unticked active agents did not."""
-    return _record_room(
-        request, pk, PracticeForm, services.practice_record, "practice",
-        "Live practice for “{title}” saved: {count} of {of} practised.",
-    )  # fmt: skip
-
-
-def _cohort_enrollment(request, pk: int, enrollment_id: int) -> tuple[Cohort, Enrollment]:
-    cohort = _facilitated_cohort(request, pk)
-    enrollment = get_object_or_404(
-        cohort.enrollments.select_related("agent", "agent__team"), pk=enrollment_id
-    )
-    return cohort, enrollment
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enrollment_withdraw(request, pk, enrollment_id):
-    """GET: what withdrawing does, and a reason to give. POST: withdraw the agent."""
-    cohort, enrollment = _cohort_enrollment(request, pk, enrollment_id)
-    form = WithdrawForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrollment_withdraw(
-                enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{enrollment.agent} is withdrawn; future coaching weeks are paired again.",
-                extra_tags="enrolled",
-            )
-            return redirect(_back(cohort, "enrolled"))
-    return _page(
-        request,
-        "cohorts/manager/enrollment_withdraw.html",
-        cohort,
-        enrollment=enrollment,
-        form=form,
-    )
-
-
-@login_required
-@require_POST
-def enrollment_reactivate(request, pk, enrollment_id):
-    """Bring a withdrawn agent back (with an optional reason)."""
-    cohort, enrollment = _cohort_enrollment(request, pk, enrollment_id)
-    form = ReactivateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]), extra_tags="enrolled")
-        return redirect(_back(cohort, "enrolled"))
-    try:
-        services.enrollment_reactivate(
-            enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        _error(request, error, "enrolled")
-    else:
-        messages.success(
-            request,
-            f"{enrollment.agent} is active again and joins the future coaching weeks.",
-            extra_tags="enrolled",
-        )
-    return redirect(_back(cohort, "enrolled"))
-
-
-@login_required
-@require_POST
-def cohort_import(request, pk):
-    """Preview or run a CSV enrolment, and show its planned rows or its errors."""
-    cohort = _facilitated_cohort(request, pk)
-    form = EnrollmentImportForm(request.POST, request.FILES)
-    report = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = enrollment_import(
-                cohort=cohort,
-                data=upload.read(),
-                dry_run=form.cleaned_data["action"] == "preview",
-                by=request.user,
-            )
-        except ValidationError as error:
-            _error(request, error, "enrol")
-        else:
-            if report.applied:
-                messages.success(
-                    request,
-                    f"{len(report.rows)} agent(s) enrolled from the file.",
-                    extra_tags="enrol",
-                )
-                form = EnrollmentImportForm()
-    return _render_detail(request, cohort, import_form=form, import_report=report)
-
-
-INVITATION_ACTIONS = {
-    # action: (service, message)
-    "resend": (invitations.invitation_resend, "A new invitation is on its way to {email}."),
-    "revoke": (invitations.invitation_revoke, "The invitation of {email} is withdrawn."),
-}
-
-
-@login_required
-@require_POST
-def invitation_act(request, pk, invitation_id, action):
-    """Resend (older links stop working) or revoke an open invitation of someone enrolled in
-    a cohort the manager facilitates."""
-    cohort = _facilitated_cohort(request, pk)
-    people = cohort.enrollments.values("agent")
-    invitation = get_object_or_404(open_invitations(users=people), pk=invitation_id)
-    service, message = INVITATION_ACTIONS[action]
-    service(invitation=invitation, by=request.user)
-    messages.success(request, message.format(email=invitation.user.email), extra_tags="invitations")
-    return redirect(_back(cohort, "invitations"))
-
-
-@login_required
-@require_POST
-def decision_revoke(request, pk, decision_id):
-    """Revoke one certification of the cohort, with a reason."""
-    cohort = _facilitated_cohort(request, pk)
-    decision = get_object_or_404(
-        certification_selectors.decision_visible_to(user=request.user).filter(
-            enrollment__cohort=cohort
-        ),
-        pk=decision_id,
-    )
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request, cohort, revoke_decision=decision.pk, revoke_errors=form.errors["reason"]
-        )
-    try:
-        certification_revoke(decision=decision, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _render_detail(
-            request, cohort, revoke_decision=decision.pk, revoke_errors=error.messages
-        )
-    messages.success(
-        request, f"The certification of {decision.agent} is revoked.", extra_tags="certification"
-    )
-    return redirect(_back(cohort, "certification"))
