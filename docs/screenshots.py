@@ -8,6 +8,7 @@ Uses Debian's Chromium (/usr/bin/chromium) through Playwright; no browser downlo
 
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
@@ -41,8 +42,9 @@ def main():
             page.wait_for_load_state()
             page.goto(f"{BASE}{path}")
             if link:
-                page.get_by_role("link", name=link).first.click()
-                page.wait_for_load_state()
+                # Links may be absolute on the configured site URL: follow their path here.
+                href = page.get_by_role("link", name=link).first.get_attribute("href")
+                page.goto(f"{BASE}{urlparse(href).path}")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
         browser.close()
