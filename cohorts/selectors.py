@@ -336,10 +336,15 @@ def coaching_pair_of(*, enrollment: Enrollment, week: int) -> CoachingPair | Non
 
 
 def coaching_pair_of_agent(*, user, pair_id: int) -> CoachingPair | None:
-    """One of the agent's own coaching pairs, with its week and cohort; None for any other
-    pair, so that nobody outside a pair can read or act on it."""
+    """One of the agent's own coaching pairs, with its week and cohort, while they are active
+    in the cohort; None for any other pair, so that nobody outside a pair (or withdrawn from
+    it) can read or act on it."""
     return (
-        CoachingPair.objects.filter(pk=pair_id, members__enrollment__agent=user)
+        CoachingPair.objects.filter(
+            pk=pair_id,
+            members__enrollment__agent=user,
+            members__enrollment__status=Enrollment.Status.ACTIVE,
+        )
         .select_related("item", "cohort__program__rubric")
         .first()
     )

@@ -124,15 +124,22 @@ def coaching_session_record(
     return pair
 
 
+@transaction.atomic
 def peer_score_create(
     *, pair: CoachingPair, scorer: User, subject: User, values: dict, **details
 ) -> RubricScore:
-    """One partner scores another with the program's rubric version."""
+    """One partner scores another with the program's rubric version, once per week."""
+    # Serialise the partners' scores of this pair, so a double submit cannot score twice.
+    pair = CoachingPair.objects.select_for_update().get(pk=pair.pk)
     member_agents = set(pair.members.values_list("enrollment__agent_id", flat=True))
     if scorer.pk not in member_agents:
         raise ValidationError({"pair": "Only members of this pair score each other."})
-    if subject.pk not in member_agents:
+    if subject.pk not in member_agents or subject.pk == scorer.pk:
         raise ValidationError({"subject": "The person scored must be your partner in this pair."})
+    if RubricScore.objects.filter(
+        coaching_pair=pair, scorer=scorer, subject=subject, context=RubricScore.Context.PEER
+    ).exists():
+        raise ValidationError({"subject": f"You have scored {subject} for this week already."})
     return rubric_score_create(
         rubric=pair.cohort.program.rubric,
         scorer=scorer,

@@ -341,3 +341,27 @@ def test_a_coach_scores_agents_and_nobody_else(coach_api, started):
         )
         assert response.status_code == 400
         assert "subject" in response.json()
+
+
+def test_a_partner_is_scored_once_a_week_and_never_by_themselves(agent_api, started):
+    pair = started.coaching_pairs.filter(week=1).first()
+    scorer, subject = [m.enrollment.agent for m in pair.members.all()][:2]
+    agent_api.force_authenticate(scorer)
+    url = f"/api/coaching-pairs/{pair.pk}/scores/"
+
+    first = agent_api.post(
+        url, {"subject": subject.pk, "values": dict.fromkeys(CRITERIA, 3)}, format="json"
+    )
+    again = agent_api.post(
+        url, {"subject": subject.pk, "values": dict.fromkeys(CRITERIA, 5)}, format="json"
+    )
+    myself = agent_api.post(
+        url, {"subject": scorer.pk, "values": dict.fromkeys(CRITERIA, 5)}, format="json"
+    )
+
+    assert first.status_code == 201
+    assert again.status_code == 400
+    assert "already" in again.json()["subject"][0]
+    assert myself.status_code == 400
+    assert "partner" in myself.json()["subject"][0]
+    assert RubricScore.objects.filter(coaching_pair=pair).count() == 1

@@ -362,6 +362,21 @@ def test_another_agent_gets_404_on_the_pairs_page_and_actions(client, coaching, 
     assert not RubricScore.objects.exists()
 
 
+def test_an_agent_withdrawn_from_the_cohort_can_no_longer_act_on_their_pair(
+    client, coaching, started
+):
+    pair, agent, partner = coaching
+    services.enrollment_withdraw(
+        enrollment=started.enrollments.get(agent=agent), by=started.facilitators.get(),
+        reason="Left the team",
+    )  # fmt: skip
+    client.force_login(agent)
+
+    assert client.get(f"/plan/coaching/{pair.pk}/").status_code == 404
+    assert client.post(f"/plan/coaching/{pair.pk}/score/", _score_data(partner)).status_code == 404
+    assert not RubricScore.objects.exists()
+
+
 def test_a_manager_gets_403_on_the_coaching_page(client, coaching, started):
     pair, _, _ = coaching
     client.force_login(started.facilitators.get())
