@@ -198,6 +198,7 @@ class ReminderKind(models.TextChoices):
     BADGE_EXPIRING = "badge_expiring", "Badge expires in 30 days"
     WEEKLY_DIGEST = "weekly_digest", "Monday digest for facilitators"
     REVIEW_OVERDUE = "review_overdue", "QA review overdue"
+    PROGRAM_OUTCOME = "program_outcome", "Your outcome when a cohort ends"
     INVITATION = "invitation", "Invitation to set a password"
 
 

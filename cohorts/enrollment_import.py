@@ -131,7 +131,7 @@ def enrollment_import(*, cohort: Cohort, data: bytes, dry_run: bool, by=None) ->
 
 
 def _check_cohort_open(cohort: Cohort) -> None:
-    if cohort.status in (Cohort.Status.COMPLETED, Cohort.Status.CANCELLED):
+    if cohort.is_closed:
         raise ValidationError(
             f"“{cohort}” is {cohort.get_status_display().lower()}: no one can be enrolled."
         )

@@ -88,7 +88,7 @@ def cohort_regenerate_pairs(request, pk):
             "cohorts/manager/pairs_regenerate.html",
             cohort,
             now=now,
-            is_running=cohort.status == Cohort.Status.RUNNING,
+            is_running=cohort.is_started,
             redrawn=[w for w in weeks if w.starts_at > now],
             kept=[w for w in weeks if w.starts_at <= now],
             active_count=cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).count(),
@@ -114,11 +114,11 @@ def cohort_resync(request, pk):
             request,
             "cohorts/manager/schedule_resync.html",
             cohort,
-            is_running=cohort.status == Cohort.Status.RUNNING,
+            is_running=cohort.is_started,
             preview=cohort_resync_preview(cohort=cohort),
             moved=cohort.schedule_items.filter(moved=True, cancelled=False).count(),
         )
-    if cohort.status != Cohort.Status.RUNNING:
+    if not cohort.is_started:
         messages.error(
             request, "Only a running cohort's schedule is re-laid.", extra_tags="timeline"
         )

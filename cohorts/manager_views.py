@@ -290,7 +290,7 @@ def render_detail(request, cohort: Cohort, **state):
         "now": now,
         "can_start": cohort.status == Cohort.Status.PLANNED,
         "is_open": cohort.status not in services.CLOSED_STATUSES,
-        "is_running": cohort.status == Cohort.Status.RUNNING,
+        "is_running": cohort.is_started,
         "movable_kinds": MOVABLE_KINDS,
         "timeline": _timeline(cohort, items),
         "coaching_week": coaching_week,

@@ -20,9 +20,13 @@ from accounts.models import validate_time_zone
 class Cohort(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
+        SCHEDULED = "scheduled", "Scheduled"  # started; day 1 is still to come, locally
         RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
+        FINISHED = "finished", "Finished"  # closed out: each agent completed or not
         CANCELLED = "cancelled", "Cancelled"
+
+    # Started: the schedule is laid out and pairs drawn (before day 1, or during the run).
+    STARTED_STATUSES = (Status.SCHEDULED, Status.RUNNING)
 
     program = models.ForeignKey(
         "programs.Program", on_delete=models.PROTECT, related_name="cohorts"
@@ -45,13 +49,25 @@ class Cohort(models.Model):
     pairing_seed = models.PositiveIntegerField(
         default=1, help_text="Coaching pairs are the same for the same seed and agents."
     )
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day when the cohort was extended; empty: the program's last day.",
+    )
+    extension_reason = models.CharField(max_length=300, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why a manager closed it before its last day."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-start_date", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["planned", "running", "completed", "cancelled"]),
+                condition=Q(
+                    status__in=["planned", "scheduled", "running", "finished", "cancelled"]
+                ),
                 name="cohort_status_valid",
             ),
         ]
@@ -63,14 +79,26 @@ class Cohort(models.Model):
         return timezone.now().astimezone(ZoneInfo(self.time_zone)).date()
 
     @property
-    def is_scheduled(self) -> bool:
-        """Started (schedule laid out, pairs drawn) but day 1 is still to come, locally."""
-        return self.status == self.Status.RUNNING and self.start_date > self.local_today()
+    def is_started(self) -> bool:
+        return self.status in self.STARTED_STATUSES
 
     @property
-    def display_status(self) -> str:
-        """The status as people read it: a started cohort is "Scheduled" until day 1."""
-        return "Scheduled" if self.is_scheduled else self.get_status_display()
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.FINISHED, self.Status.CANCELLED)
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The cohort's last day, locally: the program's last day unless it was extended."""
+        if self.end_date:
+            return self.end_date
+        days = self.program.phases.aggregate(last=models.Max("last_day"))["last"] or 1
+        return self.start_date + datetime.timedelta(days=days - 1)
+
+    def ends_at(self, last_day: datetime.date | None = None) -> datetime.datetime:
+        """The moment the cohort ends: local midnight after its last day, in UTC."""
+        day_after = (last_day or self.last_day) + datetime.timedelta(days=1)
+        local = datetime.datetime.combine(day_after, datetime.time.min, ZoneInfo(self.time_zone))
+        return local.astimezone(datetime.UTC)
 
 
 class Enrollment(models.Model):
@@ -80,6 +108,7 @@ class Enrollment(models.Model):
         ACTIVE = "active", "Active"
         WITHDRAWN = "withdrawn", "Withdrawn"
         COMPLETED = "completed", "Completed"
+        NOT_COMPLETED = "not_completed", "Not completed"
 
     # Enrolments are history (withdraw, never delete): a cohort that has any is kept.
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments")
@@ -92,6 +121,11 @@ class Enrollment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     enrolled_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+    missing_items = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the completion rule still asked for when the cohort closed.",
+    )
 
     class Meta:
         ordering = ["cohort", "agent__display_name", "agent__email"]
@@ -108,7 +142,7 @@ class Enrollment(models.Model):
                 violation_error_message="This agent is already enrolled in this program.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "withdrawn", "completed"]),
+                condition=Q(status__in=["active", "withdrawn", "completed", "not_completed"]),
                 name="enrollment_status_valid",
             ),
         ]

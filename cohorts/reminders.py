@@ -47,7 +47,7 @@ def _upcoming_items(now, kinds, lead, field="starts_at"):
     """Items whose `field` time falls within `lead` from now, in running cohorts."""
     return list(
         ScheduleItem.objects.filter(
-            cohort__status=Cohort.Status.RUNNING,
+            cohort__status__in=Cohort.STARTED_STATUSES,
             kind__in=kinds,
             cancelled=False,
             **{f"{field}__gt": now, f"{field}__lte": now + lead},
@@ -141,7 +141,7 @@ def _sessions(now, kind, lead) -> list[Due]:
 def _peer_scores_missing(now) -> list[Due]:
     weeks = list(
         ScheduleItem.objects.filter(
-            cohort__status=Cohort.Status.RUNNING,
+            cohort__status__in=Cohort.STARTED_STATUSES,
             kind=ScheduleItem.Kind.COACHING,
             cancelled=False,
             ends_at__gt=now,
@@ -204,7 +204,7 @@ def _monday_morning(now, time_zone) -> datetime.datetime:
 
 
 def _weekly_digest(now) -> list[Due]:
-    cohorts = Cohort.objects.filter(status=Cohort.Status.RUNNING).prefetch_related("facilitators")
+    cohorts = Cohort.objects.filter(status__in=Cohort.STARTED_STATUSES).prefetch_related("facilitators")
     by_facilitator = defaultdict(list)
     people = {}
     for cohort in cohorts:

@@ -104,7 +104,7 @@ def _create(*, manager, program, today, day_one, seed) -> CaseStudy:
 
     cohort = Cohort.objects.create(
         program=program, name=TEAM, start_date=day_one, time_zone="UTC",
-        status=Cohort.Status.COMPLETED,
+        status=Cohort.Status.FINISHED,
     )  # fmt: skip
     cohort.facilitators.add(manager)
     Enrollment.objects.bulk_create(

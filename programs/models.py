@@ -40,6 +40,31 @@ class Program(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The completion rule: what an agent must have done by the cohort's last day. Empty
+    # minimums mean "all of them", which is how progress counts items.
+    completion_workshops_min = models.PositiveSmallIntegerField(
+        "workshops to attend",
+        null=True,
+        blank=True,
+        help_text="How many workshops an agent must attend; empty: all of them.",
+    )
+    completion_modules_min = models.PositiveSmallIntegerField(
+        "modules to complete",
+        null=True,
+        blank=True,
+        help_text="How many modules (pre-work and live practice) to complete; empty: all.",
+    )
+    completion_coaching_min = models.PositiveSmallIntegerField(
+        "coaching weeks to hold",
+        null=True,
+        blank=True,
+        help_text="How many peer-coaching sessions to hold; empty: every week with a partner.",
+    )
+    completion_requires_certification = models.BooleanField(
+        "certification required",
+        default=False,
+        help_text="Whether an agent must also be certified to complete the program.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,8 +84,14 @@ class Program(models.Model):
     def __str__(self):
         return self.name
 
+    COMPLETION_COUNTS = (
+        ("completion_workshops_min", "workshops", "workshop"),
+        ("completion_modules_min", "modules", "module"),
+    )
+
     def clean(self):
         super().clean()
+        self._clean_completion_rule()
         if self.status != self.Status.PUBLISHED:
             return
         if self.rubric_id is None:
@@ -69,6 +100,43 @@ class Program(models.Model):
             raise ValidationError(
                 {"rubric": "A published program uses a published rubric version."}
             )
+
+    def _clean_completion_rule(self):
+        """A minimum cannot ask for more workshops or modules than the program has."""
+        if self.pk is None:
+            return
+        errors = {}
+        for field, related, noun in self.COMPLETION_COUNTS:
+            wanted = getattr(self, field)
+            if wanted is None:
+                continue
+            have = getattr(self, related).count()
+            if wanted > have:
+                errors[field] = f"The program has {have} {noun}(s); ask for {have} at most."
+        if self.completion_coaching_min is not None:
+            weeks = sum(p.weeks for p in self.phases.filter(peer_coaching=True))
+            if self.completion_coaching_min > weeks:
+                errors["completion_coaching_min"] = (
+                    f"The program has {weeks} coaching week(s); ask for {weeks} at most."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def completion_rule_lines(self) -> list[str]:
+        """The rule in words, as agents and managers read it."""
+        def count(wanted, noun):
+            return f"all {noun}" if wanted is None else f"at least {wanted} {noun}"
+
+        lines = [
+            f"Attend {count(self.completion_workshops_min, 'workshops')}",
+            f"Complete {count(self.completion_modules_min, 'modules')} (pre-work and live "
+            "practice)",
+            f"Hold {count(self.completion_coaching_min, 'peer-coaching sessions')}"
+            + (" (weeks you have a partner)" if self.completion_coaching_min is None else ""),
+        ]
+        if self.completion_requires_certification:
+            lines.append("Be certified")
+        return lines
 
 
 class Phase(models.Model):

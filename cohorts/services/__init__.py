@@ -12,6 +12,7 @@ from cohorts.services.coaching import (
     coaching_session_record,
     peer_score_create,
 )
+from cohorts.services.closeout import cohort_close, cohort_extend, cohort_status_sweep
 from cohorts.services.experiments import experiment_create
 from cohorts.services.lifecycle import (
     CLOSED_STATUSES,
@@ -42,10 +43,13 @@ __all__ = [
     "attendance_record",
     "coaching_pairs_generate",
     "coaching_session_record",
+    "cohort_close",
     "cohort_create",
+    "cohort_extend",
     "cohort_reschedule",
     "cohort_resync",
     "cohort_start",
+    "cohort_status_sweep",
     "enrollment_enroll",
     "enrollment_reactivate",
     "enrollment_withdraw",

@@ -87,7 +87,7 @@ def experiment_create(
         offset += len(members) % 2
     ExperimentAssignment.objects.bulk_create(rows)
     for running in Cohort.objects.filter(
-        status=Cohort.Status.RUNNING, enrollments__agent__in=[r.agent for r in rows]
+        status__in=Cohort.STARTED_STATUSES, enrollments__agent__in=[r.agent for r in rows]
     ).distinct():
         coaching_pairs_generate(cohort=running)
     return experiment

@@ -3,6 +3,7 @@ agents (with their history)."""
 
 import datetime
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from cohorts.schedule import schedule_sync
 from cohorts.services.coaching import coaching_pairs_generate
 from programs.models import Program
 
-CLOSED_STATUSES = (Cohort.Status.COMPLETED, Cohort.Status.CANCELLED)
+CLOSED_STATUSES = (Cohort.Status.FINISHED, Cohort.Status.CANCELLED)
 
 # --- Cohorts -------------------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ def cohort_resync_preview(*, cohort: Cohort, now: datetime.datetime | None = Non
     """What `cohort_resync` would do now (items created, updated, cancelled), found by doing
     it in a transaction that is rolled back, so the preview and the real run cannot
     disagree. Writes nothing."""
-    if cohort.status != Cohort.Status.RUNNING:
+    if not cohort.is_started:
         return {}
     with transaction.atomic():
         result = schedule_sync(cohort=cohort, now=now)
@@ -68,11 +69,12 @@ def cohort_resync_preview(*, cohort: Cohort, now: datetime.datetime | None = Non
 
 @transaction.atomic
 def cohort_start(*, cohort: Cohort, now: datetime.datetime | None = None) -> Cohort:
-    """Start a planned cohort: lay out its dated schedule and draw the coaching pairs."""
+    """Start a planned cohort: lay out its dated schedule and draw the coaching pairs. It is
+    scheduled until day 1 comes in its time zone, then running (see `cohort_status_sweep`)."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.status != Cohort.Status.PLANNED:
         raise ValidationError({"status": f"The cohort is {cohort.get_status_display()}."})
-    cohort.status = Cohort.Status.RUNNING
+    cohort.status = started_status(cohort=cohort, now=now or timezone.now())
     cohort.save(update_fields=["status"])
     schedule_sync(cohort=cohort, now=now)
     coaching_pairs_generate(cohort=cohort, now=now)
@@ -87,22 +89,34 @@ def cohort_reschedule(
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.status in CLOSED_STATUSES:
         raise ValidationError({"start_date": "A closed cohort cannot be rescheduled."})
+    if cohort.end_date:  # an extended last day moves with day 1
+        cohort.end_date += start_date - cohort.start_date
     cohort.start_date = start_date
-    cohort.save(update_fields=["start_date"])
-    if cohort.status == Cohort.Status.RUNNING:
+    if cohort.is_started:
+        cohort.status = started_status(cohort=cohort, now=now or timezone.now())
+    cohort.save(update_fields=["start_date", "end_date", "status"])
+    if cohort.is_started:
         schedule_sync(cohort=cohort, now=now)
         coaching_pairs_generate(cohort=cohort, now=now)
     return cohort
 
 
 def cohort_resync(*, cohort: Cohort, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Bring a running cohort's future schedule and pairs in line with its program."""
-    if cohort.status != Cohort.Status.RUNNING:
+    """Bring a started cohort's future schedule and pairs in line with its program."""
+    if not cohort.is_started:
         return {}
     with transaction.atomic():
         result = schedule_sync(cohort=cohort, now=now)
         coaching_pairs_generate(cohort=cohort, now=now)
     return result
+
+
+def started_status(*, cohort: Cohort, now: datetime.datetime) -> str:
+    """Scheduled while day 1 is still to come in the cohort's time zone, then running."""
+    local_today = now.astimezone(ZoneInfo(cohort.time_zone)).date()
+    if cohort.start_date > local_today:
+        return Cohort.Status.SCHEDULED
+    return Cohort.Status.RUNNING
 
 
 # --- Enrolment -----------------------------------------------------------------------------
