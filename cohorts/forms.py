@@ -205,3 +205,27 @@ class MoveForm(forms.Form):
         # The picker gives a wall-clock time: read it in the cohort's zone, not the server's.
         with timezone.override(self.zone):
             super().full_clean()
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_LENGTH,
+        required=False,
+        label="Reason for closing early (optional)",
+        help_text="Kept on the cohort and in each agent's history.",
+    )
+
+
+class ExtendForm(forms.Form):
+    last_day = forms.DateField(
+        label="New last day",
+        help_text="In the cohort's time zone; the cohort ends at midnight after it.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the new last day.", "invalid": "Give a date."},
+    )
+    reason = forms.CharField(
+        max_length=REASON_LENGTH,
+        label="Reason for extending",
+        help_text="Kept on the cohort and in the audit trail.",
+        error_messages={"required": "Say why the cohort is extended."},
+    )

@@ -20,10 +20,13 @@ from accounts.invitations import open_invitations
 from certification import selectors as certification_selectors
 from certification.services import certification_revoke
 from cohorts import services
+from cohorts.completion import cohort_missing_items
 from cohorts.enrollment_import import enrollment_import
 from cohorts.forms import (
     AttendanceForm,
+    CloseForm,
     EnrollmentImportForm,
+    ExtendForm,
     MoveForm,
     PracticeForm,
     ReactivateForm,
@@ -341,3 +344,55 @@ def decision_revoke(request, pk, decision_id):
         request, f"The certification of {decision.agent} is revoked.", extra_tags="certification"
     )
     return redirect(section_url(cohort, "certification"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_close(request, pk):
+    """GET: what closing the cohort now does, with each agent's outcome. POST: close it."""
+    cohort = facilitated_cohort(request, pk)
+    form = CloseForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_close(cohort=cohort, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The cohort is closed: each agent's outcome is in the list below.",
+                extra_tags="enrolled",
+            )
+            return redirect(section_url(cohort, "enrolled"))
+    active = list(
+        cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).select_related("agent")
+    )
+    missing = cohort_missing_items(cohort=cohort, enrollments=active) if cohort.is_started else {}
+    return render_page(
+        request,
+        "cohorts/manager/cohort_close.html",
+        cohort,
+        form=form,
+        outcomes=[(enrollment, missing.get(enrollment.pk, [])) for enrollment in active],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_extend(request, pk):
+    """GET: the current last day and a form for the new one. POST: extend the cohort."""
+    cohort = facilitated_cohort(request, pk)
+    form = ExtendForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_extend(cohort=cohort, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The cohort now ends after {form.cleaned_data['last_day']:%A %d %B %Y}.",
+                extra_tags="cohort-status",
+            )
+            return redirect(section_url(cohort, "cohort-status"))
+    return render_page(request, "cohorts/manager/cohort_extend.html", cohort, form=form)

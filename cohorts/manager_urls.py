@@ -7,6 +7,8 @@ urlpatterns = [
     path("cohorts/new/", manager_views.cohort_new, name="cohort-new"),
     path("cohorts/<int:pk>/", manager_views.cohort_detail, name="cohort"),
     path("cohorts/<int:pk>/start/", manager_actions.cohort_start, name="cohort-start"),
+    path("cohorts/<int:pk>/close/", manager_actions.cohort_close, name="cohort-close"),
+    path("cohorts/<int:pk>/extend/", manager_actions.cohort_extend, name="cohort-extend"),
     path(
         "cohorts/<int:pk>/pairs/regenerate/",
         manager_actions.cohort_regenerate_pairs,

@@ -291,6 +291,10 @@ def render_detail(request, cohort: Cohort, **state):
         "can_start": cohort.status == Cohort.Status.PLANNED,
         "is_open": cohort.status not in services.CLOSED_STATUSES,
         "is_running": cohort.is_started,
+        "outcome_counts": {
+            status: sum(1 for row in progress if row.enrollment.status == status)
+            for status in (Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED)
+        },
         "movable_kinds": MOVABLE_KINDS,
         "timeline": _timeline(cohort, items),
         "coaching_week": coaching_week,

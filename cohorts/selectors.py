@@ -321,6 +321,18 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
     return plans
 
 
+def my_outcomes(*, user) -> QuerySet[Enrollment]:
+    """The agent's enrolments in cohorts that ended: completed or not, with what was missing."""
+    return (
+        Enrollment.objects.filter(
+            agent=user,
+            status__in=[Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED],
+        )
+        .select_related("cohort__program")
+        .order_by("-status_changed_at")
+    )
+
+
 def module_progress_of(*, enrollment: Enrollment, item: ScheduleItem) -> ModuleProgress | None:
     """The agent's pre-work and live-practice record for one module window, if any."""
     return ModuleProgress.objects.filter(enrollment=enrollment, item=item).first()

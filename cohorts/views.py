@@ -132,6 +132,7 @@ def plan(request):
     context = {
         "nav": "plan",
         "plans": plans,
+        "outcomes": selectors.my_outcomes(user=request.user),
         "zone": zone,
         "badges": badges,
         "notifications": unread[:NOTIFICATIONS_ON_PLAN],

@@ -56,6 +56,23 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ("name", "description")
     readonly_fields = ("status", "published_at", "cloned_from", "created_at", "updated_at")
     autocomplete_fields = ("owner",)
+    fieldsets = (
+        (None, {"fields": ("name", "description", "owner", "rubric")}),
+        (
+            "Completion rule",
+            {
+                "description": "What an agent must have done when the cohort ends. "
+                "Empty minimums mean all of them.",
+                "fields": (
+                    "completion_workshops_min",
+                    "completion_modules_min",
+                    "completion_coaching_min",
+                    "completion_requires_certification",
+                ),
+            },
+        ),
+        ("Status", {"fields": readonly_fields}),
+    )
     inlines = [PhaseInline, WorkshopInline, ModuleInline]
     actions = ["publish", "archive", "clone"]
 

@@ -162,6 +162,10 @@ class ProgramSerializer(ModelCleanSerializer):
             "rubric",
             "cloned_from",
             "published_at",
+            "completion_workshops_min",
+            "completion_modules_min",
+            "completion_coaching_min",
+            "completion_requires_certification",
             "created_at",
             "updated_at",
         ]

@@ -33,6 +33,16 @@ def _rubric_from_content(content: dict) -> Rubric:
     return services.rubric_publish(rubric=rubric)
 
 
+def _completion_rule_default(program: Program, content: dict) -> None:
+    """Give a program loaded before completion rules existed the playbook's rule, once: a
+    rule that is no longer the default (a manager chose one) is left as it is."""
+    rule = content.get("completion", {})
+    default = {field: Program._meta.get_field(field).get_default() for field in rule}
+    if rule and all(getattr(program, field) == value for field, value in default.items()):
+        Program.objects.filter(pk=program.pk).update(**rule)
+        program.refresh_from_db()
+
+
 @transaction.atomic
 def playbook_load(*, content: dict) -> tuple[Program, bool]:
     """Create the published program described by `content` unless it already exists.
@@ -43,11 +53,13 @@ def playbook_load(*, content: dict) -> tuple[Program, bool]:
     """
     existing = Program.objects.filter(name=content["name"], cloned_from__isnull=True).first()
     if existing:
+        _completion_rule_default(existing, content)
         return existing, False
     program = Program.objects.create(
         name=content["name"],
         description=content["description"],
         rubric=_rubric_from_content(content["rubric"]),
+        **content.get("completion", {}),
     )
     for phase_content in content["phases"]:
         phase_fields = {

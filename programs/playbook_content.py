@@ -7,6 +7,13 @@ micro-scripts. A loader turns these structures into database rows.
 
 EMPATHY_ESSENTIALS = {
     "name": "Empathy Essentials",
+    # Completed by day 90: most of the live work, and certified (the third phase's goal).
+    "completion": {
+        "completion_workshops_min": 3,  # of 4
+        "completion_modules_min": 4,  # of 5
+        "completion_coaching_min": 3,  # of 5 weeks
+        "completion_requires_certification": True,
+    },
     "description": (
         "A 90-day rollout that takes a support team from a scored baseline to certified "
         "empathy skills. Agents attend three onboarding workshops, then practise weekly "

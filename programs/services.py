@@ -127,7 +127,8 @@ def program_archive(*, program: Program) -> Program:
 def program_clone(*, program: Program, owner, name: str | None = None) -> Program:
     """A deep copy of `program` as a new draft owned by `owner`.
 
-    Phases, workshops, modules, scenario cards and micro-scripts are copied; the rubric is
+    Phases, workshops, modules, scenario cards, micro-scripts and the completion rule are
+    copied; the rubric is
     shared, since a rubric version is immutable once published and scores name it.
     """
     clone = Program.objects.create(
@@ -136,6 +137,10 @@ def program_clone(*, program: Program, owner, name: str | None = None) -> Progra
         owner=owner,
         rubric=program.rubric,
         cloned_from=program,
+        completion_workshops_min=program.completion_workshops_min,
+        completion_modules_min=program.completion_modules_min,
+        completion_coaching_min=program.completion_coaching_min,
+        completion_requires_certification=program.completion_requires_certification,
     )
     phases = list(program.phases.order_by("order"))
     old_phase_ids = [phase.pk for phase in phases]

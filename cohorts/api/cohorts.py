@@ -16,6 +16,7 @@ from cohorts.api.serializers import (
     CohortSerializer,
     EnrollmentEventSerializer,
     EnrollmentSerializer,
+    ExtendSerializer,
     ImportSerializer,
     MoveSerializer,
     ReasonSerializer,
@@ -64,6 +65,30 @@ class CohortViewSet(viewsets.ModelViewSet):
     def start(self, request, pk=None):
         cohort = services.cohort_start(cohort=self.get_object())
         return Response(CohortSerializer(cohort).data)
+
+    @extend_schema(request=ReasonSerializer, responses=CohortSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the cohort before its last day: each active agent is completed or not."""
+        cohort = self.get_object()
+        _require_facilitator(request.user, cohort)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cohort = services.cohort_close(
+            cohort=cohort, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(CohortSerializer(cohort, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ExtendSerializer, responses=CohortSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Give the cohort a later last day, with a reason."""
+        cohort = self.get_object()
+        _require_facilitator(request.user, cohort)
+        serializer = ExtendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cohort = services.cohort_extend(cohort=cohort, by=request.user, **serializer.validated_data)
+        return Response(CohortSerializer(cohort, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses=inline_serializer("SyncResult", {
         "created": serializers.IntegerField(), "updated": serializers.IntegerField(),

@@ -82,9 +82,23 @@ class CohortSerializer(ModelCleanSerializer):
         fields = [
             "id", "program", "name", "start_date", "time_zone", "session_time", "location",
             "video_link", "facilitators", "status", "avoid_same_team_pairs", "pairing_seed",
+            "last_day", "ends_at", "extension_reason", "closed_at", "close_reason",
             "created_at",
         ]  # fmt: skip
-        read_only_fields = ["status", "facilitators", "created_at"]
+        read_only_fields = [
+            "status", "facilitators", "extension_reason", "closed_at", "close_reason",
+            "created_at",
+        ]  # fmt: skip
+
+    last_day = serializers.DateField(
+        read_only=True, help_text="Last day, locally (the program's, or as extended)."
+    )
+    ends_at = serializers.SerializerMethodField(
+        help_text="When the cohort closes out: local midnight after its last day, in UTC."
+    )
+
+    def get_ends_at(self, cohort) -> str:
+        return cohort.ends_at().isoformat()
 
     def validate_program(self, program):
         if self.instance and program != self.instance.program:
@@ -151,9 +165,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         model = Enrollment
         fields = [
             "id", "cohort", "agent", "agent_email", "agent_name", "team", "status",
-            "enrolled_at", "status_changed_at",
+            "enrolled_at", "status_changed_at", "missing_items",
         ]  # fmt: skip
-        read_only_fields = ["status", "enrolled_at", "status_changed_at"]
+        read_only_fields = ["status", "enrolled_at", "status_changed_at", "missing_items"]
 
 
 class EnrollmentEventSerializer(serializers.ModelSerializer):
@@ -166,6 +180,11 @@ class EnrollmentEventSerializer(serializers.ModelSerializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class ExtendSerializer(serializers.Serializer):
+    last_day = serializers.DateField(help_text="The new last day, in the cohort's time zone.")
+    reason = serializers.CharField(max_length=300)
 
 
 ENROLMENT_FILE_SIZE = max_size_validator("ATTUNE_ENROLLMENT_UPLOAD_MAX_BYTES", "enrolment")

@@ -296,7 +296,7 @@ def test_withdrawn_agent_is_reactivated_with_an_event(cohort, billing):
     assert (event.from_status, event.to_status) == ("withdrawn", "active")
 
 
-@pytest.mark.parametrize("status", ["completed", "cancelled"])
+@pytest.mark.parametrize("status", ["finished", "cancelled"])
 def test_closed_cohort_is_refused(billing, status):
     cohort = CohortFactory(status=status)
 
