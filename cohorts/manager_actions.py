@@ -354,7 +354,9 @@ def cohort_close(request, pk):
     form = CloseForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.cohort_close(cohort=cohort, by=request.user, reason=form.cleaned_data["reason"])
+            services.cohort_close(
+                cohort=cohort, by=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -204,7 +204,9 @@ def _monday_morning(now, time_zone) -> datetime.datetime:
 
 
 def _weekly_digest(now) -> list[Due]:
-    cohorts = Cohort.objects.filter(status__in=Cohort.STARTED_STATUSES).prefetch_related("facilitators")
+    cohorts = Cohort.objects.filter(status__in=Cohort.STARTED_STATUSES).prefetch_related(
+        "facilitators"
+    )
     by_facilitator = defaultdict(list)
     people = {}
     for cohort in cohorts:

@@ -124,6 +124,7 @@ class Program(models.Model):
 
     def completion_rule_lines(self) -> list[str]:
         """The rule in words, as agents and managers read it."""
+
         def count(wanted, noun):
             return f"all {noun}" if wanted is None else f"at least {wanted} {noun}"
 

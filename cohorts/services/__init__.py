@@ -7,12 +7,12 @@ The package is split by sub-domain; everything is importable from `cohorts.servi
 
 from django.core.exceptions import ValidationError
 
+from cohorts.services.closeout import cohort_close, cohort_extend, cohort_status_sweep
 from cohorts.services.coaching import (
     coaching_pairs_generate,
     coaching_session_record,
     peer_score_create,
 )
-from cohorts.services.closeout import cohort_close, cohort_extend, cohort_status_sweep
 from cohorts.services.experiments import experiment_create
 from cohorts.services.lifecycle import (
     CLOSED_STATUSES,

@@ -125,9 +125,11 @@ def cohort_extend(
 
 @transaction.atomic
 def _start_running(cohort: Cohort) -> int:
-    locked = Cohort.objects.select_for_update().filter(
-        pk=cohort.pk, status=Cohort.Status.SCHEDULED
-    ).first()
+    locked = (
+        Cohort.objects.select_for_update()
+        .filter(pk=cohort.pk, status=Cohort.Status.SCHEDULED)
+        .first()
+    )
     if locked is None:  # another sweep moved it already
         return 0
     locked.status = Cohort.Status.RUNNING
@@ -152,7 +154,9 @@ def cohort_status_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
         if now >= cohort.ends_at():
             cohort_close(cohort=cohort, now=now)
             counts["finished"] += 1
-        elif cohort.status == Cohort.Status.SCHEDULED:
-            if started_status(cohort=cohort, now=now) == Cohort.Status.RUNNING:
-                counts["running"] += _start_running(cohort)
+        elif (
+            cohort.status == Cohort.Status.SCHEDULED
+            and started_status(cohort=cohort, now=now) == Cohort.Status.RUNNING
+        ):
+            counts["running"] += _start_running(cohort)
     return counts
