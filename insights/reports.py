@@ -100,7 +100,14 @@ def funnel(scope: Scope) -> dict:
     in_scope = scope.enrollments()
     enrollments = list(
         in_scope.values_list(
-            "pk", "cohort_id", "cohort__name", "status", "enrolled_at", "agent_id", "agent__email"
+            "pk",
+            "cohort_id",
+            "cohort__name",
+            "status",
+            "enrolled_at",
+            "agent_id",
+            "agent__email",
+            "missing_items",
         ).order_by("pk")
     )
     workshops = defaultdict(set)
@@ -131,7 +138,7 @@ def funnel(scope: Scope) -> dict:
         .order_by("program", "phase__order", "week")
     )
     rows = []
-    for pk, cohort_id, cohort_name, status, enrolled_at, agent_id, email in enrollments:
+    for pk, cohort_id, cohort_name, status, enrolled_at, agent_id, email, missing in enrollments:
         decided = certified.get(pk)
         rows.append(
             {
@@ -144,6 +151,7 @@ def funnel(scope: Scope) -> dict:
                 "modules_completed": " ".join(str(m) for m in sorted(completed[pk])),
                 "certified": decided is not None,
                 "days_to_certification": (decided - enrolled_at).days if decided else "",
+                "missing_for_completion": "; ".join(missing or []),
             }
         )
     return {"figures": funnel_figures(rows, modules), "rows": rows, "notes": []}
@@ -165,6 +173,11 @@ def funnel_figures(rows: list[dict], modules) -> dict:
         for module_id in str(row["modules_completed"]).split():
             done[int(module_id)] += 1
     stayed = enrolled - withdrawn
+    # Completion is the enrolment's outcome when its cohort closed (the program's completion
+    # rule), not a guess from attendance; enrolments of cohorts still running count in none.
+    completed = sum(1 for r in rows if r["status"] == Enrollment.Status.COMPLETED)
+    not_completed = sum(1 for r in rows if r["status"] == Enrollment.Status.NOT_COMPLETED)
+    closed = completed + not_completed
     return {
         "enrolled": enrolled,
         "withdrawn": withdrawn,
@@ -184,6 +197,9 @@ def funnel_figures(rows: list[dict], modules) -> dict:
         "certification_rate_of_stayers": round(certified / stayed, 4) if stayed else None,
         "median_days_to_certification": figures.median([float(d) for d in days]),
         "certified_agents_behind_median": len(days),
+        "completed": completed,
+        "not_completed": not_completed,
+        "completion_rate_of_closed": round(completed / closed, 4) if closed else None,
     }
 
 
@@ -201,6 +217,7 @@ def funnel_steps(report_figures: dict) -> list[tuple[str, int | None]]:
             for m in report_figures["modules"]
         ),
         ("Certified", report_figures["certified"]),
+        ("Completed the program", report_figures["completed"]),
     ]
 
 
@@ -218,6 +235,11 @@ def funnel_report(scope: Scope) -> dict:
     if scope.hidden(len({row["agent_id"] for row in rows})):
         notes.append(f"funnel: {SUPPRESSED}")
         return {"figures": {"enrolled": None, "suppressed": True}, "rows": [], "notes": notes}
+    if scope.hidden(result["completed"] + result["not_completed"]):
+        # A rate over the agents whose cohort ended: those are its contributors.
+        if result["completion_rate_of_closed"] is not None:
+            notes.append(f"completion rate of ended cohorts: {SUPPRESSED} whose cohort ended")
+        result["completion_rate_of_closed"] = None
     if scope.hidden(result["certified_agents_behind_median"]):
         notes.append(f"median days to certification: {SUPPRESSED} certified")
         result["median_days_to_certification"] = None
@@ -235,8 +257,8 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     an agent has to stay long enough to be trained (immortal-time bias). So each enrolled
     agent's clock starts at a landmark, LANDMARK_DAYS after day 1 of their first cohort in
     scope; only agents still employed at the landmark are followed, grouped by whether they
-    were trained by then (certified, or their enrolment completed, on or before the
-    landmark), until they leave or `as_of`. Agents whose landmark is still ahead, or who
+    were trained by then (an enrolment of theirs completed, by the program's completion
+    rule, on or before the landmark), until they leave or `as_of`. Agents whose landmark is still ahead, or who
     left before it, are counted but not followed. Figures: the curves with counts at risk,
     and leavers per agent-year of follow-up (annualised attrition).
     """
@@ -247,10 +269,6 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     for agent_id, start in starts.values_list("agent", "cohort__start_date"):
         first_day.setdefault(agent_id, start)
     trained_on = {}
-    for agent_id, when in CertificationDecision.objects.filter(
-        agent__in=scope.enrollments().values("agent"), revoked_at__isnull=True
-    ).values_list("agent", "decided_at"):
-        trained_on[agent_id] = min(trained_on.get(agent_id, when), when)
     for agent_id, when in Enrollment.objects.filter(
         agent__in=scope.enrollments().values("agent"), status=Enrollment.Status.COMPLETED
     ).values_list("agent", "status_changed_at"):

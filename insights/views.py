@@ -184,6 +184,11 @@ def _funnel(report: dict, filters: dict) -> dict:
             _percent(figures.get("certification_rate_of_stayers")) or "no data"
         ),
         "median_days": charts.format_number(figures.get("median_days_to_certification")),
+        "completed": figures.get("completed"),
+        "closed": (figures.get("completed") or 0) + (figures.get("not_completed") or 0),
+        "completion_rate_of_closed": (
+            _percent(figures.get("completion_rate_of_closed")) or "no data"
+        ),
     }
 
 

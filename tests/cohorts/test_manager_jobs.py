@@ -547,7 +547,7 @@ def test_a_planned_cohort_is_not_re_laid(signed_in, cohort):
     page = signed_in.get(url(cohort, "schedule/resync/")).content.decode()
     signed_in.post(url(cohort, "schedule/resync/"))
 
-    assert "only a running cohort's schedule is re-laid" in page
+    assert "only a started cohort's schedule is re-laid" in page
     assert not cohort.schedule_items.exists()
 
 
@@ -600,22 +600,26 @@ def test_a_started_cohort_is_scheduled_until_day_1_then_running(signed_in, start
     with time_machine.travel(BEFORE_START, tick=False):
         listed = signed_in.get("/cohorts/").content.decode()
         detail = signed_in.get(url(started)).content.decode()
+    services.cohort_status_sweep()  # DAY_15: day 1 has come
+    started.refresh_from_db()
     running = signed_in.get(url(started)).content.decode()
 
-    assert started.status == Cohort.Status.RUNNING  # stored status unchanged
     assert "Scheduled" in listed
     assert "Running" not in listed
     assert "Scheduled" in detail
+    assert started.status == Cohort.Status.RUNNING  # stored by the sweep
     assert "Running" in running
     assert "Scheduled" not in running
 
 
 def test_day_1_is_counted_in_the_cohorts_time_zone(started):
     # 03:00 UTC on 26 October is still 25 October in New York.
-    with time_machine.travel(datetime.datetime(2026, 10, 26, 3, tzinfo=datetime.UTC)):
-        assert started.display_status == "Scheduled"
-    with time_machine.travel(datetime.datetime(2026, 10, 26, 5, tzinfo=datetime.UTC)):
-        assert started.display_status == "Running"
+    services.cohort_status_sweep(now=datetime.datetime(2026, 10, 26, 3, tzinfo=datetime.UTC))
+    started.refresh_from_db()
+    assert started.status == Cohort.Status.SCHEDULED
+    services.cohort_status_sweep(now=datetime.datetime(2026, 10, 26, 5, tzinfo=datetime.UTC))
+    started.refresh_from_db()
+    assert started.status == Cohort.Status.RUNNING
 
 
 def test_saved_attendance_is_reported_in_its_section(signed_in, started):
