@@ -258,7 +258,8 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     agent's clock starts at a landmark, LANDMARK_DAYS after day 1 of their first cohort in
     scope; only agents still employed at the landmark are followed, grouped by whether they
     were trained by then (an enrolment of theirs completed, by the program's completion
-    rule, on or before the landmark), until they leave or `as_of`. Agents whose landmark is still ahead, or who
+    rule, on or before the landmark), until they leave or `as_of`. Agents whose landmark is
+    still ahead, or who
     left before it, are counted but not followed. Figures: the curves with counts at risk,
     and leavers per agent-year of follow-up (annualised attrition).
     """

@@ -47,6 +47,11 @@ def _certify(enrollment, when):
     )  # fmt: skip
 
 
+def _complete(enrollment, when, status=Enrollment.Status.COMPLETED):
+    """The enrolment's outcome when its cohort closed (see cohorts.services.cohort_close)."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=status, status_changed_at=when)
+
+
 def test_funnel_counts_attendance_modules_and_certification(hr_api, cohort, facilitator):
     enrollments = list(cohort.enrollments.order_by("pk"))
     workshops = list(cohort.schedule_items.filter(kind="workshop"))
@@ -161,8 +166,11 @@ def test_retention_follows_from_the_landmark_not_from_hire(facilitator):
     landmark = day_one + datetime.timedelta(days=reports.LANDMARK_DAYS)
     enrollments = _landmark_cohort(facilitator, day_one, [None] * 6 + [-30, 30])
     for enrollment in enrollments[:3]:  # trained before the landmark
-        _certify(enrollment, datetime.datetime(2025, 3, 1, tzinfo=UTC))
-    _certify(enrollments[3], datetime.datetime(2025, 6, 1, tzinfo=UTC))  # after: untrained
+        _complete(enrollment, datetime.datetime(2025, 3, 1, tzinfo=UTC))
+    _complete(enrollments[3], datetime.datetime(2025, 6, 1, tzinfo=UTC))  # after: untrained
+    # Certified but not completed by the program's rule: not trained.
+    _certify(enrollments[4], datetime.datetime(2025, 3, 1, tzinfo=UTC))
+    _complete(enrollments[4], datetime.datetime(2025, 3, 2, tzinfo=UTC), "not_completed")
     as_of = landmark + datetime.timedelta(days=100)
 
     body = reports.retention(reports.Scope(cohorts=None, detail=True), as_of=as_of)["figures"]
@@ -449,3 +457,37 @@ def test_only_text_that_starts_a_formula_is_escaped(value, written):
     from config.csv_cells import spreadsheet_safe
 
     assert spreadsheet_safe(value) == written
+
+
+def test_the_funnel_counts_completion_from_the_close_out(hr_api, cohort):
+    """Completed means the enrolment's outcome at close-out, not attendance: agents of
+    a cohort still running are neither completed nor not completed."""
+    enrollments = list(cohort.enrollments.order_by("pk"))
+    ended = datetime.datetime(2027, 1, 24, tzinfo=UTC)
+    for enrollment in enrollments[:2]:
+        _complete(enrollment, ended)
+    for enrollment in enrollments[2:5]:
+        _complete(enrollment, ended, Enrollment.Status.NOT_COMPLETED)
+
+    manager = reports.funnel_report(reports.Scope(cohorts=None, detail=True))["figures"]
+    body = hr_api.get("/api/insights/funnel/").json()["figures"]
+
+    assert (manager["completed"], manager["not_completed"]) == (2, 3)
+    assert manager["completion_rate_of_closed"] == 0.4
+    assert body["completed"] == 2  # a funnel count: its contributors are the 6 enrolled
+    assert body["completion_rate_of_closed"] == 0.4  # 5 agents whose cohort ended
+    steps = dict(reports.funnel_steps(manager))
+    assert steps["Completed the program"] == 2
+
+
+def test_hr_gets_no_completion_rate_from_fewer_than_5_closed_enrolments(hr_api, cohort):
+    enrollments = list(cohort.enrollments.order_by("pk"))
+    ended = datetime.datetime(2027, 1, 24, tzinfo=UTC)
+    for enrollment in enrollments[:4]:
+        _complete(enrollment, ended)
+
+    response = hr_api.get("/api/insights/funnel/").json()
+
+    assert response["figures"]["completed"] == 4
+    assert response["figures"]["completion_rate_of_closed"] is None
+    assert any("completion rate of ended cohorts" in note for note in response["notes"])
