@@ -311,8 +311,6 @@ def signed_in(client, facilitator):
 
 
 def test_the_close_page_asks_first_and_shows_each_outcome(signed_in, cohort, two_agents):
-    ada, bo = two_agents
-
     page = signed_in.get(f"/cohorts/{cohort.pk}/close/").content.decode()
 
     assert "Close the cohort now" in page
