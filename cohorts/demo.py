@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts import services
-from cohorts.models import Cohort, ScheduleItem
+from cohorts.models import Cohort, ModuleProgress, ScheduleItem
 from programs.models import Program
 
 DEMO_COHORT = "Demo cohort"
@@ -53,3 +53,43 @@ def demo_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
             feedback="Named the frustration before the fix; close with a concrete next step.",
         )
     return cohort
+
+
+FINISHED_COHORT = "Demo primer cohort (finished)"
+PRIMER = "New-hire empathy primer"
+
+
+@transaction.atomic
+def demo_finished_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
+    """A finished cohort of the seven-day primer, closed out three weeks after day 1: every
+    agent but the last did everything the rule asks (completed); the last attended the
+    workshop only (not completed, the modules missing). Idempotent."""
+    existing = Cohort.objects.filter(name=FINISHED_COHORT).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    cohort = services.cohort_create(
+        program=Program.objects.get(name=PRIMER, cloned_from__isnull=True),
+        created_by=manager,
+        name=FINISHED_COHORT,
+        start_date=timezone.localdate() - datetime.timedelta(days=21),
+        time_zone="Europe/London",
+        location="Training room 2",
+    )
+    enrollments = [
+        services.enrollment_enroll(cohort=cohort, agent=agent, by=manager) for agent in agents
+    ]
+    services.cohort_start(cohort=cohort, now=now - datetime.timedelta(days=22))
+    for workshop in cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP):
+        services.attendance_record(
+            item=workshop, attended={e.pk: True for e in enrollments}, by=manager
+        )
+    for module in cohort.schedule_items.filter(kind=ScheduleItem.Kind.MODULE):
+        ModuleProgress.objects.bulk_create(
+            ModuleProgress(
+                enrollment=e, item=module, prework_done_at=module.starts_at,
+                practice_attended_at=module.ends_at, practice_recorded_by=manager,
+            )
+            for e in enrollments[:-1]
+        )  # fmt: skip
+    return services.cohort_close(cohort=cohort, now=cohort.ends_at())

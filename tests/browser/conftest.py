@@ -82,4 +82,6 @@ def running_cohort():
     )
     enrol(cohort, 6)
     services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=3))
+    services.cohort_status_sweep()  # day 1 has come: scheduled -> running
+    cohort.refresh_from_db()
     return cohort

@@ -380,3 +380,27 @@ def test_the_plan_shows_the_rule_then_the_outcome(client, cohort, two_agents):
     assert "Programs you finished" in after
     assert "Not completed" in after
     assert "Missing: workshops attended: 0 of 1 needed" in after
+
+
+# --- Demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_finished_cohort_with_both_outcomes(db):
+    from django.core.management import call_command
+
+    from cohorts.demo import demo_finished_cohort_create
+    from tests.factories import AgentFactory
+
+    call_command("load_playbook")
+    manager, agents = ManagerFactory(), AgentFactory.create_batch(3)
+
+    cohort = demo_finished_cohort_create(manager=manager, agents=agents)
+    again = demo_finished_cohort_create(manager=manager, agents=agents)
+
+    assert again == cohort
+    assert cohort.status == Cohort.Status.FINISHED
+    statuses = sorted(cohort.enrollments.values_list("status", flat=True))
+    assert statuses == ["completed", "completed", "not_completed"]
+    assert cohort.enrollments.get(agent=agents[-1]).missing_items == [
+        "modules completed: 0 of 2 needed"
+    ]

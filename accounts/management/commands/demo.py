@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
-from cohorts.demo import demo_cohort_create
+from cohorts.demo import demo_cohort_create, demo_finished_cohort_create
 from insights.case_study import case_study_create
 from insights.demo import demo_calibration_create, demo_interactions_create
 from programs.models import Program
@@ -38,6 +38,14 @@ class Command(BaseCommand):
             agents=list(User.objects.filter(email__startswith="agent").order_by("email")),
         )
         self.stdout.write(f"Demo cohort “{cohort}” is running (day 33 of 90).")
+        finished = demo_finished_cohort_create(
+            manager=User.objects.get(email="manager@attune.example"),
+            agents=list(User.objects.filter(email__startswith="agent").order_by("email")),
+        )
+        self.stdout.write(
+            f"“{finished}” has ended: {finished.enrollments.filter(status='completed').count()} "
+            "agents completed the primer, one did not."
+        )
         decision = demo_certification_create(
             enrollment=cohort.enrollments.get(agent__email="agent2@attune.example"),
             coach=User.objects.get(email="coach@attune.example"),
