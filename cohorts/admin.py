@@ -51,7 +51,10 @@ class CohortAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_filter = ("status", "program")
     search_fields = ("name",)
     filter_horizontal = ("facilitators",)
-    readonly_fields = ("status", "created_at")
+    # The end is changed with its reason by the close and extend services (page and API).
+    readonly_fields = (
+        "status", "end_date", "extension_reason", "closed_at", "close_reason", "created_at"
+    )  # fmt: skip
     inlines = [EnrollmentInline]
     actions = ["start", "regenerate"]
     change_form_template = "admin/cohorts/cohort/change_form.html"
@@ -116,7 +119,10 @@ class EnrollmentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ("agent", "cohort", "status", "status_changed_at")
     list_filter = ("status", "cohort")
     search_fields = ("agent__email", "agent__display_name")
-    readonly_fields = ("cohort", "program", "agent", "status", "enrolled_at", "status_changed_at")
+    readonly_fields = (
+        "cohort", "program", "agent", "status", "missing_items", "enrolled_at",
+        "status_changed_at",
+    )  # fmt: skip
     actions = ["withdraw", "reactivate"]
 
     class EventInline(admin.TabularInline):

@@ -153,6 +153,7 @@ class CohortViewSet(viewsets.ModelViewSet):
         "due": serializers.IntegerField(), "overdue": serializers.IntegerField(),
         "total": serializers.IntegerField(), "percent_complete": serializers.FloatField(),
         "behind": serializers.BooleanField(), "overdue_items": serializers.ListField(),
+        "missing_items": serializers.ListField(),
     }, many=True))  # fmt: skip
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
@@ -183,6 +184,7 @@ def _progress_row(row: selectors.AgentProgress) -> dict:
         "percent_complete": row.percent_complete,
         "behind": row.behind,
         "overdue_items": [item.title for item in row.overdue_items],
+        "missing_items": row.enrollment.missing_items,
     }
 
 
