@@ -3,7 +3,8 @@
 The rule lives on the program (programs.Program.completion_*); the items counted are the
 ones progress counts (cohorts.selectors): workshops attended, modules with pre-work and
 live practice done, coaching weeks held with a partner. An empty minimum means all of an
-agent's items of that kind (an experiment's control group has no modules or coaching).
+agent's items of that kind that are due (an experiment's control group has no modules or
+coaching); a minimum is capped at that number, so nobody is asked for more than they had.
 """
 
 from django.utils import timezone
@@ -22,9 +23,11 @@ def missing_items(*, progress: AgentProgress, program, certified: bool) -> list[
     """What the rule still asks of one agent, in words; empty when they completed."""
     missing = []
     for kind, field, label in KINDS:
-        states = [state for state in progress.items if state.item.kind == kind]
+        # Only items due by now: at the cohort's end that is all of them; a cohort closed
+        # early asks nobody for sessions that never happened.
+        states = [state for state in progress.items if state.item.kind == kind and state.due]
         wanted = getattr(program, field)
-        needed = len(states) if wanted is None else wanted
+        needed = len(states) if wanted is None else min(wanted, len(states))
         done = sum(state.done for state in states)
         if done < needed:
             missing.append(f"{label}: {done} of {needed} needed")

@@ -113,6 +113,23 @@ def test_the_default_rule_asks_for_every_item_progress_counts(cohort, program):
     assert ada.missing_items == ["modules completed: 0 of 6 needed"]  # alone: no partner
 
 
+def test_closing_early_asks_only_for_what_was_due(cohort, program, facilitator):
+    (ada,) = enrol(cohort, 1)
+    with time_machine.travel(BEFORE_START, tick=False):
+        services.cohort_start(cohort=cohort)
+    first = cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP).order_by("starts_at")[0]
+    Attendance.objects.create(enrollment=ada, item=first, attended=True)
+
+    # Day 6: the first workshop (day 3) is past; the second (day 10) and every module
+    # window (the first is due after day 7) are still ahead.
+    services.cohort_close(
+        cohort=cohort, by=facilitator, now=datetime.datetime(2026, 10, 31, 16, tzinfo=UTC)
+    )
+
+    ada.refresh_from_db()
+    assert (ada.status, ada.missing_items) == (Enrollment.Status.COMPLETED, [])
+
+
 def test_certification_is_missing_when_the_rule_asks_for_it(cohort, two_agents, lenient):
     lenient.completion_requires_certification = True
     lenient.save()
