@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,13 +74,12 @@ def cohort_close(
     early = f"closed early: {reason}" if by and reason else ("closed early" if by else "")
     for enrollment in active:
         enrollment.missing_items = missing[enrollment.pk]
-        enrollment.save(update_fields=["missing_items"])
         outcome = (
             Enrollment.Status.NOT_COMPLETED if enrollment.missing_items
             else Enrollment.Status.COMPLETED
         )  # fmt: skip
         why = "; ".join(["cohort ended", *([early] if early else []), *enrollment.missing_items])
-        _set_status(enrollment, outcome, by=by, reason=why[:300], now=now)
+        _set_status(enrollment, outcome, by=by, reason=why[:300], now=now, also=["missing_items"])
     outbox_write(due=[_outcome_due(e, now) for e in active], now=now)
     cohort.status = Cohort.Status.FINISHED
     cohort.closed_at = now
@@ -115,6 +115,8 @@ def cohort_extend(
         errors["last_day"] = (
             f"The new last day must be after the current one ({cohort.last_day:%d %B %Y})."
         )
+    elif cohort.ends_at(last_day) <= now:
+        errors["last_day"] = "The new last day has passed already."
     if errors:
         raise ValidationError(errors)
     cohort.end_date = last_day
@@ -147,7 +149,7 @@ def cohort_status_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
     # Day 1 has come somewhere on Earth only once UTC is within a day of it.
     candidates = Cohort.objects.filter(
         status__in=Cohort.STARTED_STATUSES, start_date__lte=now.date() + datetime.timedelta(1)
-    ).select_related("program")
+    ).annotate(program_days=Max("program__phases__last_day"))
     for cohort in candidates.order_by("start_date", "pk"):
         if counts["running"] + counts["finished"] >= SWEEP_BATCH:
             break

@@ -163,11 +163,11 @@ def enrollment_enroll(*, cohort: Cohort, agent: User, by: User | None = None) ->
     return enrollment
 
 
-def _set_status(enrollment, status, *, by, reason, now):
+def _set_status(enrollment, status, *, by, reason, now, also=()):
     previous = enrollment.status
     enrollment.status = status
     enrollment.status_changed_at = now
-    enrollment.save(update_fields=["status", "status_changed_at"])
+    enrollment.save(update_fields=["status", "status_changed_at", *also])
     _record_event(enrollment, previous, by, reason)
 
 

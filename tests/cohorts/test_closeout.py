@@ -15,10 +15,20 @@ from tests.factories import CohortFactory, ManagerFactory
 
 UTC = datetime.UTC
 DAY_1_NOON = datetime.datetime(2026, 10, 26, 16, tzinfo=UTC)  # 12:00 in New York
+DAY_20 = datetime.datetime(2026, 11, 14, 17, tzinfo=UTC)
 # The rollout program has 90 days: the last day is 23 January 2027; the cohort ends at
 # midnight after it in New York (EST, UTC-5): 05:00 UTC on 24 January.
 ENDS = datetime.datetime(2027, 1, 24, 5, tzinfo=UTC)
 MINUTE = datetime.timedelta(minutes=1)
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def on_day_20():
+    """Day 20, both workshops past, unless a test says otherwise: the results never depend
+    on today's date."""
+    with time_machine.travel(DAY_20, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -191,6 +201,19 @@ def test_a_planned_cohort_cannot_be_closed(cohort):
     assert _status(cohort) == Cohort.Status.PLANNED
 
 
+def test_a_sweep_with_nothing_to_change_reads_the_cohorts_once(
+    cohort, two_agents, django_assert_num_queries
+):
+    services.cohort_status_sweep(now=DAY_1_NOON)  # scheduled -> running
+    for n in range(3):
+        other = CohortFactory(program=cohort.program, name=f"Other {n}", start_date=START)
+        services.cohort_start(cohort=other, now=DAY_1_NOON)
+
+    # One query: the started cohorts with their program's length.
+    with django_assert_num_queries(1):
+        assert services.cohort_status_sweep(now=DAY_1_NOON) == {"running": 0, "finished": 0}
+
+
 # --- Time zones ----------------------------------------------------------------------------
 
 
@@ -247,6 +270,15 @@ def test_an_extension_needs_a_later_day_and_a_reason(cohort, two_agents):
     assert set(error.value.message_dict) == {"last_day", "reason"}
     cohort.refresh_from_db()
     assert cohort.end_date is None
+
+
+def test_an_extension_to_a_day_that_has_passed_is_refused(cohort, two_agents):
+    with pytest.raises(services.ValidationError) as error:
+        services.cohort_extend(
+            cohort=cohort, last_day=datetime.date(2027, 1, 30), reason="Late", now=ENDS + 7 * DAY
+        )
+
+    assert "has passed" in str(error.value.message_dict["last_day"])
 
 
 def test_a_finished_cohort_cannot_be_extended(cohort, two_agents):
