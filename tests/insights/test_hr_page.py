@@ -589,3 +589,19 @@ def test_every_wide_table_scrolls_in_a_named_focusable_region(hr_client, cohort)
         assert 'tabindex="0"' in wrap
         assert 'role="region"' in wrap
         assert "aria-label=" in wrap or "aria-labelledby=" in wrap
+
+
+def test_the_funnel_says_how_many_completed_when_their_cohort_ended(hr_client, cohort):
+    from cohorts.models import Enrollment
+
+    enrollments = enrol(cohort, 6)
+    for enrollment in enrollments[:3]:
+        Enrollment.objects.filter(pk=enrollment.pk).update(status="completed")
+    for enrollment in enrollments[3:5]:
+        Enrollment.objects.filter(pk=enrollment.pk).update(status="not_completed")
+
+    html = hr_client.get(URL).content.decode()
+
+    assert "Completed the program" in html  # a step of the funnel
+    shown = "<strong>3</strong> of the 5 agents whose cohort has ended (<strong>60%</strong>)"
+    assert shown in html
