@@ -203,7 +203,8 @@ class ReminderKind(models.TextChoices):
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.
-NOT_OPTIONAL_KINDS = frozenset({ReminderKind.INVITATION})
+# The outcome of a program is told once, like an invitation: not a reminder to opt out of.
+NOT_OPTIONAL_KINDS = frozenset({ReminderKind.INVITATION, ReminderKind.PROGRAM_OUTCOME})
 OPTIONAL_KIND_CHOICES = [
     (k, label) for k, label in ReminderKind.choices if k not in NOT_OPTIONAL_KINDS
 ]

@@ -54,7 +54,8 @@ def cohort_close(
 
     Idempotent: a finished cohort is returned as it is, only active enrolments change, and
     the outcome notification is one outbox row per enrolment, so a rerun adds nothing.
-    `by` and `reason` are set when a manager closes it before its last day.
+    `by` and `reason` are set when a manager closes it; the reason is kept when that is
+    before the cohort's end.
     """
     now = now or timezone.now()
     cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
@@ -71,19 +72,20 @@ def cohort_close(
         )
     )
     missing = cohort_missing_items(cohort=cohort, enrollments=active, now=now)
-    early = f"closed early: {reason}" if by and reason else ("closed early" if by else "")
+    early = by is not None and now < cohort.ends_at()
+    closing = (f"closed early: {reason}" if reason else "closed early") if early else ""
     for enrollment in active:
         enrollment.missing_items = missing[enrollment.pk]
         outcome = (
             Enrollment.Status.NOT_COMPLETED if enrollment.missing_items
             else Enrollment.Status.COMPLETED
         )  # fmt: skip
-        why = "; ".join(["cohort ended", *([early] if early else []), *enrollment.missing_items])
+        why = "; ".join(filter(None, ["cohort ended", closing, *enrollment.missing_items]))
         _set_status(enrollment, outcome, by=by, reason=why[:300], now=now, also=["missing_items"])
     outbox_write(due=[_outcome_due(e, now) for e in active], now=now)
     cohort.status = Cohort.Status.FINISHED
     cohort.closed_at = now
-    cohort.close_reason = reason if by else ""
+    cohort.close_reason = reason if early else ""
     cohort.save(update_fields=["status", "closed_at", "close_reason"])
     return cohort
 

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 
 from accounts.models import Notification, Outbox, ReminderKind
 from accounts.reminders import outbox_deliver
@@ -174,6 +175,9 @@ def test_agents_are_told_their_outcome_once(cohort, two_agents):
     titles = dict(Notification.objects.values_list("user_id", "title"))
     assert titles[ada.agent_id] == "You completed Rollout"
     assert titles[bo.agent_id] == "Rollout has ended: not completed"
+    to_bo = next(m for m in mail.outbox if m.to == [bo.agent.email])
+    assert "still missing: workshops attended: 0 of 1 needed" in to_bo.body
+    assert "List-Unsubscribe" not in to_bo.extra_headers  # told once, not a reminder
 
 
 def test_closing_out_twice_adds_no_events_or_notifications(cohort, two_agents):
@@ -235,6 +239,14 @@ def test_a_los_angeles_cohort_finishes_at_its_midnight_across_the_dst_change(pro
 
 
 # --- Early close and extension -------------------------------------------------------------
+
+
+def test_a_manager_closing_after_the_end_is_not_an_early_close(cohort, two_agents, facilitator):
+    services.cohort_close(cohort=cohort, by=facilitator, reason="Tidying up", now=ENDS + DAY)
+
+    assert _status(cohort) == Cohort.Status.FINISHED
+    assert cohort.close_reason == ""
+    assert not EnrollmentEvent.objects.filter(reason__contains="closed early").exists()
 
 
 def test_a_manager_closes_early_with_a_reason(cohort, two_agents, facilitator):
