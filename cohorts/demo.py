@@ -33,6 +33,7 @@ def demo_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
         services.enrollment_enroll(cohort=cohort, agent=agent, by=manager) for agent in agents
     ]
     services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=DAYS_IN))
+    services.cohort_status_sweep()  # started before day 1 (scheduled); running since
     # Attendance is only taken for workshops that have happened.
     workshops = cohort.schedule_items.filter(
         kind=ScheduleItem.Kind.WORKSHOP, starts_at__lte=timezone.now()
@@ -61,7 +62,7 @@ PRIMER = "New-hire empathy primer"
 
 @transaction.atomic
 def demo_finished_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
-    """A finished cohort of the seven-day primer, closed out three weeks after day 1: every
+    """A finished cohort of the seven-day primer, which started 60 days ago: every
     agent but the last did everything the rule asks (completed); the last attended the
     workshop only (not completed, the modules missing). Idempotent."""
     existing = Cohort.objects.filter(name=FINISHED_COHORT).first()
@@ -72,14 +73,15 @@ def demo_finished_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
         program=Program.objects.get(name=PRIMER, cloned_from__isnull=True),
         created_by=manager,
         name=FINISHED_COHORT,
-        start_date=timezone.localdate() - datetime.timedelta(days=21),
+        # Before the running demo cohort, so that it comes first in the manager's list.
+        start_date=timezone.localdate() - datetime.timedelta(days=60),
         time_zone="Europe/London",
         location="Training room 2",
     )
     enrollments = [
         services.enrollment_enroll(cohort=cohort, agent=agent, by=manager) for agent in agents
     ]
-    services.cohort_start(cohort=cohort, now=now - datetime.timedelta(days=22))
+    services.cohort_start(cohort=cohort, now=now - datetime.timedelta(days=61))
     for workshop in cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP):
         services.attendance_record(
             item=workshop, attended={e.pk: True for e in enrollments}, by=manager

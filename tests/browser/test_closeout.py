@@ -4,17 +4,38 @@ confirmation page) and read each agent's outcome; extend another one."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from cohorts import services
 from cohorts.models import Attendance, Cohort, Enrollment, ScheduleItem
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import sign_in
+from tests.cohorts.conftest import enrol, rollout_program
+from tests.factories import CohortFactory, ManagerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def half_attended(running_cohort):
+def two_weeks_in():
+    """A running cohort on day 15: both workshops (days 3 and 10) are past."""
+    cohort = CohortFactory(
+        program=rollout_program(),
+        name="Closing cohort",
+        start_date=timezone.localdate() - datetime.timedelta(days=14),
+        time_zone="UTC",
+        facilitators=[ManagerFactory(email="maya@example.com")],
+    )
+    enrol(cohort, 6)
+    services.cohort_start(cohort=cohort, now=timezone.now() - datetime.timedelta(days=15))
+    services.cohort_status_sweep()
+    return cohort
+
+
+@pytest.fixture
+def half_attended(two_weeks_in):
     """Completed = the first workshop attended; three of the six agents attended it."""
+    running_cohort = two_weeks_in
     program = running_cohort.program
     program.completion_workshops_min = 1
     program.completion_modules_min = 0

@@ -11,6 +11,7 @@ from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create, demo_finished_cohort_create
+from cohorts.services import cohort_status_sweep
 from insights.case_study import case_study_create
 from insights.demo import demo_calibration_create, demo_interactions_create
 from programs.models import Program
@@ -73,7 +74,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         if not settings.REDIS_URL:
-            # Embedded mode has no beat: the demo server sweeps reminders itself.
+            # Embedded mode has no beat: the demo server sweeps reminders and cohorts itself.
             threading.Thread(target=self._sweep_forever, daemon=True).start()
         self.stdout.write(
             f"Open http://{addrport}/ and sign in with a demo login "
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         while True:
             try:
                 reminders_sweep()
+                cohort_status_sweep()  # and cohorts start running and end on time
             except Exception as error:  # keep the demo serving whatever happens here
                 self.stderr.write(f"Reminder sweep failed: {error}")
             finally:
