@@ -91,11 +91,12 @@ class Cohort(models.Model):
         """The cohort's last day, locally: the program's last day unless it was extended."""
         if self.end_date:
             return self.end_date
-        # `program_days` when the queryset annotated it (the sweep reads many cohorts).
-        days = getattr(self, "program_days", None)
-        if days is None:
-            days = self.program.phases.aggregate(last=models.Max("last_day"))["last"] or 1
-        return self.start_date + datetime.timedelta(days=days - 1)
+        # `program_days` is annotated by querysets that read many cohorts (the sweep, the
+        # API), and otherwise read once per instance.
+        if getattr(self, "program_days", None) is None:
+            last = self.program.phases.aggregate(last=models.Max("last_day"))["last"]
+            self.program_days = last or 1
+        return self.start_date + datetime.timedelta(days=self.program_days - 1)
 
     def ends_at(self, last_day: datetime.date | None = None) -> datetime.datetime:
         """The moment the cohort ends: local midnight after its last day, in UTC."""

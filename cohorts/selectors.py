@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import (
@@ -35,6 +35,13 @@ def cohort_visible_to(*, user) -> QuerySet[Cohort]:
     if user.is_manager:
         return managed_cohorts(user=user)
     return Cohort.objects.filter(enrollments__agent=user).distinct()
+
+
+def with_program_days(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """The cohorts with their program's length (`program_days`), so that `last_day` and
+    `ends_at()` need no query per cohort."""
+    last = Phase.objects.filter(program=OuterRef("program")).order_by("-last_day")
+    return cohorts.annotate(program_days=Subquery(last.values("last_day")[:1]))
 
 
 def enrollment_visible_to(*, user) -> QuerySet[Enrollment]:

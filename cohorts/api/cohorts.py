@@ -47,7 +47,8 @@ class CohortViewSet(viewsets.ModelViewSet):
     ordering_fields = ["start_date", "name"]
 
     def get_queryset(self):
-        return selectors.cohort_visible_to(user=self.request.user).prefetch_related("facilitators")
+        visible = selectors.cohort_visible_to(user=self.request.user)
+        return selectors.with_program_days(visible).prefetch_related("facilitators")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

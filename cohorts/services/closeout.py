@@ -7,7 +7,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from accounts.models import ReminderKind, User
 from accounts.reminders import Due, outbox_write
 from cohorts.completion import cohort_missing_items
 from cohorts.models import Cohort, Enrollment
+from cohorts.selectors import with_program_days
 from cohorts.services.lifecycle import _set_status, started_status
 
 # Bounded work per sweep; the next run (every few minutes) takes the rest.
@@ -149,9 +149,12 @@ def cohort_status_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
     now = now or timezone.now()
     counts = {"running": 0, "finished": 0}
     # Day 1 has come somewhere on Earth only once UTC is within a day of it.
-    candidates = Cohort.objects.filter(
-        status__in=Cohort.STARTED_STATUSES, start_date__lte=now.date() + datetime.timedelta(1)
-    ).annotate(program_days=Max("program__phases__last_day"))
+    candidates = with_program_days(
+        Cohort.objects.filter(
+            status__in=Cohort.STARTED_STATUSES,
+            start_date__lte=now.date() + datetime.timedelta(1),
+        )
+    )
     for cohort in candidates.order_by("start_date", "pk"):
         if counts["running"] + counts["finished"] >= SWEEP_BATCH:
             break

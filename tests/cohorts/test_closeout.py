@@ -465,3 +465,20 @@ def test_the_demo_has_a_finished_cohort_with_both_outcomes(db):
     assert cohort.enrollments.get(agent=agents[-1]).missing_items == [
         "modules completed: 0 of 2 needed"
     ]
+
+
+def test_the_cohort_list_gives_each_end_in_a_fixed_number_of_queries(
+    manager_api, cohort, program, facilitator, django_assert_max_num_queries
+):
+    manager_api.force_authenticate(facilitator)
+    for n in range(4):
+        CohortFactory(program=program, name=f"Other {n}", facilitators=[facilitator])
+
+    # Session and user, count, cohorts with their program's length, facilitators.
+    with django_assert_max_num_queries(5):
+        response = manager_api.get("/api/cohorts/")
+
+    rows = response.json()["results"]
+    assert len(rows) == 5
+    mine = next(row for row in rows if row["id"] == cohort.pk)
+    assert (mine["last_day"], mine["ends_at"]) == ("2027-01-23", "2027-01-24T05:00:00+00:00")
