@@ -482,3 +482,20 @@ def test_the_cohort_list_gives_each_end_in_a_fixed_number_of_queries(
     assert len(rows) == 5
     mine = next(row for row in rows if row["id"] == cohort.pk)
     assert (mine["last_day"], mine["ends_at"]) == ("2027-01-23", "2027-01-24T05:00:00+00:00")
+
+
+def test_extending_and_closing_on_the_page_are_in_the_audit_trail(
+    signed_in, cohort, two_agents, facilitator
+):
+    from auditlog.models import LogEntry
+
+    signed_in.post(f"/cohorts/{cohort.pk}/extend/", {"last_day": "2027-02-01", "reason": "Snow"})
+    signed_in.post(f"/cohorts/{cohort.pk}/close/", {"reason": "Merged"})
+
+    entries = LogEntry.objects.get_for_object(cohort).order_by("timestamp", "pk")
+    extended, closed = [entry.changes_dict for entry in entries][-2:]
+    assert extended["end_date"][1] == "2027-02-01"
+    assert extended["extension_reason"][1] == "Snow"
+    assert closed["status"][1] == "finished"
+    assert closed["close_reason"][1] == "Merged"
+    assert {entry.actor for entry in entries.reverse()[:2]} == {facilitator}
