@@ -85,6 +85,19 @@ def test_the_sweep_moves_a_scheduled_cohort_to_running_on_day_1(cohort, two_agen
     assert _status(cohort) == Cohort.Status.RUNNING
 
 
+def test_moving_day_1_of_a_running_cohort_into_the_future_makes_it_scheduled_again(
+    cohort, two_agents
+):
+    services.cohort_status_sweep(now=DAY_1_NOON)
+    assert _status(cohort) == Cohort.Status.RUNNING
+
+    services.cohort_reschedule(
+        cohort=cohort, start_date=datetime.date(2026, 12, 7), now=DAY_1_NOON + MINUTE
+    )
+
+    assert _status(cohort) == Cohort.Status.SCHEDULED
+
+
 def test_the_sweep_finishes_a_cohort_at_local_midnight_after_its_last_day(cohort, two_agents):
     services.cohort_status_sweep(now=ENDS - MINUTE)
     assert _status(cohort) == Cohort.Status.RUNNING
