@@ -6,7 +6,7 @@ import time_machine
 from certification import services
 from certification.models import CertificationDecision, RolePlayAssessment
 from cohorts.models import CoachingPair, CoachingPairMember
-from tests.certification.conftest import score
+from tests.certification.conftest import meet_the_gate, score
 from tests.factories import AgentFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,14 +233,7 @@ def test_only_managers_read_the_gate_of_a_draft_program(agent_api, coach_api, ma
 
 
 def _renew(enrollment, scenario, assessor, when):
-    for value in (85, 85):
-        score(enrollment, value, when=when)
-    booked = services.role_play_book(
-        enrollment=enrollment, scenario=scenario, assessor=assessor, now=when
-    )
-    services.role_play_assess(
-        assessment=booked, by=assessor, values={"overall": 90}, passed=True, now=when
-    )
+    meet_the_gate(enrollment, scenario, assessor, when=when)
     return services.certification_evaluate(enrollment=enrollment, now=when)
 
 

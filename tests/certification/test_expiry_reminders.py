@@ -9,7 +9,7 @@ from django.core import mail
 from accounts import reminders
 from accounts.models import Notification, Outbox
 from certification import services
-from tests.certification.conftest import score
+from tests.certification.conftest import meet_the_gate
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -22,14 +22,7 @@ EXPIRES = datetime.datetime(2027, 11, 8, 10, tzinfo=UTC)
 
 
 def _certify(enrollment, scenario, assessor, when):
-    for value in (90, 90):
-        score(enrollment, value, when=when)
-    booked = services.role_play_book(
-        enrollment=enrollment, scenario=scenario, assessor=assessor, now=when
-    )
-    services.role_play_assess(
-        assessment=booked, by=assessor, values={"overall": 90}, passed=True, now=when
-    )
+    meet_the_gate(enrollment, scenario, assessor, when=when)
     decision = services.certification_evaluate(enrollment=enrollment, now=when)
     return services.badge_award(decision=decision)
 
@@ -130,16 +123,7 @@ def test_a_recertified_badge_gets_no_more_notices(badge, enrollment, scenario, a
     _sweep_daily(EXPIRES - 91 * DAY, EXPIRES - 89 * DAY)
     assert set(_notices()) == {"90d"}
     renewed_on = EXPIRES - 60 * DAY
-    for value in (85, 85):
-        score(enrollment, value, when=renewed_on)
-    booked = services.role_play_book(
-        enrollment=enrollment, scenario=scenario, assessor=assessor, now=renewed_on
-    )
-    services.role_play_assess(
-        assessment=booked, by=assessor, values={"overall": 90}, passed=True, now=renewed_on
-    )
-    renewal = services.certification_evaluate(enrollment=enrollment, now=renewed_on)
-    services.badge_award(decision=renewal)
+    renewal = _certify(enrollment, scenario, assessor, renewed_on).decision
     assert renewal.previous == badge.decision
 
     _sweep_daily(renewed_on, EXPIRES)

@@ -5,36 +5,19 @@ import time_machine
 
 from certification import services
 from certification.models import CertificationDecision, DecisionStatus
-from tests.certification.conftest import NOW, score
+from tests.certification.conftest import NOW, meet_the_gate, pass_role_play, score
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 EXPIRES = NOW + 365 * DAY
 
 
-def _pass_role_play(enrollment, scenario, assessor, when=NOW):
-    booked = services.role_play_book(
-        enrollment=enrollment, scenario=scenario, assessor=assessor, now=when
-    )
-    return services.role_play_assess(
-        assessment=booked, by=assessor, values={"overall": 80}, passed=True, now=when
-    )
-
-
 @pytest.fixture
 def certified(enrollment, scenario, assessor):
-    for value in (90, 90):
-        score(enrollment, value)
-    _pass_role_play(enrollment, scenario, assessor)
+    meet_the_gate(enrollment, scenario, assessor)
     decision = services.certification_evaluate(enrollment=enrollment, now=NOW)
     assert decision.expires_at == EXPIRES
     return decision
-
-
-def _recertify_evidence(enrollment, scenario, assessor, when):
-    for value in (85, 85):
-        score(enrollment, value, when=when)
-    _pass_role_play(enrollment, scenario, assessor, when=when)
 
 
 def test_a_certification_past_its_expiry_reads_expired_not_revoked(certified):
@@ -87,7 +70,7 @@ def test_meeting_the_gate_again_after_expiry_renews_with_a_fresh_expiry(
 ):
     later = EXPIRES + 10 * DAY
     with time_machine.travel(later, tick=False):
-        _recertify_evidence(enrollment, scenario, assessor, later)
+        meet_the_gate(enrollment, scenario, assessor, when=later)
         renewal = services.certification_evaluate(enrollment=enrollment, now=later)
 
     assert renewal.previous == certified
@@ -103,7 +86,7 @@ def test_recertifying_within_the_last_90_days_renews_the_valid_certification(
 ):
     window = EXPIRES - 60 * DAY
     with time_machine.travel(window, tick=False):
-        _recertify_evidence(enrollment, scenario, assessor, window)
+        meet_the_gate(enrollment, scenario, assessor, when=window)
         renewal = services.certification_evaluate(enrollment=enrollment, now=window)
 
     assert renewal.previous == certified
@@ -127,7 +110,7 @@ def test_scores_from_before_the_window_do_not_count_for_the_renewal(
     for value in (85, 85):
         score(enrollment, value, when=before_window)
     later = EXPIRES + DAY
-    _pass_role_play(enrollment, scenario, assessor, when=later)
+    pass_role_play(enrollment, scenario, assessor, when=later)
 
     assert services.certification_evaluate(enrollment=enrollment, now=later) is None
     status = services.certification_status(enrollment=enrollment, now=later)
@@ -139,7 +122,7 @@ def test_a_certification_is_renewed_once_however_often_the_evaluation_runs(
     certified, enrollment, scenario, assessor
 ):
     later = EXPIRES + DAY
-    _recertify_evidence(enrollment, scenario, assessor, later)
+    meet_the_gate(enrollment, scenario, assessor, when=later)
 
     first = services.certification_evaluate(enrollment=enrollment, now=later)
     again = services.certification_evaluate(enrollment=enrollment, now=later + DAY)

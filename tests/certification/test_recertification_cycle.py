@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from accounts import reminders
 from accounts.models import Outbox
-from certification import services
 from certification.models import BadgeAssertion, DecisionStatus
-from tests.certification.conftest import NOW, score
+from tests.certification.conftest import NOW, meet_the_gate, score
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -19,15 +18,8 @@ EXPIRES = NOW + 365 * DAY
 
 
 def _certify(enrollment, scenario, assessor, when, capture):
-    for value in (90, 90):
-        score(enrollment, value, when=when)
-    booked = services.role_play_book(
-        enrollment=enrollment, scenario=scenario, assessor=assessor, now=when
-    )
-    with capture(execute=True):
-        services.role_play_assess(
-            assessment=booked, by=assessor, values={"overall": 90}, passed=True, now=when
-        )
+    with capture(execute=True):  # the evaluation, then the award, once each commits
+        meet_the_gate(enrollment, scenario, assessor, when=when)
     return BadgeAssertion.objects.get(decision__decided_at=when)
 
 
