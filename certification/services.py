@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Outbox, ReminderKind, User
 from certification import openbadges
 from certification.models import (
     CERTIFIABLE_CONTEXTS,
@@ -473,6 +473,9 @@ def certification_evaluate(
     if created:
         from certification.tasks import badge_award_task
 
+        if status.renews is not None:
+            expiry_notices_cancel(decision=status.renews)
+
         transaction.on_commit(lambda: badge_award_task.delay(decision.pk))
     return decision if decision.is_valid_at(now) else status.decision
 
@@ -575,4 +578,16 @@ def certification_revoke(
     BadgeAssertion.objects.filter(decision=decision).update(
         revoked=True, revocation_reason=reason, revoked_at=now
     )
+    expiry_notices_cancel(decision=decision)
     return decision
+
+
+def expiry_notices_cancel(*, decision: CertificationDecision) -> int:
+    """Cancel the badge-expiry notices of a revoked or renewed certification that are
+    written but not sent (the sweep writes them up to a day ahead). Returns how many."""
+    return Outbox.objects.filter(
+        kind=ReminderKind.BADGE_EXPIRING,
+        object_type="badgeassertion",
+        object_id__in=BadgeAssertion.objects.filter(decision=decision).values("pk"),
+        status__in=[Outbox.Status.PENDING, Outbox.Status.FAILED],
+    ).update(status=Outbox.Status.CANCELLED)

@@ -13,6 +13,7 @@ from tests.certification.conftest import meet_the_gate
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+SECOND = datetime.timedelta(seconds=1)
 UTC = datetime.UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 # Certified a year before 8 November 2027, 10:00 UTC: the badge expires a week after
@@ -129,3 +130,30 @@ def test_a_recertified_badge_gets_no_more_notices(badge, enrollment, scenario, a
     _sweep_daily(renewed_on, EXPIRES)
 
     assert set(_notices()) == {"90d"}
+
+
+def test_a_notice_written_but_not_sent_is_cancelled_when_the_badge_is_revoked(badge, assessor):
+    reminders.reminders_sweep(now=EXPIRES - 7 * DAY - 2 * 3600 * SECOND, enqueue=False)
+    row = Outbox.objects.get(kind="badge_expiring", slot="7d")
+
+    services.certification_revoke(decision=badge.decision, by=assessor, reason="Copied answers")
+
+    row.refresh_from_db()
+    assert row.status == Outbox.Status.CANCELLED
+    assert reminders.outbox_deliver(outbox_id=row.pk, now=row.deliver_after) is False
+
+
+def test_a_notice_written_but_not_sent_is_cancelled_when_the_agent_recertifies(
+    badge, enrollment, scenario, assessor
+):
+    reminders.reminders_sweep(now=EXPIRES - 8 * DAY, enqueue=False)
+    sent = Outbox.objects.get(kind="badge_expiring", slot="30d")
+    reminders.outbox_deliver(outbox_id=sent.pk, now=EXPIRES - 8 * DAY)
+    reminders.reminders_sweep(now=EXPIRES - 7 * DAY - 2 * 3600 * SECOND, enqueue=False)
+    waiting = Outbox.objects.get(kind="badge_expiring", slot="7d")
+
+    _certify(enrollment, scenario, assessor, EXPIRES - 7 * DAY - 3600 * SECOND)
+
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (sent.status, waiting.status) == (Outbox.Status.SENT, Outbox.Status.CANCELLED)
