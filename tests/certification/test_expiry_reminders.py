@@ -157,3 +157,21 @@ def test_a_notice_written_but_not_sent_is_cancelled_when_the_agent_recertifies(
     sent.refresh_from_db()
     waiting.refresh_from_db()
     assert (sent.status, waiting.status) == (Outbox.Status.SENT, Outbox.Status.CANCELLED)
+
+
+@pytest.mark.parametrize("agents", [2, 12])
+def test_the_expiry_notices_take_two_queries_however_many_badges(
+    cohort, scenario, assessor, django_assert_num_queries, agents
+):
+    from certification.reminders import resolve
+    from tests.factories import EnrollmentFactory
+
+    for _ in range(agents):
+        _certify(EnrollmentFactory(cohort=cohort), scenario, assessor, DECIDED)
+
+    # the badges expiring (with recipient, class, program and decision), then the
+    # recipients' other badges (a renewal made before renewals were linked)
+    with django_assert_num_queries(2):
+        due = resolve(now=EXPIRES - 7 * DAY, kinds={"badge_expiring"})
+
+    assert len(due) == agents
