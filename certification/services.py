@@ -7,6 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -547,11 +548,23 @@ def badge_congratulate(*, assertion: BadgeAssertion) -> bool:
     if claimed != 1:
         return False
     agent = assertion.recipient
+    program = assertion.badge_class.program.name
+    renewal = assertion.decision.previous_id is not None
+    certified = (
+        f"You are recertified on {program}" if renewal else f"You are certified on {program}"
+    )
+    if assertion.expires_on:
+        until = assertion.expires_on.astimezone(ZoneInfo(agent.time_zone or "UTC"))
+        certified += f", until {until.day} {until:%B %Y}"
     send_mail(
-        subject=f"You earned the badge “{assertion.badge_class.name}”",
+        subject=(
+            f"You recertified: a new badge “{assertion.badge_class.name}”"
+            if renewal
+            else f"You earned the badge “{assertion.badge_class.name}”"
+        ),
         message=(
             f"Congratulations, {agent.get_short_name()}!\n\n"
-            f"You are certified on {assertion.badge_class.program.name}. Your badge can be "
+            f"{certified}. Your badge can be "
             f"verified by anyone at:\n{openbadges.verify_url(assertion)}\n\n"
             f"Download it, with the proof baked in, from:\n{openbadges.baked_url(assertion)}\n"
         ),

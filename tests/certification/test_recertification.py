@@ -151,3 +151,21 @@ def test_a_revoked_certification_is_not_renewed(certified, enrollment, scenario,
 
     assert status.renews is None
     assert status.expired_decision is None
+
+
+def test_the_renewal_congratulation_says_recertified_and_until_when(
+    certified, enrollment, scenario, assessor
+):
+    from django.core import mail
+
+    services.badge_award(decision=certified)
+    later = EXPIRES + DAY
+    meet_the_gate(enrollment, scenario, assessor, when=later)
+    renewal = services.certification_evaluate(enrollment=enrollment, now=later)
+
+    services.badge_award(decision=renewal)
+
+    first, renewed = mail.outbox
+    assert first.subject.startswith("You earned the badge")
+    assert renewed.subject.startswith("You recertified: a new badge")
+    assert "You are recertified on Certify me, until 1 March 2029." in renewed.body
