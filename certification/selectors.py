@@ -104,13 +104,18 @@ def certification_queue(*, cohort: Cohort, user, now=None) -> CertificationQueue
         decision.status = decision.status_at(now)
         decision.expiring_soon = decision.expiring_soon_at(now)
     booked = {p.enrollment_id for p in queue.booked}
-    active = cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).select_related(
-        "agent", "program__rubric", "cohort"
-    )
-    for enrollment in active.order_by("agent__display_name", "agent__email"):
+    # Recertification comes long after the cohort: agents who completed it are listed
+    # again once their certification is expired or within the window.
+    enrollments = cohort.enrollments.filter(
+        status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED]
+    ).select_related("agent", "program__rubric", "cohort")
+    for enrollment in enrollments.order_by("agent__display_name", "agent__email"):
         status = certification_status(enrollment=enrollment, now=now)
         certified = status.decision and status.renews is None
-        if certified or not status.gate.requires_role_play or enrollment.pk in booked:
+        completed = enrollment.status == Enrollment.Status.COMPLETED
+        if certified or (completed and status.renews is None):
+            continue
+        if not status.gate.requires_role_play or enrollment.pk in booked:
             continue
         missing = [c.detail for c in status.criteria if c.key != "role_play" and not c.met]
         if missing:

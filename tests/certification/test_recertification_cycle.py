@@ -122,3 +122,40 @@ def test_a_certified_agent_outside_the_window_is_not_in_the_queue_lists(
 
     ready = html[html.index('id="ready"') : html.index('id="booked"')]
     assert str(enrollment.agent) not in ready
+
+
+def test_an_agent_of_a_completed_cohort_recertifies_from_its_queue(
+    client, badge, cohort, facilitator, enrollment, scenario, assessor
+):
+    from cohorts.models import Cohort, Enrollment
+
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.COMPLETED)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+    later = EXPIRES + 5 * DAY
+    for value in (85, 85, 85):
+        score(enrollment, value, when=later)
+
+    with time_machine.travel(later, tick=False):
+        client.force_login(facilitator)
+        html = client.get(reverse("web:cohort-certification", args=[cohort.pk])).content.decode()
+        booking = client.get(
+            reverse("web:role-play-book", args=[cohort.pk]), {"enrollment": enrollment.pk}
+        ).content.decode()
+
+    ready = html[html.index('id="ready"') : html.index('id="booked"')]
+    assert "(recertifying: certification expired on 29 Feb 2028)" in ready
+    assert f'<option value="{enrollment.pk}" selected>' in booking
+
+
+def test_an_agent_who_completed_the_cohort_uncertified_is_not_listed(client, cohort, facilitator):
+    from cohorts.models import Enrollment
+    from tests.factories import EnrollmentFactory
+
+    completed = EnrollmentFactory(cohort=cohort, status=Enrollment.Status.COMPLETED)
+    for value in (85, 85, 85):
+        score(completed, value)
+    client.force_login(facilitator)
+
+    html = client.get(reverse("web:cohort-certification", args=[cohort.pk])).content.decode()
+
+    assert str(completed.agent) not in html[html.index('id="ready"') : html.index('id="booked"')]
