@@ -46,8 +46,9 @@ class BookForm(forms.Form):
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.cohort = cohort
-        self.fields["enrollment"].queryset = cohort.enrollments.filter(
-            status=Enrollment.Status.ACTIVE
+        # Completed agents too: they recertify long after the cohort ended.
+        self.fields["enrollment"].queryset = cohort.enrollments.exclude(
+            status=Enrollment.Status.WITHDRAWN
         ).select_related("agent")
         self.fields["enrollment"].label_from_instance = lambda e: str(e.agent)
         self.fields["scenario"].queryset = ScenarioCard.objects.filter(program=cohort.program)

@@ -122,9 +122,13 @@ def plan(request):
             "badge": badge,
             "verify": openbadges.verify_url(badge),
             "baked": openbadges.baked_url(badge),
+            # valid / expired / revoked, and whether its recertification window is open
+            "status": badge.decision.status_at(now),
+            "expiring_soon": badge.decision.expiring_soon_at(now),
+            "renewed": hasattr(badge.decision, "renewed_by"),
         }
         for badge in BadgeAssertion.objects.filter(recipient=request.user).select_related(
-            "badge_class"
+            "badge_class", "decision__renewed_by"
         )
     ]
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True)
