@@ -104,16 +104,17 @@ def certification_queue(*, cohort: Cohort, user, now=None) -> CertificationQueue
         decision.status = decision.status_at(now)
         decision.expiring_soon = decision.expiring_soon_at(now)
     booked = {p.enrollment_id for p in queue.booked}
-    # Recertification comes long after the cohort: agents who completed it are listed
-    # again once their certification is expired or within the window.
-    enrollments = cohort.enrollments.filter(
-        status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED]
-    ).select_related("agent", "program__rubric", "cohort")
+    # Recertification comes long after the cohort: agents whose enrolment ended (completed
+    # or not: a certification is held either way) are listed again once it is expired or
+    # within the window.
+    enrollments = cohort.enrollments.exclude(status=Enrollment.Status.WITHDRAWN).select_related(
+        "agent", "program__rubric", "cohort"
+    )
     for enrollment in enrollments.order_by("agent__display_name", "agent__email"):
         status = certification_status(enrollment=enrollment, now=now)
         certified = status.decision and status.renews is None
-        completed = enrollment.status == Enrollment.Status.COMPLETED
-        if certified or (completed and status.renews is None):
+        ended = enrollment.status != Enrollment.Status.ACTIVE
+        if certified or (ended and status.renews is None):
             continue
         if not status.gate.requires_role_play or enrollment.pk in booked:
             continue

@@ -124,13 +124,15 @@ def test_a_certified_agent_outside_the_window_is_not_in_the_queue_lists(
     assert str(enrollment.agent) not in ready
 
 
-def test_an_agent_of_a_completed_cohort_recertifies_from_its_queue(
-    client, badge, cohort, facilitator, enrollment, scenario, assessor
+@pytest.mark.parametrize("outcome", ["completed", "not_completed"])
+def test_an_agent_of_a_finished_cohort_recertifies_from_its_queue(
+    client, badge, cohort, facilitator, enrollment, scenario, assessor, outcome
 ):
+    # Certified but "not completed" (a workshop missed) still holds a certification to renew.
     from cohorts.models import Cohort, Enrollment
 
     Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.FINISHED)
-    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=outcome)
     later = EXPIRES + 5 * DAY
     for value in (85, 85, 85):
         score(enrollment, value, when=later)
