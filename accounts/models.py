@@ -195,7 +195,7 @@ class ReminderKind(models.TextChoices):
     SESSION_HOUR_BEFORE = "session_hour_before", "Session in an hour"
     PEER_SCORE_MISSING = "peer_score_missing", "Peer score still missing"
     ROLE_PLAY_ELIGIBLE = "role_play_eligible", "Ready to book the certification role-play"
-    BADGE_EXPIRING = "badge_expiring", "Badge expires in 30 days"
+    BADGE_EXPIRING = "badge_expiring", "Badge expires soon (90, 30 and 7 days before)"
     WEEKLY_DIGEST = "weekly_digest", "Monday digest for facilitators"
     REVIEW_OVERDUE = "review_overdue", "QA review overdue"
     PROGRAM_OUTCOME = "program_outcome", "Your outcome when a cohort ends"

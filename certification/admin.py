@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html
 
 from certification import openbadges, services
@@ -9,6 +10,7 @@ from certification.models import (
     BadgeClass,
     CertificationDecision,
     CertificationGate,
+    DecisionStatus,
     RolePlayAssessment,
 )
 from config.admin import SuperuserOnlyAdmin
@@ -73,12 +75,16 @@ class DecisionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Decisions are evidence: read-only, except that a reason revokes them."""
 
     form = RevokeForm
-    list_display = ("agent", "program", "decided_at", "expires_at", "revoked_at")
+    list_display = ("agent", "program", "decided_at", "expires_at", "status", "revoked_at")
     list_filter = ("program", ("revoked_at", admin.EmptyFieldListFilter))
     readonly_fields = (
         "enrollment", "agent", "program", "evidence", "evidence_hash", "decided_at",
-        "expires_at", "revoked_at", "revoked_by", "revocation_reason",
+        "expires_at", "status", "previous", "revoked_at", "revoked_by", "revocation_reason",
     )  # fmt: skip
+
+    @admin.display(description="status")
+    def status(self, obj) -> str:
+        return DecisionStatus(obj.status_at(timezone.now())).label
 
     def has_add_permission(self, request):
         return False

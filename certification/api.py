@@ -2,10 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,7 +19,12 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.permissions import IsManagerOrReadOnly, IsNotHR, IsTrainingManager
 from certification import openbadges, selectors, services
-from certification.models import CertificationDecision, CertificationGate, RolePlayAssessment
+from certification.models import (
+    CertificationDecision,
+    CertificationGate,
+    DecisionStatus,
+    RolePlayAssessment,
+)
 from cohorts.models import Enrollment
 from cohorts.selectors import enrollment_visible_to, is_facilitator
 from config import limits
@@ -79,15 +86,29 @@ class AssessSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    """A certification: `status` is valid, expired or revoked now; `previous` is the
+    certification it renews (a recertification), `renewed_by` the one that renewed it."""
+
+    status = serializers.SerializerMethodField()
+    renewed_by = serializers.SerializerMethodField()
     badge = serializers.SerializerMethodField()
 
     class Meta:
         model = CertificationDecision
         fields = [
             "id", "enrollment", "agent", "program", "evidence", "decided_at", "expires_at",
-            "revoked_at", "revoked_by", "revocation_reason", "badge",
+            "status", "previous", "renewed_by", "revoked_at", "revoked_by",
+            "revocation_reason", "badge",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=DecisionStatus.choices))
+    def get_status(self, decision) -> str:
+        return decision.status_at(self.context.get("now") or timezone.now())
+
+    def get_renewed_by(self, decision) -> int | None:
+        renewal = getattr(decision, "renewed_by", None)
+        return renewal.pk if renewal else None
 
     def get_badge(self, decision) -> dict | None:
         assertion = getattr(decision, "assertion", None)
@@ -205,15 +226,32 @@ class AssessmentViewSet(
         return Response(AssessmentSerializer(assessment).data)
 
 
+class DecisionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(
+        choices=DecisionStatus.choices,
+        method="filter_status",
+        help_text="valid, expired (past its expiry, not revoked) or revoked, as of now.",
+    )
+
+    class Meta:
+        model = CertificationDecision
+        fields = ["agent", "program", "enrollment", "status"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value, timezone.now())
+
+
 class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     """Certifications with their frozen evidence. Managers revoke with a reason."""
 
     serializer_class = DecisionSerializer
     permission_classes = [IsNotHR]
-    filterset_fields = ["agent", "program", "enrollment"]
+    filterset_class = DecisionFilter
 
     def get_queryset(self):
-        return selectors.decision_visible_to(user=self.request.user).select_related("assertion")
+        return selectors.decision_visible_to(user=self.request.user).select_related(
+            "assertion", "renewed_by"
+        )
 
     @extend_schema(request=RevokeSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsTrainingManager])
@@ -263,6 +301,13 @@ def _status_dict(status_: services.CertificationStatus) -> dict:
         "criteria": [{"key": c.key, "met": c.met, "detail": c.detail} for c in status_.criteria],
         "missing": [c.detail for c in status_.criteria if not c.met],
         "certification": DecisionSerializer(decision).data if decision else None,
+        "expires_at": status_.expires_at,
+        "expiring_soon": status_.expiring_soon,
+        "expired_certification": (
+            DecisionSerializer(status_.expired_decision).data if status_.expired_decision else None
+        ),
+        # Recertifying: only evidence after this counts (None: not recertifying).
+        "evidence_since": status_.evidence_since,
     }
 
 

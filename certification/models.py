@@ -6,6 +6,7 @@ settings at that moment. Revoking keeps the row and says why. A badge assertion 
 decision (a unique constraint), so retries and concurrent award tasks can never issue two.
 """
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -17,6 +18,11 @@ from django.db.models import Q
 DEFAULT_CONTEXTS = ["qa", "role_play"]
 # Scores that may ever count towards certification: never peer practice, never calibration.
 CERTIFIABLE_CONTEXTS = ["baseline", "qa", "role_play"]
+
+
+# A certification may be renewed from this long before it expires (and any time after):
+# the expiry reminders start then, and only evidence from then on counts for the renewal.
+RECERTIFICATION_WINDOW = datetime.timedelta(days=90)
 
 
 def default_contexts():
@@ -140,8 +146,30 @@ class RolePlayAssessment(models.Model):
         return f"Role-play of {self.enrollment.agent} ({self.get_status_display()})"
 
 
+class DecisionStatus(models.TextChoices):
+    """Computed from the dates, never stored: an expiry needs no task to take effect."""
+
+    VALID = "valid", "Valid"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def with_status(self, status: str, moment) -> "DecisionQuerySet":
+        """The decisions whose status at `moment` is `status` (valid, expired, revoked)."""
+        if status == DecisionStatus.REVOKED:
+            return self.filter(revoked_at__isnull=False)
+        live = self.filter(revoked_at__isnull=True)
+        if status == DecisionStatus.EXPIRED:
+            return live.filter(expires_at__lte=moment)
+        return live.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=moment))
+
+
 class CertificationDecision(models.Model):
-    """An agent certified on a program, with the evidence frozen at that moment."""
+    """An agent certified on a program, with the evidence frozen at that moment.
+
+    A recertification is a new decision whose `previous` is the one it renews; the old
+    one stays as it was (it expires in its own time, it is not revoked)."""
 
     enrollment = models.ForeignKey(
         "cohorts.Enrollment", on_delete=models.PROTECT, related_name="certifications"
@@ -159,6 +187,16 @@ class CertificationDecision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revocation_reason = models.CharField(max_length=500, blank=True)
+    previous = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewed_by",
+        help_text="The certification this one renews (recertification); renewed at most once.",
+    )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -178,6 +216,23 @@ class CertificationDecision(models.Model):
 
     def is_valid_at(self, moment) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
+
+    def status_at(self, moment) -> str:
+        if self.revoked_at is not None:
+            return DecisionStatus.REVOKED
+        return DecisionStatus.VALID if self.is_valid_at(moment) else DecisionStatus.EXPIRED
+
+    @property
+    def recertification_opens_at(self) -> datetime.datetime | None:
+        """From when the agent may recertify (None: it never expires)."""
+        if self.expires_at is None:
+            return None
+        return max(self.decided_at, self.expires_at - RECERTIFICATION_WINDOW)
+
+    def expiring_soon_at(self, moment) -> bool:
+        """Valid, and within the recertification window before its expiry."""
+        opens = self.recertification_opens_at
+        return self.is_valid_at(moment) and opens is not None and moment >= opens
 
 
 class BadgeClass(models.Model):

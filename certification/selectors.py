@@ -60,7 +60,9 @@ class QueuedAgent:
 @dataclass
 class CertificationQueue:
     """Who may book the role-play now, who meets the other criteria but must wait, who is
-    still working towards them; the role-plays booked and assessed; the decisions made."""
+    still working towards them (recertifying agents included: expired, or expiring within
+    the window); the role-plays booked and assessed; the decisions made, each with its
+    computed `status` and `expiring_soon`."""
 
     ready: list[QueuedAgent] = field(default_factory=list)
     waiting: list[QueuedAgent] = field(default_factory=list)
@@ -96,20 +98,26 @@ def certification_queue(*, cohort: Cohort, user, now=None) -> CertificationQueue
     queue.decisions = list(
         decision_visible_to(user=user)
         .filter(enrollment__cohort=cohort)
-        .select_related("agent", "revoked_by")
+        .select_related("agent", "revoked_by", "previous", "renewed_by")
     )
+    for decision in queue.decisions:
+        decision.status = decision.status_at(now)
+        decision.expiring_soon = decision.expiring_soon_at(now)
     booked = {p.enrollment_id for p in queue.booked}
     active = cohort.enrollments.filter(status=Enrollment.Status.ACTIVE).select_related(
         "agent", "program__rubric", "cohort"
     )
     for enrollment in active.order_by("agent__display_name", "agent__email"):
         status = certification_status(enrollment=enrollment, now=now)
-        if status.decision or not status.gate.requires_role_play or enrollment.pk in booked:
+        certified = status.decision and status.renews is None
+        if certified or not status.gate.requires_role_play or enrollment.pk in booked:
             continue
         missing = [c.detail for c in status.criteria if c.key != "role_play" and not c.met]
         if missing:
             queue.working.append(QueuedAgent(status, "; ".join(missing)))
-        elif reasons := role_play_attempt_errors(enrollment=enrollment, gate=status.gate, now=now):
+        elif reasons := role_play_attempt_errors(
+            enrollment=enrollment, gate=status.gate, now=now, since=status.evidence_since
+        ):
             queue.waiting.append(QueuedAgent(status, " ".join(reasons)))
         else:
             queue.ready.append(QueuedAgent(status))

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -99,10 +100,15 @@ def _assessor_errors(*, assessor: User, enrollment: Enrollment, now) -> list[str
     return [f"{assessor} is not a certified assessor for this program."]
 
 
-def role_play_attempt_errors(*, enrollment: Enrollment, gate: CertificationGate, now) -> list[str]:
+def role_play_attempt_errors(
+    *, enrollment: Enrollment, gate: CertificationGate, now, since=None
+) -> list[str]:
     """Why the agent may not book a role-play now (one booked, attempts used, passed
-    already, cooling down); empty when they may."""
+    already, cooling down); empty when they may. When recertifying, only attempts assessed
+    after `since` (the opening of the recertification window) count."""
     attempts = enrollment.role_plays.exclude(status=RolePlayAssessment.Status.BOOKED)
+    if since is not None:
+        attempts = attempts.filter(assessed_at__gt=since)
     if enrollment.role_plays.filter(status=RolePlayAssessment.Status.BOOKED).exists():
         return ["A role-play is already booked; assess or cancel it first."]
     if gate.attempt_limit is not None and attempts.count() >= gate.attempt_limit:
@@ -130,7 +136,16 @@ def role_play_booking_errors(
     if assessor_errors := _assessor_errors(assessor=assessor, enrollment=enrollment, now=now):
         errors["assessor"] = assessor_errors
     gate = gate_for(program=enrollment.program)
-    if attempt_errors := role_play_attempt_errors(enrollment=enrollment, gate=gate, now=now):
+    renews = decision_to_renew(
+        decisions=CertificationDecision.objects.filter(
+            agent_id=enrollment.agent_id, program_id=enrollment.program_id
+        ),
+        now=now,
+    )
+    since = renews.recertification_opens_at if renews else None
+    if attempt_errors := role_play_attempt_errors(
+        enrollment=enrollment, gate=gate, now=now, since=since
+    ):
         errors["enrollment"] = errors.get("enrollment", []) + attempt_errors
     return errors
 
@@ -223,22 +238,53 @@ class CertificationStatus:
     average: Decimal | None = None
     role_play: RolePlayAssessment | None = None
     decision: CertificationDecision | None = None
+    # The certification a new decision would renew: an expired one, or a valid one within
+    # the recertification window. Evidence then counts only from `evidence_since`.
+    renews: CertificationDecision | None = None
+    evidence_since: datetime.datetime | None = None
+    expiring_soon: bool = False
 
     @property
     def eligible(self) -> bool:
         return all(criterion.met for criterion in self.criteria)
 
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When the valid certification expires (None: not certified, or never expires)."""
+        return self.decision.expires_at if self.decision else None
 
-def _counted_scores(enrollment: Enrollment, gate: CertificationGate) -> list[RubricScore]:
+    @property
+    def expired_decision(self) -> CertificationDecision | None:
+        """The expired certification, when the agent holds no valid one: recertify."""
+        if self.decision is None and self.renews is not None:
+            return self.renews
+        return None
+
+
+def decision_to_renew(*, decisions, now) -> CertificationDecision | None:
+    """Of an agent's decisions on a program, the one a recertification renews: the latest
+    not revoked, once it is expired or within the recertification window; else None."""
+    latest = next((d for d in decisions if d.revoked_at is None), None)
+    if latest is None or latest.recertification_opens_at is None:
+        return None
+    if latest.is_valid_at(now) and now < latest.recertification_opens_at:
+        return None
+    return latest
+
+
+def _counted_scores(
+    enrollment: Enrollment, gate: CertificationGate, since=None
+) -> list[RubricScore]:
     rubric = enrollment.program.rubric
-    return list(
-        RubricScore.objects.filter(
-            subject_id=enrollment.agent_id,
-            context__in=set(gate.counted_contexts) & set(CERTIFIABLE_CONTEXTS),
-            rubric__name=rubric.name,
-            superseded_by__isnull=True,  # the score in force, after any dispute
-        ).order_by("-scored_at", "-id")[: gate.recent_scores]
+    scores = RubricScore.objects.filter(
+        subject_id=enrollment.agent_id,
+        context__in=set(gate.counted_contexts) & set(CERTIFIABLE_CONTEXTS),
+        rubric__name=rubric.name,
+        superseded_by__isnull=True,  # the score in force, after any dispute
     )
+    if since is not None:
+        scores = scores.filter(scored_at__gt=since)
+    return list(scores.order_by("-scored_at", "-id")[: gate.recent_scores])
 
 
 def _percent(value: Decimal) -> str:
@@ -276,7 +322,13 @@ def _rubric_criterion(status: CertificationStatus) -> Criterion:
 
 
 def _role_play_criterion(status: CertificationStatus, now) -> Criterion:
-    plays = list(status.enrollment.role_plays.order_by("-created_at", "-id"))
+    plays = status.enrollment.role_plays.order_by("-created_at", "-id")
+    if status.evidence_since is not None:
+        # Recertifying: the role-play that certified last time does not count again.
+        plays = plays.filter(
+            Q(status=RolePlayAssessment.Status.BOOKED) | Q(assessed_at__gt=status.evidence_since)
+        )
+    plays = list(plays)
     passed = next((p for p in plays if p.status == RolePlayAssessment.Status.PASSED), None)
     if passed:
         status.role_play = passed
@@ -316,31 +368,35 @@ def _modules_criterion(status: CertificationStatus) -> Criterion | None:
 def certification_status(
     *, enrollment: Enrollment, now: datetime.datetime | None = None
 ) -> CertificationStatus:
-    """Where the agent stands, criterion by criterion, and their valid certification if any."""
+    """Where the agent stands, criterion by criterion, and their valid certification if any.
+
+    Once a certification is expired, or within the recertification window before its
+    expiry, the criteria are those of the recertification: only scores and role-plays
+    after the window opened count (`evidence_since`)."""
     now = now or timezone.now()
     gate = gate_for(program=enrollment.program)
     status = CertificationStatus(enrollment=enrollment, gate=gate)
-    status.scores = _counted_scores(enrollment, gate)
+    decisions = list(
+        CertificationDecision.objects.filter(
+            agent_id=enrollment.agent_id, program_id=enrollment.program_id
+        )
+    )
+    status.decision = next((d for d in decisions if d.is_valid_at(now)), None)
+    status.renews = decision_to_renew(decisions=decisions, now=now)
+    if status.renews is not None:
+        status.evidence_since = status.renews.recertification_opens_at
+        status.expiring_soon = status.renews.is_valid_at(now)
+    status.scores = _counted_scores(enrollment, gate, since=status.evidence_since)
     status.criteria.append(_rubric_criterion(status))
     if gate.requires_role_play:
         status.criteria.append(_role_play_criterion(status, now))
     if modules := _modules_criterion(status):
         status.criteria.append(modules)
-    status.decision = next(
-        (
-            d
-            for d in CertificationDecision.objects.filter(
-                agent_id=enrollment.agent_id, program_id=enrollment.program_id
-            )
-            if d.is_valid_at(now)
-        ),
-        None,
-    )
     return status
 
 
 def _evidence(status: CertificationStatus) -> dict:
-    return {
+    evidence = {
         "scores": [
             {
                 "id": s.pk,
@@ -362,6 +418,10 @@ def _evidence(status: CertificationStatus) -> dict:
         "criteria": [{"key": c.key, "met": c.met, "detail": c.detail} for c in status.criteria],
         "gate": status.gate.settings_snapshot(),
     }
+    if status.renews is not None:
+        evidence["renews"] = status.renews.pk
+        evidence["evidence_since"] = status.evidence_since.isoformat()
+    return evidence
 
 
 def _evidence_hash(evidence: dict) -> str:
@@ -377,35 +437,44 @@ def certification_evaluate(
     """Certify the agent if every criterion of the gate is met.
 
     Records an immutable evidence snapshot. Safe to re-run: an agent with a valid
-    certification gets nothing new, and the same evidence never yields two decisions (a
-    unique constraint on agent, program and the evidence's hash). The badge is awarded by
-    a task queued once the decision commits. Returns the valid decision, or None.
+    certification outside the recertification window gets nothing new, and the same
+    evidence never yields two decisions (a unique constraint on agent, program and the
+    evidence's hash). A recertification (the previous certification expired, or expires
+    within the window) is a new decision linked to the one it renews, with a fresh expiry
+    counted from now; a decision is renewed at most once (a unique `previous`). The badge
+    is awarded by a task queued once the decision commits. Returns the valid decision, or
+    None.
     """
     now = now or timezone.now()
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     status = certification_status(enrollment=enrollment, now=now)
-    if status.decision:
+    if status.decision and status.renews is None:
         return status.decision
     if not status.eligible or enrollment.status == Enrollment.Status.WITHDRAWN:
-        return None
+        return status.decision
     evidence = _evidence(status)
     validity = status.gate.validity_days
-    decision, created = CertificationDecision.objects.get_or_create(
-        agent_id=enrollment.agent_id,
-        program_id=enrollment.program_id,
-        evidence_hash=_evidence_hash(evidence),
-        defaults={
-            "enrollment": enrollment,
-            "evidence": evidence,
-            "decided_at": now,
-            "expires_at": now + datetime.timedelta(days=validity) if validity else None,
-        },
-    )
+    try:
+        decision, created = CertificationDecision.objects.get_or_create(
+            agent_id=enrollment.agent_id,
+            program_id=enrollment.program_id,
+            evidence_hash=_evidence_hash(evidence),
+            defaults={
+                "enrollment": enrollment,
+                "evidence": evidence,
+                "decided_at": now,
+                "expires_at": now + datetime.timedelta(days=validity) if validity else None,
+                "previous": status.renews,
+            },
+        )
+    except IntegrityError:
+        # Another enrolment's evaluation renewed the same certification a moment ago.
+        decision, created = CertificationDecision.objects.get(previous=status.renews), False
     if created:
         from certification.tasks import badge_award_task
 
         transaction.on_commit(lambda: badge_award_task.delay(decision.pk))
-    return decision if decision.is_valid_at(now) else None
+    return decision if decision.is_valid_at(now) else status.decision
 
 
 # --- Badges --------------------------------------------------------------------------------

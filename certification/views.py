@@ -23,7 +23,10 @@ def _json_ld(document: dict, status: int = 200) -> JsonResponse:
 
 def _assertion(uuid) -> BadgeAssertion:
     return get_object_or_404(
-        BadgeAssertion.objects.select_related("badge_class__program", "recipient"), uuid=uuid
+        BadgeAssertion.objects.select_related(
+            "badge_class__program", "recipient", "decision__previous__assertion"
+        ),
+        uuid=uuid,
     )
 
 
@@ -69,16 +72,22 @@ def verify(request, uuid):
     evidence summary, in the site's layout. Public: the visitor is usually signed out."""
     badge = _assertion(uuid)
     now = timezone.now()
+    decision = badge.decision
     if badge.revoked:
         state = "revoked"
     elif badge.expires_on and badge.expires_on <= now:
         state = "expired"
     else:
         state = "valid"
+    renewal = getattr(decision, "renewed_by", None)
     context = {
         "nav": None,  # a public page: no navigation entry is current
         "badge": badge,
         "state": state,
+        "expiring_soon": state == "valid" and decision.expiring_soon_at(now),
+        # The badge of the recertification that renewed this one, and the one it renews.
+        "renewed_by": getattr(renewal, "assertion", None) if renewal else None,
+        "renews": getattr(decision.previous, "assertion", None) if decision.previous else None,
         "assertion_url": openbadges.assertion_url(badge),
         "baked_url": openbadges.baked_url(badge),
         "issuer": openbadges.issuer_document(),

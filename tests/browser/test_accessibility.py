@@ -94,7 +94,7 @@ def _crawl(page, live_server, starts):
 @pytest.fixture
 def demo():
     call_command("demo", "--no-serve", stdout=io.StringIO())
-    badge = BadgeAssertion.objects.get()
+    badge = BadgeAssertion.objects.get(recipient__email="agent2@attune.example")
     return urlparse(openbadges.verify_url(badge)).path
 
 

@@ -1,4 +1,5 @@
 import pytest
+import time_machine
 
 from certification import services
 from certification.models import CertificationDecision
@@ -61,3 +62,12 @@ def test_booking_in_the_admin_applies_the_rules(admin_client, enrollment, scenar
     assert "Nobody assesses their own role-play." in response.content.decode()
     assert not CertificationDecision.objects.exists()
     assert not enrollment.role_plays.exists()
+
+
+def test_the_decision_list_shows_an_expired_certification_as_expired(admin_client, decision):
+
+    with time_machine.travel(decision.expires_at, tick=False):
+        admin_client.force_login(ManagerFactory(is_staff=True, is_superuser=True))
+        html = admin_client.get("/admin/certification/certificationdecision/").content.decode()
+
+    assert '<td class="field-status">Expired</td>' in html

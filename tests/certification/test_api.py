@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+import time_machine
 
 from certification import services
 from certification.models import CertificationDecision, RolePlayAssessment
 from cohorts.models import CoachingPair, CoachingPairMember
-from tests.certification.conftest import score
+from tests.certification.conftest import meet_the_gate, score
 from tests.factories import AgentFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +230,68 @@ def test_only_managers_read_the_gate_of_a_draft_program(agent_api, coach_api, ma
         listed = client.get("/api/certification/gates/").json()["results"]
         assert draft_gate.pk not in {gate["id"] for gate in listed}
     assert manager_api.get(f"/api/certification/gates/{draft_gate.pk}/").status_code == 200
+
+
+def _renew(enrollment, scenario, assessor, when):
+    meet_the_gate(enrollment, scenario, assessor, when=when)
+    return services.certification_evaluate(enrollment=enrollment, now=when)
+
+
+def test_decisions_say_whether_valid_expired_or_revoked_and_what_they_renew(
+    manager_api, facilitator, enrollment, scenario, assessor, django_capture_on_commit_callbacks
+):
+    old = _certify(enrollment, scenario, assessor, django_capture_on_commit_callbacks)
+    later = old.expires_at + datetime.timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        renewal = _renew(enrollment, scenario, assessor, later)
+        manager_api.force_authenticate(facilitator)
+
+        rows = {
+            d["id"]: d for d in manager_api.get("/api/certification/decisions/").json()["results"]
+        }
+
+    assert rows[old.pk]["status"] == "expired"
+    assert rows[old.pk]["revoked_at"] is None
+    assert rows[old.pk]["renewed_by"] == renewal.pk
+    assert rows[renewal.pk]["status"] == "valid"
+    assert rows[renewal.pk]["previous"] == old.pk
+    assert rows[renewal.pk]["expires_at"].startswith(
+        str((later + datetime.timedelta(days=365)).date())
+    )
+
+
+@pytest.mark.parametrize(("status", "expected"), [("valid", 0), ("expired", 1), ("revoked", 0)])
+def test_decisions_filter_by_status(
+    agent_api, enrollment, scenario, assessor, django_capture_on_commit_callbacks, status, expected
+):
+    decision = _certify(enrollment, scenario, assessor, django_capture_on_commit_callbacks)
+    agent_api.force_authenticate(enrollment.agent)
+
+    with time_machine.travel(decision.expires_at, tick=False):
+        body = agent_api.get("/api/certification/decisions/", {"status": status}).json()
+
+    assert body["count"] == expected
+
+
+def test_an_unknown_status_filter_is_a_400(agent_api, enrollment):
+    agent_api.force_authenticate(enrollment.agent)
+
+    response = agent_api.get("/api/certification/decisions/", {"status": "lapsed"})
+
+    assert response.status_code == 400
+    assert "status" in response.json()
+
+
+def test_my_status_names_the_expired_certification_to_renew(
+    agent_api, enrollment, scenario, assessor, django_capture_on_commit_callbacks
+):
+    decision = _certify(enrollment, scenario, assessor, django_capture_on_commit_callbacks)
+    agent_api.force_authenticate(enrollment.agent)
+
+    with time_machine.travel(decision.expires_at + datetime.timedelta(days=1), tick=False):
+        body = agent_api.get("/api/certification/status/").json()["programs"][0]
+
+    assert body["certified"] is False
+    assert body["expired_certification"]["id"] == decision.pk
+    assert body["expired_certification"]["status"] == "expired"
+    assert body["evidence_since"] is not None

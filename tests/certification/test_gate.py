@@ -196,12 +196,15 @@ def test_badges_expire_and_recertification_issues_a_new_assertion(
         for value in (85, 85, 85):
             score(enrollment, value, when=later)
         with django_capture_on_commit_callbacks(execute=True):
-            services.certification_evaluate(enrollment=enrollment)
+            # The role-play that certified last time does not count again: a new one.
+            _pass_role_play(enrollment, scenario, assessor, when=later)
 
     assert BadgeAssertion.objects.count() == 2
     old.refresh_from_db()
     assert old.expires_on == NOW + 365 * DAY
-    assert BadgeAssertion.objects.exclude(pk=old.pk).get().issued_on == later
+    new = BadgeAssertion.objects.exclude(pk=old.pk).get()
+    assert new.issued_on == later
+    assert new.decision.previous == old.decision
 
 
 def test_withdrawn_agents_are_not_certified(enrollment, scenario, assessor):

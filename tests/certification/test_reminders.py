@@ -47,10 +47,10 @@ def test_a_badge_reminder_30_days_before_it_expires(enrollment, scenario, assess
     services.role_play_assess(assessment=booked, by=assessor, values={"overall": 90}, passed=True)
     badge = services.badge_award(decision=services.certification_evaluate(enrollment=enrollment))
 
-    reminders.reminders_sweep(now=badge.expires_on - datetime.timedelta(days=31), enqueue=False)
-    assert not Outbox.objects.filter(kind="badge_expiring").exists()
+    reminders.reminders_sweep(now=badge.expires_on - datetime.timedelta(days=33), enqueue=False)
+    assert not Outbox.objects.filter(kind="badge_expiring", slot="30d").exists()
     reminders.reminders_sweep(now=badge.expires_on - datetime.timedelta(days=29), enqueue=False)
 
-    row = Outbox.objects.get(kind="badge_expiring")
-    assert row.slot == str(badge.uuid)
-    assert row.context["url"].endswith(f"/badges/assertions/{badge.uuid}/verify")
+    row = Outbox.objects.get(kind="badge_expiring", slot="30d")
+    assert row.object_id == badge.pk
+    assert row.context["verify_url"].endswith(f"/badges/assertions/{badge.uuid}/verify")

@@ -8,7 +8,7 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.reminders import reminders_sweep
-from certification.demo import demo_certification_create
+from certification.demo import demo_certification_create, demo_expired_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create, demo_finished_cohort_create
 from insights.case_study import case_study_create
@@ -51,6 +51,11 @@ class Command(BaseCommand):
             coach=User.objects.get(email="coach@attune.example"),
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
+        expired = demo_expired_certification_create(
+            enrollment=cohort.enrollments.get(agent__email="agent3@attune.example"),
+            coach=User.objects.get(email="coach@attune.example"),
+        )
+        self.stdout.write(f"{expired.agent}'s badge has expired: {verify_url(expired.assertion)}")
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
         coach = User.objects.get(email="coach@attune.example")
         manager = User.objects.get(email="manager@attune.example")
