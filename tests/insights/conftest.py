@@ -133,6 +133,10 @@ def _baseline(cohort, rubric, reviewers, **extra):
 
 @pytest.fixture
 def compared(finished, rubric, manager):
+    return build_comparison(finished, rubric, manager)
+
+
+def build_comparison(finished, rubric, manager):
     """Baseline: two scored interactions (tone 2 and 3, validation 1 and 2, CSAT 3 and 4,
     AHT 600 and 400 s, escalated 1 of 2, FCR 0 of 2). Follow-up: two (tone 4 and 5,
     validation 3 and 3, CSAT 5 and 5, AHT 300 and 500 s, escalated 0 of 2, FCR 1 of 2)."""
