@@ -70,3 +70,29 @@ def test_a_team_baseline_stands_alone(client, manager, rubric, reviewers):
 
     assert response.status_code == 200
     assert [c["kind"] for c in response.context["columns"]] == [BaselineAssessment.Kind.BASELINE]
+
+
+def test_the_demo_shows_the_case_study_cohorts_baseline_beside_its_end(db):
+    import io
+
+    from django.core.management import call_command
+
+    from insights.case_study import case_study_create
+    from insights.demo import demo_measurement_create
+    from insights.selectors import assessment_comparison
+    from programs.models import Program
+
+    call_command("load_playbook", stdout=io.StringIO())
+    program = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    manager = ManagerFactory()
+    study = case_study_create(manager=manager, program=program)
+
+    demo_measurement_create(study=study, manager=manager)
+    demo_measurement_create(study=study, manager=manager)  # a second demo run adds nothing
+
+    baseline = BaselineAssessment.objects.get(cohort=study.cohort, kind="baseline")
+    comparison = assessment_comparison(assessment=baseline)
+    assert [a["kind"] for a in comparison["assessments"]] == ["baseline", "end_of_program"]
+    rubric = next(row for row in comparison["rows"] if row["key"] == "rubric_percent")
+    assert rubric["cells"][0]["count"] == 40
+    assert rubric["cells"][1]["change"] > 10  # the gain shows
