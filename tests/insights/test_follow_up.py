@@ -231,3 +231,31 @@ def test_the_api_comparison_is_hidden_from_others(compared, who):
     client.force_authenticate(who())
 
     assert client.get(f"/api/baselines/{follow_up.pk}/comparison/").status_code == 404
+
+
+def test_beat_runs_the_sweep_every_hour(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="insights.tasks.measurement_sweep_task")
+
+    assert task.enabled
+    assert (task.interval.every, task.interval.period) == (1, "hours")
+
+
+def test_the_task_draws_what_is_due(finished, time_machine):
+    from insights.tasks import measurement_sweep_task
+
+    time_machine.move_to(FOLLOW_UP_DUE, tick=False)
+
+    assert measurement_sweep_task() == {END_OF_PROGRAM: 1, FOLLOW_UP: 1}
+
+
+def test_without_a_reviewer_nothing_is_drawn_and_the_next_run_tries_again(finished, manager):
+    finished.facilitators.set([AgentFactory()])
+
+    services.measurement_sweep(now=FOLLOW_UP_DUE)
+    assert not _follow_ups().exists()
+
+    finished.facilitators.add(manager)
+    services.measurement_sweep(now=FOLLOW_UP_DUE + datetime.timedelta(hours=1))
+    assert _follow_ups().count() == 1
