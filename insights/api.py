@@ -151,6 +151,9 @@ class BaselineSerializer(ColumnRangeMixin, serializers.ModelSerializer):
         ]  # fmt: skip
         # Managers draw baselines; end-of-program and follow-up ones are the sweep's.
         read_only_fields = ["kind", "compared_to", "note", "created_by", "created_at"]
+        # DRF would turn "one end-of-program and follow-up per cohort" into a validator
+        # that requires a cohort; managers draw baselines only, which it does not concern.
+        validators = []
 
 
 class BaselineItemSerializer(serializers.ModelSerializer):
