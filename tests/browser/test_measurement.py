@@ -5,7 +5,7 @@ import pytest
 
 from programs.services import rubric_publish
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.factories import ManagerFactory, RubricCriterionFactory, RubricFactory
 from tests.insights.conftest import build_comparison, finished_cohort
 
@@ -54,6 +54,7 @@ def test_a_manager_compares_the_follow_up_with_the_baseline(page, live_server, f
     assert rubric.nth(0).inner_text() == "40.0% (n = 2)"
     assert "+35.0 points" in rubric.nth(2).inner_text()
     assert_accessible(page)
+    screenshot(page, "manager-measurement-comparison")
     page.get_by_role("link", name="Baseline").click()
     assert page.get_by_role("heading", name="Before").is_visible()
     assert_accessible(page)
@@ -66,3 +67,4 @@ def test_the_comparison_reads_at_phone_width(phone, live_server, follow_up):
     assert region.is_visible()
     assert region.get_attribute("tabindex") == "0"
     assert_accessible(phone)
+    screenshot(phone, "manager-measurement-comparison-phone")
