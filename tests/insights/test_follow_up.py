@@ -259,3 +259,12 @@ def test_without_a_reviewer_nothing_is_drawn_and_the_next_run_tries_again(finish
     finished.facilitators.add(manager)
     services.measurement_sweep(now=FOLLOW_UP_DUE + datetime.timedelta(hours=1))
     assert _follow_ups().count() == 1
+
+
+def test_a_sweep_with_nothing_due_reads_once_per_kind(finished, django_assert_num_queries):
+    # 1. finished cohorts closed by now without an end-of-program assessment: none (drawn)
+    # 2. finished cohorts closed 88 days before now without a follow-up: none yet
+    services.measurement_sweep(now=CLOSED_AT + datetime.timedelta(hours=1))
+
+    with django_assert_num_queries(2):
+        services.measurement_sweep(now=CLOSED_AT + datetime.timedelta(days=10))

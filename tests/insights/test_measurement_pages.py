@@ -96,3 +96,15 @@ def test_the_demo_shows_the_case_study_cohorts_baseline_beside_its_end(db):
     rubric = next(row for row in comparison["rows"] if row["key"] == "rubric_percent")
     assert rubric["cells"][0]["count"] == 40
     assert rubric["cells"][1]["change"] > 10  # the gain shows
+
+
+def test_the_admin_shows_the_kind_and_the_baseline_it_is_compared_with(client, compared):
+    baseline, follow_up = compared
+    client.force_login(ManagerFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(f"/admin/insights/baselineassessment/{follow_up.pk}/change/")
+    listing = client.get("/admin/insights/baselineassessment/?kind=follow_up")
+
+    assert "Follow-up after three months" in page.content.decode()
+    assert str(baseline) in page.content.decode()
+    assert list(listing.context["cl"].result_list) == [follow_up]
