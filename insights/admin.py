@@ -83,14 +83,20 @@ class BaselineAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     is read-only, since its sample and seed are the record."""
 
     form = BaselineDrawForm
-    list_display = ("name", "cohort", "team", "window_start", "window_end", "sample_size", "seed")
+    list_display = (
+        "name", "kind", "cohort", "team", "window_start", "window_end", "sample_size", "seed",
+    )  # fmt: skip
+    list_filter = ("kind",)
     filter_horizontal = ("reviewers",)
     inlines = [BaselineItemInline]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return [*BaselineDrawForm.Meta.fields, "created_by", "created_at"]
+        return [
+            *BaselineDrawForm.Meta.fields, "kind", "compared_to", "note", "created_by",
+            "created_at",
+        ]  # fmt: skip
 
     def save_model(self, request, obj, form, change):
         if change:

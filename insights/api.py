@@ -145,10 +145,15 @@ class BaselineSerializer(ColumnRangeMixin, serializers.ModelSerializer):
     class Meta:
         model = BaselineAssessment
         fields = [
-            "id", "name", "cohort", "team", "window_start", "window_end", "sample_size",
-            "seed", "rubric", "reviewers", "created_by", "created_at",
+            "id", "name", "kind", "compared_to", "note", "cohort", "team", "window_start",
+            "window_end", "sample_size", "seed", "rubric", "reviewers", "created_by",
+            "created_at",
         ]  # fmt: skip
-        read_only_fields = ["created_by", "created_at"]
+        # Managers draw baselines; end-of-program and follow-up ones are the sweep's.
+        read_only_fields = ["kind", "compared_to", "note", "created_by", "created_at"]
+        # DRF would turn "one end-of-program and follow-up per cohort" into a validator
+        # that requires a cohort; managers draw baselines only, which it does not concern.
+        validators = []
 
 
 class BaselineItemSerializer(serializers.ModelSerializer):
@@ -211,6 +216,17 @@ class BaselineViewSet(
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         return Response(selectors.baseline_report(assessment=self.get_object()))
+
+    @extend_schema(responses=inline_serializer("AssessmentComparison", {
+        "cohort": serializers.IntegerField(allow_null=True),
+        "assessments": serializers.ListField(child=serializers.DictField()),
+        "rows": serializers.ListField(child=serializers.DictField()),
+    }))  # fmt: skip
+    @action(detail=True, methods=["get"])
+    def comparison(self, request, pk=None):
+        """Baseline, end of program and follow-up of the cohort side by side, each figure
+        with its n and its change from the baseline."""
+        return Response(selectors.assessment_comparison(assessment=self.get_object()))
 
 
 # --- Calibration ---------------------------------------------------------------------------

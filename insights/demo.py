@@ -98,3 +98,42 @@ def demo_calibration_create(*, manager: User, reviewers: list[User], rubric) -> 
             values={key: 3 + (n + i) % 2 for i, key in enumerate(keys)},
             notes="Agreed after listening to the opening again.",
         )  # fmt: skip
+
+
+def demo_measurement_create(*, study, manager: User) -> None:
+    """The case study's cohort gets a baseline (the 90 days before day 1) and its
+    end-of-program assessment (its last 30 days), both scored by the case study's coach,
+    so /measurement/ shows a comparison; its follow-up is due three months after it
+    finished, which in the demo is still to come. Idempotent: does nothing once the
+    cohort has a baseline."""
+    from cohorts.models import Cohort
+    from insights.case_study import DOMAIN
+    from insights.models import BaselineAssessment
+    from insights.services import assessment_after_program_draw, baseline_create, baseline_score
+
+    cohort = study.cohort
+    if BaselineAssessment.objects.filter(cohort=cohort).exists():
+        return
+    coach = User.objects.get(email=f"coach@{DOMAIN}")
+    day_one = datetime.datetime.combine(study.day_one, datetime.time.min, tzinfo=datetime.UTC)
+    baseline = baseline_create(
+        name="Case study cohort: baseline", rubric=cohort.program.rubric, reviewers=[coach],
+        cohort=cohort, window_start=day_one - datetime.timedelta(days=90), window_end=day_one,
+        sample_size=40, seed=78, created_by=manager,
+    )  # fmt: skip
+    if cohort.closed_at is None:  # the case study writes it finished, without a close-out
+        cohort.closed_at = cohort.ends_at()
+        cohort.save(update_fields=["closed_at"])
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    end = assessment_after_program_draw(cohort=cohort, kind=BaselineAssessment.Kind.END_OF_PROGRAM)
+    rng = random.Random(15)
+    criteria = list(cohort.program.rubric.criteria.order_by("order"))
+    for assessment, level in ((baseline, 0.45), (end, 0.72)):
+        for item in assessment.items.all() if assessment else []:
+            values = {
+                c.key: min(c.scale_max, max(c.scale_min, round(
+                    c.scale_min + (c.scale_max - c.scale_min) * level + rng.choice((-1, 0, 0, 1))
+                )))
+                for c in criteria
+            }  # fmt: skip
+            baseline_score(item=item, reviewer=coach, values=values)

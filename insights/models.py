@@ -98,9 +98,32 @@ class Interaction(models.Model):
 
 
 class BaselineAssessment(models.Model):
-    """A reproducible random sample of interactions, scored by reviewers with the rubric."""
+    """A reproducible random sample of interactions, scored by reviewers with the rubric.
+
+    Its kind says when in a cohort's life it was drawn: before the program (baseline, drawn
+    by a manager), in its last 30 days (end of program) or three months after it finished
+    (follow-up); the last two are drawn by the measurement sweep and name the cohort's
+    baseline they are compared with."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        END_OF_PROGRAM = "end_of_program", "End of program"
+        FOLLOW_UP = "follow_up", "Follow-up after three months"
 
     name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BASELINE)
+    compared_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="later_assessments",
+        help_text="The cohort's baseline this end-of-program or follow-up assessment is "
+        "compared with.",
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="What the sweep found, e.g. no interactions."
+    )
     cohort = models.ForeignKey(
         "cohorts.Cohort", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -130,6 +153,21 @@ class BaselineAssessment(models.Model):
                 condition=Q(window_end__gt=models.F("window_start")),
                 name="baseline_window_ordered",
                 violation_error_message="The window must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["baseline", "end_of_program", "follow_up"]),
+                name="assessment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="baseline") | Q(cohort__isnull=False),
+                name="assessment_after_program_has_cohort",
+                violation_error_message="An end-of-program or follow-up assessment is a cohort's.",
+            ),
+            # The sweep draws at most one of each per cohort, however often it runs.
+            models.UniqueConstraint(
+                fields=["cohort", "kind"],
+                condition=Q(kind__in=["end_of_program", "follow_up"]),
+                name="assessment_one_end_and_follow_up_per_cohort",
             ),
         ]
 

@@ -116,6 +116,110 @@ def _round(value):
     return None if value is None else round(float(value), 4)
 
 
+# --- Baseline, end of program and follow-up side by side -----------------------------------
+
+KIND_ORDER = [kind.value for kind in BaselineAssessment.Kind]
+
+
+def assessments_compared(*, assessment: BaselineAssessment) -> list[BaselineAssessment]:
+    """The assessments read together with `assessment`: its cohort's baseline (the one the
+    later ones name), end of program and follow-up, in that order. A team's baseline, or
+    a cohort's without later ones, stands alone."""
+    if assessment.kind == BaselineAssessment.Kind.BASELINE:
+        baseline = assessment
+    else:
+        baseline = assessment.compared_to
+    later = BaselineAssessment.objects.filter(
+        cohort_id=assessment.cohort_id,
+        kind__in=[BaselineAssessment.Kind.END_OF_PROGRAM, BaselineAssessment.Kind.FOLLOW_UP],
+    )
+    if assessment.cohort_id is None:
+        later = later.none()
+    elif baseline is not None:
+        later = later.filter(compared_to=baseline)
+    found = ([baseline] if baseline else []) + list(later.select_related("rubric"))
+    if assessment not in found:
+        found.append(assessment)
+    return sorted(found, key=lambda a: KIND_ORDER.index(a.kind))
+
+
+def _comparison_rows(reports: list[dict]) -> list[dict]:
+    """One row per figure: label, unit, and per assessment its value, its n and its change
+    from the baseline (the first column when it is one)."""
+    figures = [
+        (
+            "rubric_percent",
+            "Rubric average",
+            "percent",
+            lambda r: r["rubric"]["overall_percent"],
+            lambda r: r["rubric"]["count"],
+        )
+    ]
+    criteria = {}
+    for report in reports:
+        for key, data in report["rubric"]["criteria"].items():
+            criteria.setdefault(key, data["name"])
+    for key, name in criteria.items():
+        figures.append((
+            f"criterion:{key}", name, "points",
+            lambda r, k=key: r["rubric"]["criteria"].get(k, {}).get("average"),
+            lambda r, k=key: r["rubric"]["criteria"].get(k, {}).get("count", 0),
+        ))  # fmt: skip
+    window = [
+        ("csat", "CSAT (1-5)", "points", "average"),
+        ("aht_seconds", "Average handle time", "seconds", "average"),
+        ("escalation_rate", "Escalation rate", "rate", "rate"),
+        ("first_contact_resolution", "First-contact resolution", "rate", "rate"),
+    ]
+    for key, label, unit, field in window:
+        figures.append((
+            key, label, unit,
+            lambda r, k=key, f=field: r["window"][k][f],
+            lambda r, k=key: r["window"][k]["count"],
+        ))  # fmt: skip
+    rows = []
+    for key, label, unit, value_of, count_of in figures:
+        values = [value_of(report) for report in reports]
+        base = values[0] if reports and reports[0]["kind"] == "baseline" else None
+        cells = [
+            {
+                "kind": report["kind"],
+                "value": value,
+                "count": count_of(report),
+                "change": (
+                    round(value - base, 4)
+                    if index and base is not None and value is not None
+                    else None
+                ),
+            }
+            for index, (report, value) in enumerate(zip(reports, values, strict=True))
+        ]
+        rows.append({"key": key, "label": label, "unit": unit, "cells": cells})
+    return rows
+
+
+def assessment_comparison(*, assessment: BaselineAssessment) -> dict:
+    """Baseline, end of program and follow-up side by side: for each, the rubric average
+    and each criterion (over its scored sample) and CSAT, handle time, escalation and
+    first-contact resolution (over its window), each with its n, and each later figure's
+    change from the baseline. Whether the gains lasted is the follow-up's change."""
+    columns = []
+    for item in assessments_compared(assessment=assessment):
+        report = baseline_report(assessment=item)
+        columns.append({
+            "id": item.pk, "kind": item.kind, "kind_label": item.get_kind_display(),
+            "name": item.name, "window_start": item.window_start,
+            "window_end": item.window_end, "note": item.note, "sample": report["sample"],
+            "interactions": report["window"]["interactions"],
+        } | {"report": report})  # fmt: skip
+    reports = [column["report"] | {"kind": column["kind"]} for column in columns]
+    return {
+        "cohort": assessment.cohort_id,
+        "assessments": [{k: v for k, v in c.items() if k != "report"} for c in columns],
+        "rows": _comparison_rows(reports),
+    }
+
+
 # --- Calibration ---------------------------------------------------------------------------
 
 

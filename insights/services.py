@@ -1,11 +1,14 @@
 """Measurement operations: drawing the baseline sample, scoring it, calibration sessions."""
 
 import datetime
+import logging
 import random
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Team, User
 from cohorts.models import Cohort, Enrollment, RubricScore
@@ -21,6 +24,8 @@ from insights.models import (
 from programs.models import Rubric
 
 REVIEWER_ROLES = (User.Role.COACH, User.Role.MANAGER)
+
+logger = logging.getLogger(__name__)
 
 
 def population(
@@ -71,6 +76,8 @@ def baseline_create(
     sample_size: int = 200,
     seed: int | None = None,
     created_by: User | None = None,
+    kind: str = BaselineAssessment.Kind.BASELINE,
+    compared_to: BaselineAssessment | None = None,
 ) -> BaselineAssessment:
     """Draw the baseline sample and share it evenly among the reviewers.
 
@@ -92,6 +99,8 @@ def baseline_create(
         sample_size=sample_size,
         seed=seed if seed is not None else random.SystemRandom().randrange(2**31),
         created_by=created_by,
+        kind=kind,
+        compared_to=compared_to,
     )
     assessment.full_clean()
     assessment.save()
@@ -121,6 +130,134 @@ def baseline_create(
         for i, pk in enumerate(sample)
     )
     return assessment
+
+
+# --- After the program: end of program and follow-up -----------------------------------------
+
+FOLLOW_UP_AFTER_DAYS = 90  # the follow-up is drawn on the finish day + 90, locally
+MEASUREMENT_WINDOW_DAYS = 30  # each assessment after the program samples 30 local days
+MEASUREMENT_SWEEP_BATCH = 50  # cohorts per sweep run; the next run takes the rest
+NO_INTERACTIONS = "No interactions of the cohort's agents in the window: nothing to score."
+
+
+def _local_midnight(cohort: Cohort, day: datetime.date) -> datetime.datetime:
+    zone = ZoneInfo(cohort.time_zone)
+    return datetime.datetime.combine(day, datetime.time.min, zone).astimezone(datetime.UTC)
+
+
+def cohort_finished_on(*, cohort: Cohort) -> datetime.date:
+    """The cohort's finish date, locally: its last day, or the day a manager closed it
+    early when that came first."""
+    closed = cohort.closed_at.astimezone(ZoneInfo(cohort.time_zone)).date()
+    return min(cohort.last_day, closed)
+
+
+def measurement_window(*, cohort: Cohort, kind: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """The UTC window an assessment after the program samples, from local midnights: end
+    of program, the 30 days up to and including the finish date; follow-up, the 30 days
+    before the follow-up day (finish date + 90). The draw happens when the window ends, so
+    it is the same whenever the sweep runs."""
+    finished = cohort_finished_on(cohort=cohort)
+    if kind == BaselineAssessment.Kind.FOLLOW_UP:
+        last = finished + datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS - 1)
+    else:
+        last = finished
+    first = last - datetime.timedelta(days=MEASUREMENT_WINDOW_DAYS - 1)
+    return (
+        _local_midnight(cohort, first),
+        _local_midnight(cohort, last + datetime.timedelta(days=1)),
+    )
+
+
+def cohort_baseline(*, cohort: Cohort) -> BaselineAssessment | None:
+    """The cohort's baseline: the latest one drawn for it, if any."""
+    return (
+        BaselineAssessment.objects.filter(cohort=cohort, kind=BaselineAssessment.Kind.BASELINE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def assessment_after_program_draw(
+    *, cohort: Cohort, kind: str, now: datetime.datetime | None = None
+) -> BaselineAssessment | None:
+    """Draw a finished cohort's end-of-program or follow-up assessment, once its window has
+    ended, with the baseline's sampling (stratified by channel, proportional to volume,
+    leaving out interactions sampled before).
+
+    It uses the cohort's baseline's rubric, reviewers, sample size and seed when there is
+    a baseline; otherwise the program's rubric, the cohort's facilitators who are coaches
+    or managers, 200 and the cohort's id. Its population is every agent enrolled in the
+    cohort, as for the baseline, so the comparison is like for like. With no interactions
+    it is still recorded (empty, with a note). At most one of each kind per cohort: a
+    rerun returns the one there is. Returns None when it is not due or cannot be drawn
+    (no reviewer, no published rubric: logged, tried again on the next run)."""
+    now = now or timezone.now()
+    cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
+    existing = BaselineAssessment.objects.filter(cohort=cohort, kind=kind).first()
+    if existing is not None:
+        return existing
+    if cohort.status != Cohort.Status.FINISHED or cohort.closed_at is None:
+        return None
+    start, end = measurement_window(cohort=cohort, kind=kind)
+    if now < end:
+        return None
+    baseline = cohort_baseline(cohort=cohort)
+    if baseline is not None:
+        rubric, reviewers = baseline.rubric, list(baseline.reviewers.all())
+        sample_size, seed = baseline.sample_size, baseline.seed
+    else:
+        rubric = cohort.program.rubric
+        reviewers = list(cohort.facilitators.filter(role__in=REVIEWER_ROLES, is_active=True))
+        sample_size, seed = 200, cohort.pk
+    if rubric is None or not rubric.is_published or not reviewers:
+        logger.warning("Cohort %s: no published rubric or reviewer for its %s", cohort.pk, kind)
+        return None
+    label = BaselineAssessment.Kind(kind).label
+    assessment = baseline_create(
+        name=f"{cohort.name}: {label.lower()}"[:200],
+        rubric=rubric,
+        reviewers=reviewers,
+        window_start=start,
+        window_end=end,
+        cohort=cohort,
+        sample_size=sample_size,
+        seed=seed,
+        kind=kind,
+        compared_to=baseline,
+    )
+    if not assessment.items.exists():
+        assessment.note = NO_INTERACTIONS
+        assessment.save(update_fields=["note"])
+    return assessment
+
+
+def measurement_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Draw what is due for finished cohorts: the end-of-program assessment once they
+    finish, the follow-up on the finish date + 90 days (local midnight, in the cohort's
+    time zone). At most MEASUREMENT_SWEEP_BATCH cohorts per kind per run; safe to rerun
+    and to run side by side (each draw locks the cohort and the database allows one of
+    each kind per cohort)."""
+    now = now or timezone.now()
+    counts = {}
+    # A follow-up is due about 89 days after the close-out; a day of margin covers DST.
+    due_after = {
+        BaselineAssessment.Kind.END_OF_PROGRAM: now,
+        BaselineAssessment.Kind.FOLLOW_UP: now - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS - 2),
+    }
+    for kind, closed_by in due_after.items():
+        drawn = BaselineAssessment.objects.filter(kind=kind, cohort__isnull=False)
+        candidates = (
+            Cohort.objects.filter(status=Cohort.Status.FINISHED, closed_at__lte=closed_by)
+            .exclude(pk__in=drawn.values("cohort"))
+            .order_by("closed_at", "pk")
+        )
+        counts[kind] = 0
+        for cohort in candidates[:MEASUREMENT_SWEEP_BATCH]:
+            if assessment_after_program_draw(cohort=cohort, kind=kind, now=now) is not None:
+                counts[kind] += 1
+    return counts
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import calibration_views, experiment_views, views
+from insights import calibration_views, experiment_views, measurement_views, views
 
 urlpatterns = [
     path("insights/", views.hr_insights, name="insights"),
@@ -15,5 +15,7 @@ urlpatterns = [
         calibration_views.calibration_results,
         name="calibration-results",
     ),
+    path("measurement/", measurement_views.measurement_list, name="measurement"),
+    path("measurement/<int:pk>/", measurement_views.measurement_detail, name="assessment"),
     path("calibration/quality/", calibration_views.reviewer_quality, name="reviewer-quality"),
 ]

@@ -13,7 +13,11 @@ from certification.openbadges import verify_url
 from cohorts.demo import demo_cohort_create, demo_finished_cohort_create
 from cohorts.services import cohort_status_sweep
 from insights.case_study import case_study_create
-from insights.demo import demo_calibration_create, demo_interactions_create
+from insights.demo import (
+    demo_calibration_create,
+    demo_interactions_create,
+    demo_measurement_create,
+)
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 
@@ -75,6 +79,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Case study “{study.team}”: the seeds' 90-day program, for HR's insights page "
             "(filter on the team)."
+        )
+        demo_measurement_create(
+            study=study, manager=User.objects.get(email="manager@attune.example")
+        )
+        self.stdout.write(
+            "Its cohort's baseline and end-of-program assessment are side by side at "
+            "/measurement/ (the follow-up comes three months after it finished)."
         )
         if no_serve:
             return
