@@ -32,6 +32,6 @@ def test_a_manager_starts_a_cohort_and_finds_it_in_the_audit_trail(page, live_se
 
     row = page.locator("tbody tr").filter(has_text="status").first
     assert "maya@example.com" in row.inner_text()
-    assert "planned → running" in row.inner_text()
+    assert "planned → scheduled" in row.inner_text()  # day 1 is a week away
     assert "Audited cohort" in row.inner_text()
     screenshot(page, "manager-audit-trail")
