@@ -59,7 +59,8 @@ def refresher_start_date(*, first_day: datetime.date, today: datetime.date) -> d
 # --- The schedule --------------------------------------------------------------------------
 
 
-def _check_schedule(schedule: RefresherSchedule, facilitators: list[User]) -> None:
+def refresher_schedule_check(schedule: RefresherSchedule, facilitators: list[User]) -> None:
+    """Raise ValidationError, by field, if `schedule` could not open its cohorts."""
     errors = {}
     if schedule.refresher_program.status != Program.Status.PUBLISHED:
         errors["refresher_program"] = "Choose a published program as the refresher."
@@ -93,7 +94,7 @@ def refresher_schedule_create(
         created_by=created_by,
         **fields,
     )
-    _check_schedule(schedule, facilitators)
+    refresher_schedule_check(schedule, facilitators)
     schedule.full_clean()
     schedule.save()
     schedule.facilitators.set({created_by, *facilitators})
@@ -110,7 +111,7 @@ def refresher_schedule_update(
     for name, value in fields.items():
         setattr(schedule, name, value)
     facilitators = list(schedule.facilitators.all() if facilitators is None else facilitators)
-    _check_schedule(schedule, facilitators)
+    refresher_schedule_check(schedule, facilitators)
     schedule.full_clean()
     schedule.save()
     keep = [schedule.created_by] if schedule.created_by else []
