@@ -346,7 +346,10 @@ class RefresherScheduleForm(forms.ModelForm):
 
     class Meta:
         model = RefresherSchedule
-        exclude = ("created_by",)
+        fields = (
+            "source_program", "refresher_program", "facilitators", "time_zone",
+            "session_time", "location", "video_link", "is_active",
+        )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
