@@ -2,6 +2,7 @@
 schedule and quarter, with the quarter taken in the schedule's own time zone."""
 
 import datetime
+import io
 import threading
 
 import pytest
@@ -281,3 +282,20 @@ def test_only_managers_and_coaches_facilitate_and_the_refresher_is_published(pla
         services.refresher_schedule_update(schedule=schedule, refresher_program=draft)
     assert "published" in error.value.message_dict["refresher_program"][0]
     assert RefresherSchedule.objects.get().refresher_program.name == "Empathy Refresher"
+
+
+def test_the_demo_schedules_a_refresher_that_enrols_its_certified_agent(db):
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    schedule = RefresherSchedule.objects.get()
+
+    run = services.refresher_open(schedule=schedule).run
+
+    assert schedule.source_program.name == "Empathy Essentials"
+    assert {u.email for u in schedule.facilitators.all()} == {
+        "manager@attune.example",
+        "coach@attune.example",
+    }
+    # agent2 is certified; agent3's certification has expired.
+    assert "agent2@attune.example" in enrolled(run)
+    assert "agent3@attune.example" not in enrolled(run)
