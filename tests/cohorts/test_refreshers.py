@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from certification.models import CertificationDecision
+from certification.services import certification_status, role_play_assess, role_play_book
 from cohorts import services
 from cohorts.models import Cohort, Enrollment, RefresherRun, RefresherSchedule, ScheduleItem
 from cohorts.services.refreshers import quarter_start, refresher_start_date
@@ -299,3 +300,29 @@ def test_the_demo_schedules_a_refresher_that_enrols_its_certified_agent(db):
     # agent2 is certified; agent3's certification has expired.
     assert "agent2@attune.example" in enrolled(run)
     assert "agent3@attune.example" not in enrolled(run)
+
+
+@time_machine.travel(NEW_YEAR, tick=False)
+def test_a_refresher_role_play_score_counts_towards_recertification(playbook, schedule):
+    """Rubric evidence is the agent's, not a cohort's: the role-play score from the
+    refresher counts in the source program's recertification, once its window is open."""
+    source, refresher = playbook
+    agent = AgentFactory()
+    decision = certify(agent, source, decided=LONG_AGO, expires=NEW_YEAR + datetime.timedelta(60))
+    run = services.refresher_open(schedule=schedule).run
+    assessment = role_play_book(
+        enrollment=run.cohort.enrollments.get(agent=agent),
+        scenario=refresher.scenario_cards.get(),
+        assessor=schedule.created_by,
+    )
+
+    assessment = role_play_assess(
+        assessment=assessment,
+        by=schedule.created_by,
+        values=dict.fromkeys(refresher.rubric.criteria.values_list("key", flat=True), 4),
+        passed=True,
+    )
+
+    status = certification_status(enrollment=decision.enrollment)
+    assert status.renews == decision
+    assert [score.pk for score in status.scores] == [assessment.score_id]
