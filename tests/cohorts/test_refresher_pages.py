@@ -3,6 +3,8 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -214,3 +216,25 @@ def test_a_superuser_adds_one_in_the_admin_and_keeps_facilitating_it(client, pro
     assert added.status_code == 302
     assert list(RefresherSchedule.objects.get().facilitators.all()) == [admin]
     assert client.get("/admin/cohorts/refresherschedule/").status_code == 200
+
+
+def test_the_api_list_costs_the_same_however_many_schedules(
+    programs, manager, django_assert_max_num_queries
+):
+    source, refresher = programs
+    api = api_as(manager)
+    refresher_schedule_create(
+        created_by=manager, source_program=source, refresher_program=refresher
+    )
+    with CaptureQueriesContext(connection) as one:
+        api.get(URL)
+    for _ in range(3):
+        refresher_schedule_create(
+            created_by=manager, source_program=source, refresher_program=refresher
+        )
+
+    # The page count, the schedules with their programs, then one prefetch each for the
+    # facilitators and the runs (and their cohorts, once there are any): the same for one
+    # schedule or four.
+    with django_assert_max_num_queries(len(one)):
+        assert len(api.get(URL).data["results"]) == 4
