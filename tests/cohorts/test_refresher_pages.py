@@ -2,7 +2,6 @@
 (agents and HR 403), and only the schedules a manager facilitates (any other 404)."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,30 +15,8 @@ from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def programs(db):
-    call_command("load_playbook", verbosity=0)
-    return (
-        Program.objects.get(name="Empathy Essentials"),
-        Program.objects.get(name="Empathy Refresher"),
-    )
-
-
-@pytest.fixture
-def manager(db):
-    return ManagerFactory(email="maya@example.com")
-
-
-@pytest.fixture
-def schedule(programs, manager):
-    source, refresher = programs
-    return refresher_schedule_create(
-        created_by=manager, source_program=source, refresher_program=refresher
-    )
-
-
-def form_data(programs, **changes):
-    source, refresher = programs
+def form_data(playbook, **changes):
+    source, refresher = playbook
     data = {
         "source_program": source.pk,
         "refresher_program": refresher.pk,
@@ -52,30 +29,30 @@ def form_data(programs, **changes):
     return {**data, **changes}
 
 
-def test_a_manager_sets_one_up_and_facilitates_it(client, programs, manager):
+def test_a_manager_sets_one_up_and_facilitates_it(client, playbook, facilitator):
     coach = CoachFactory()
-    client.force_login(manager)
+    client.force_login(facilitator)
 
     response = client.post(
-        reverse("web:refresher-new"), form_data(programs, facilitators=[coach.pk])
+        reverse("web:refresher-new"), form_data(playbook, facilitators=[coach.pk])
     )
 
     assert response.status_code == 302
     assert response.url.endswith("/refreshers/#refreshers")
     schedule = RefresherSchedule.objects.get()
     assert schedule.time_zone == "Australia/Sydney"
-    assert set(schedule.facilitators.all()) == {manager, coach}
+    assert set(schedule.facilitators.all()) == {facilitator, coach}
     page = client.get(response.url).content.decode()
     assert "is set up: a cohort opens every quarter" in page
     assert "Empathy Refresher" in page
 
 
-def test_a_program_as_its_own_refresher_is_refused_next_to_the_field(client, programs, manager):
-    source, _ = programs
-    client.force_login(manager)
+def test_a_program_as_its_own_refresher_is_refused_next_to_the_field(client, playbook, facilitator):
+    source, _ = playbook
+    client.force_login(facilitator)
 
     response = client.post(
-        reverse("web:refresher-new"), form_data(programs, refresher_program=source.pk)
+        reverse("web:refresher-new"), form_data(playbook, refresher_program=source.pk)
     )
 
     assert response.status_code == 200
@@ -86,16 +63,16 @@ def test_a_program_as_its_own_refresher_is_refused_next_to_the_field(client, pro
     assert not RefresherSchedule.objects.exists()
 
 
-def test_a_facilitator_edits_it_and_the_list_shows_only_theirs(client, programs, schedule):
+def test_a_facilitator_edits_it_and_the_list_shows_only_theirs(client, playbook, schedule):
     other = ManagerFactory()
     refresher_schedule_create(
-        created_by=other, source_program=programs[1], refresher_program=programs[0]
+        created_by=other, source_program=playbook[1], refresher_program=playbook[0]
     )
     client.force_login(schedule.created_by)
 
     listed = client.get(reverse("web:refreshers")).context["schedules"]
     response = client.post(
-        reverse("web:refresher-edit", args=[schedule.pk]), form_data(programs, is_active="")
+        reverse("web:refresher-edit", args=[schedule.pk]), form_data(playbook, is_active="")
     )
 
     assert list(listed) == [schedule]
@@ -104,12 +81,12 @@ def test_a_facilitator_edits_it_and_the_list_shows_only_theirs(client, programs,
     assert not schedule.is_active
 
 
-def test_another_manager_cannot_see_or_edit_it(client, programs, schedule):
+def test_another_manager_cannot_see_or_edit_it(client, playbook, schedule):
     client.force_login(ManagerFactory())
 
     url = reverse("web:refresher-edit", args=[schedule.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, form_data(programs, is_active="")).status_code == 404
+    assert client.post(url, form_data(playbook, is_active="")).status_code == 404
     schedule.refresh_from_db()
     assert schedule.is_active
 
@@ -134,9 +111,9 @@ def api_as(user) -> APIClient:
     return api
 
 
-def test_the_api_creates_and_lists_a_managers_schedules(programs, manager):
-    source, refresher = programs
-    api = api_as(manager)
+def test_the_api_creates_and_lists_a_managers_schedules(playbook, facilitator):
+    source, refresher = playbook
+    api = api_as(facilitator)
 
     created = api.post(
         URL,
@@ -145,17 +122,17 @@ def test_the_api_creates_and_lists_a_managers_schedules(programs, manager):
     )
 
     assert created.status_code == 201, created.data
-    assert created.data["facilitators"] == [manager.pk]
-    assert created.data["created_by"] == manager.pk
+    assert created.data["facilitators"] == [facilitator.pk]
+    assert created.data["created_by"] == facilitator.pk
     assert created.data["runs"] == []
     assert [row["id"] for row in api.get(URL).data["results"]] == [created.data["id"]]
 
 
-def test_the_api_says_why_a_draft_refresher_is_refused(programs, manager):
-    source, _ = programs
+def test_the_api_says_why_a_draft_refresher_is_refused(playbook, facilitator):
+    source, _ = playbook
     draft = Program.objects.create(name="Draft refresher")
 
-    response = api_as(manager).post(
+    response = api_as(facilitator).post(
         URL, {"source_program": source.pk, "refresher_program": draft.pk}, format="json"
     )
 
@@ -193,8 +170,8 @@ def test_agents_and_hr_are_refused_the_api(schedule, role):
 # --- Admin ---------------------------------------------------------------------------------
 
 
-def test_a_superuser_adds_one_in_the_admin_and_keeps_facilitating_it(client, programs):
-    source, refresher = programs
+def test_a_superuser_adds_one_in_the_admin_and_keeps_facilitating_it(client, playbook):
+    source, refresher = playbook
     admin = ManagerFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     data = {
@@ -219,21 +196,21 @@ def test_a_superuser_adds_one_in_the_admin_and_keeps_facilitating_it(client, pro
 
 
 def test_the_api_list_costs_the_same_however_many_schedules(
-    programs, manager, django_assert_max_num_queries
+    playbook, facilitator, django_assert_max_num_queries
 ):
-    source, refresher = programs
-    api = api_as(manager)
+    source, refresher = playbook
+    api = api_as(facilitator)
     refresher_schedule_create(
-        created_by=manager, source_program=source, refresher_program=refresher
+        created_by=facilitator, source_program=source, refresher_program=refresher
     )
     with CaptureQueriesContext(connection) as one:
         api.get(URL)
     for _ in range(3):
         refresher_schedule_create(
-            created_by=manager, source_program=source, refresher_program=refresher
+            created_by=facilitator, source_program=source, refresher_program=refresher
         )
 
-    # The page count, the schedules with their programs, then one prefetch each for the
+    # The page count, the schedules with their playbook, then one prefetch each for the
     # facilitators and the runs (and their cohorts, once there are any): the same for one
     # schedule or four.
     with django_assert_max_num_queries(len(one)):

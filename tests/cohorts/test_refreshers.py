@@ -24,36 +24,10 @@ from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
     HRFactory,
-    ManagerFactory,
 )
 
 # Friday 1 January 2027, 09:00 UTC: the first quarter of 2027 has begun everywhere.
 NEW_YEAR = datetime.datetime(2027, 1, 1, 9, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def playbook(db):
-    call_command("load_playbook", verbosity=0)
-    return (
-        Program.objects.get(name="Empathy Essentials"),
-        Program.objects.get(name="Empathy Refresher"),
-    )
-
-
-@pytest.fixture
-def manager(db):
-    return ManagerFactory(email="maya@example.com")
-
-
-@pytest.fixture
-def schedule(playbook, manager):
-    source, refresher = playbook
-    return services.refresher_schedule_create(
-        created_by=manager,
-        source_program=source,
-        refresher_program=refresher,
-        time_zone="Europe/London",
-    )
 
 
 def certify(agent, program, *, decided, expires=None, status="completed"):
@@ -144,7 +118,7 @@ def test_an_agent_leaving_later_is_still_enrolled(playbook, schedule):
 
 
 @time_machine.travel(NEW_YEAR, tick=False)
-def test_it_opens_a_started_cohort_named_for_the_quarter(playbook, schedule, manager):
+def test_it_opens_a_started_cohort_named_for_the_quarter(playbook, schedule, facilitator):
     source, refresher = playbook
     coach = CoachFactory()
     services.refresher_schedule_update(
@@ -161,7 +135,7 @@ def test_it_opens_a_started_cohort_named_for_the_quarter(playbook, schedule, man
     assert cohort.status == Cohort.Status.SCHEDULED
     assert cohort.time_zone == "Europe/London"
     assert cohort.session_time == datetime.time(14, 30)
-    assert set(cohort.facilitators.all()) == {manager, coach}
+    assert set(cohort.facilitators.all()) == {facilitator, coach}
     assert cohort.schedule_items.filter(kind=ScheduleItem.Kind.MODULE).count() == 4
     assert cohort.coaching_pairs.exists()
 
@@ -208,10 +182,10 @@ def test_an_inactive_schedule_opens_nothing(schedule):
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_open_one_cohort(playbook, manager):
+def test_two_workers_at_once_open_one_cohort(playbook, facilitator):
     source, refresher = playbook
     schedule = services.refresher_schedule_create(
-        created_by=manager, source_program=source, refresher_program=refresher
+        created_by=facilitator, source_program=source, refresher_program=refresher
     )
     certify(AgentFactory(), source, decided=LONG_AGO, expires=NEXT_YEAR)
     barrier = threading.Barrier(2)
@@ -260,12 +234,12 @@ def test_a_schedule_whose_refresher_was_archived_is_skipped(playbook, schedule):
     assert not RefresherRun.objects.exists()
 
 
-def test_the_creator_always_facilitates(schedule, manager):
+def test_the_creator_always_facilitates(schedule, facilitator):
     coach = CoachFactory()
 
     services.refresher_schedule_update(schedule=schedule, facilitators=[coach])
 
-    assert set(schedule.facilitators.all()) == {manager, coach}
+    assert set(schedule.facilitators.all()) == {facilitator, coach}
 
 
 def test_only_managers_and_coaches_facilitate_and_the_refresher_is_published(playbook, schedule):
