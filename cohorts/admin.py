@@ -16,6 +16,8 @@ from cohorts.models import (
     EnrollmentEvent,
     Experiment,
     ExperimentAssignment,
+    RefresherRun,
+    RefresherSchedule,
     RubricScore,
     ScheduleItem,
 )
@@ -23,6 +25,7 @@ from cohorts.scope import managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services.experiments import experiment_create, experiment_target_errors
 from cohorts.services.progress import schedule_item_move_errors as move_errors
+from cohorts.services.refreshers import refresher_schedule_check
 from config import limits
 from config.admin import SuperuserOnlyAdmin, run_service_action
 
@@ -336,3 +339,54 @@ class ExperimentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         if change:  # on add, the service has set the teams
             super().save_related(request, form, formsets, change)
+
+
+class RefresherScheduleForm(forms.ModelForm):
+    video_link = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = RefresherSchedule
+        fields = (
+            "source_program", "refresher_program", "facilitators", "time_zone",
+            "session_time", "location", "video_link", "is_active",
+        )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.instance.source_program = cleaned["source_program"]
+            self.instance.refresher_program = cleaned["refresher_program"]
+            refresher_schedule_check(self.instance, list(cleaned.get("facilitators") or []))
+        return cleaned
+
+
+@admin.register(RefresherSchedule)
+class RefresherScheduleAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Recurring refreshers; the quarterly cohorts they opened are listed read-only."""
+
+    form = RefresherScheduleForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("__str__", "source_program", "time_zone", "is_active", "created_by")
+    list_filter = ("is_active",)
+    filter_horizontal = ("facilitators",)
+
+    class RunInline(admin.TabularInline):
+        model = RefresherRun
+        extra = 0
+        can_delete = False
+        readonly_fields = ("quarter_start", "cohort", "enrolled", "created_at")
+
+        def has_add_permission(self, request, obj=None):
+            return False  # the quarterly task opens them
+
+    inlines = [RunInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.created_by:  # whoever set it up keeps facilitating it
+            form.instance.facilitators.add(form.instance.created_by)

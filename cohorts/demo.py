@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts import services
-from cohorts.models import Cohort, ModuleProgress, ScheduleItem
+from cohorts.models import Cohort, ModuleProgress, RefresherSchedule, ScheduleItem
 from programs.models import Program
 
 DEMO_COHORT = "Demo cohort"
@@ -95,3 +95,26 @@ def demo_finished_cohort_create(*, manager: User, agents: list[User]) -> Cohort:
             for e in enrollments[:-1]
         )  # fmt: skip
     return services.cohort_close(cohort=cohort, now=cohort.ends_at())
+
+
+REFRESHER = "Empathy Refresher"
+
+
+@transaction.atomic
+def demo_refresher_schedule_create(*, manager: User, coach: User) -> RefresherSchedule:
+    """A recurring quarterly refresher for Empathy Essentials, facilitated by the demo
+    manager and coach. No cohort is opened here: the hourly beat task opens the quarter's
+    cohort (with Redis; the embedded demo has no beat). Idempotent."""
+    source = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    existing = RefresherSchedule.objects.filter(source_program=source).first()
+    if existing:
+        return existing
+    return services.refresher_schedule_create(
+        created_by=manager,
+        source_program=source,
+        refresher_program=Program.objects.get(name=REFRESHER, cloned_from__isnull=True),
+        facilitators=[coach],
+        time_zone="Europe/London",
+        session_time=datetime.time(14, 0),
+        location="Training room 1",
+    )

@@ -229,3 +229,45 @@ class ExtendForm(forms.Form):
         help_text="Kept on the cohort and in the audit trail.",
         error_messages={"required": "Say why the cohort is extended."},
     )
+
+
+# --- A recurring quarterly refresher -------------------------------------------------------
+
+
+class RefresherScheduleForm(forms.Form):
+    source_program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        label="Refresh agents certified in",
+        empty_label="Choose a program",
+        error_messages={"invalid_choice": "Choose a published program."},
+    )
+    refresher_program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        label="Refresher program",
+        empty_label="Choose a program",
+        help_text="The short program each quarter's cohort runs, e.g. Empathy Refresher.",
+        error_messages={"invalid_choice": "Choose a published program."},
+    )
+    time_zone = CohortForm.base_fields["time_zone"]
+    session_time = CohortForm.base_fields["session_time"]
+    location = CohortForm.base_fields["location"]
+    video_link = CohortForm.base_fields["video_link"]
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="Training managers and coaches. Whoever set it up facilitates it whether "
+        "ticked or not.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(
+        label="Active: open a cohort every quarter", required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Program.objects.filter(status=Program.Status.PUBLISHED).order_by("name", "pk")
+        self.fields["source_program"].queryset = published
+        self.fields["refresher_program"].queryset = published
+        self.fields["facilitators"].queryset = facilitator_choices()
+
+    clean_time_zone = CohortForm.clean_time_zone

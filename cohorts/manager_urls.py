@@ -1,9 +1,12 @@
 from django.urls import path
 
-from cohorts import manager_actions, manager_views
+from cohorts import manager_actions, manager_views, refresher_views
 
 urlpatterns = [
     path("cohorts/", manager_views.cohort_list, name="cohorts"),
+    path("refreshers/", refresher_views.refresher_list, name="refreshers"),
+    path("refreshers/new/", refresher_views.refresher_new, name="refresher-new"),
+    path("refreshers/<int:pk>/", refresher_views.refresher_edit, name="refresher-edit"),
     path("cohorts/new/", manager_views.cohort_new, name="cohort-new"),
     path("cohorts/<int:pk>/", manager_views.cohort_detail, name="cohort"),
     path("cohorts/<int:pk>/start/", manager_actions.cohort_start, name="cohort-start"),

@@ -486,3 +486,70 @@ class ExperimentAssignment(models.Model):
 
     def __str__(self):
         return f"{self.agent} in {self.group}"
+
+
+class RefresherSchedule(models.Model):
+    """A recurring refresher: every quarter a cohort of `refresher_program` opens for the
+    agents certified in `source_program` (cohorts/services/refreshers.py decides who)."""
+
+    source_program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="refresher_schedules",
+        help_text="Agents certified in this program are refreshed.",
+    )
+    refresher_program = models.ForeignKey(
+        "programs.Program",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The short program each quarterly cohort runs.",
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_refreshers", blank=True
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    session_time = models.TimeField(default="10:00")
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField(blank=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive schedules open no new cohorts."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source_program__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_program=models.F("refresher_program")),
+                name="refresher_programs_differ",
+                violation_error_message="A program cannot be its own refresher.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.refresher_program} for {self.source_program}"
+
+
+class RefresherRun(models.Model):
+    """The cohort a schedule opened for one quarter: at most one per schedule and quarter,
+    so a rerun or a second worker finds the row and stops."""
+
+    schedule = models.ForeignKey(RefresherSchedule, on_delete=models.CASCADE, related_name="runs")
+    quarter_start = models.DateField(help_text="First day of the quarter, locally.")
+    cohort = models.OneToOneField(Cohort, on_delete=models.PROTECT, related_name="refresher_run")
+    enrolled = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-quarter_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "quarter_start"], name="refresher_run_once_per_quarter"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.schedule} from {self.quarter_start}"

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts.models import Team
-from cohorts.models import Cohort, Enrollment
+from cohorts.models import Cohort, Enrollment, RefresherSchedule
 
 
 def _is_manager(user) -> bool:
@@ -35,6 +35,16 @@ def managed_cohorts(*, user) -> QuerySet[Cohort]:
     if user.is_superuser:
         return Cohort.objects.all()
     return Cohort.objects.filter(facilitators=user)
+
+
+def managed_refresher_schedules(*, user) -> QuerySet[RefresherSchedule]:
+    """The recurring refreshers `user` facilitates (every one for a superuser): like the
+    cohorts they open, a schedule is read and changed by its facilitators only."""
+    if not _is_manager(user):
+        return RefresherSchedule.objects.none()
+    if user.is_superuser:
+        return RefresherSchedule.objects.all()
+    return RefresherSchedule.objects.filter(facilitators=user)
 
 
 def managed_teams(*, user) -> QuerySet[Team]:

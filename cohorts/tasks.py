@@ -20,3 +20,10 @@ def cohort_status_sweep_task() -> dict:
     """Every 15 minutes: scheduled cohorts whose day 1 came start running; cohorts whose
     last day passed (local midnight, in their own time zone) are closed out."""
     return services.cohort_status_sweep()
+
+
+@shared_task
+def refreshers_open_task() -> int:
+    """Hourly: open each active refresher schedule's cohort for the quarter under way in
+    its time zone, once (see cohorts/services/refreshers.py)."""
+    return len(services.refreshers_open_due())

@@ -10,5 +10,6 @@ router.register("schedule-items", api.ScheduleItemViewSet, basename="scheduleite
 router.register("coaching-pairs", api.CoachingPairViewSet, basename="coachingpair")
 router.register("rubric-scores", api.RubricScoreViewSet, basename="rubricscore")
 router.register("invitations", api.InvitationViewSet, basename="invitation")
+router.register("refresher-schedules", api.RefresherScheduleViewSet, basename="refresherschedule")
 
 urlpatterns = [path("my-plan/", api.my_plan, name="my-plan"), *router.urls]

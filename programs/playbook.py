@@ -13,9 +13,9 @@ from programs.models import (
     ScenarioCard,
     Workshop,
 )
-from programs.playbook_content import EMPATHY_ESSENTIALS, NEW_HIRE_PRIMER
+from programs.playbook_content import EMPATHY_ESSENTIALS, EMPATHY_REFRESHER, NEW_HIRE_PRIMER
 
-PLAYBOOKS = (EMPATHY_ESSENTIALS, NEW_HIRE_PRIMER)
+PLAYBOOKS = (EMPATHY_ESSENTIALS, NEW_HIRE_PRIMER, EMPATHY_REFRESHER)
 
 
 def _rubric_from_content(content: dict) -> Rubric:

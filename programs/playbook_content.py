@@ -1002,3 +1002,163 @@ NEW_HIRE_PRIMER = {
         },
     ],
 }
+
+EMPATHY_REFRESHER = {
+    "name": "Empathy Refresher",
+    # Completed by day 28: most of the weekly practice and the closing role-play session.
+    "completion": {
+        "completion_workshops_min": 1,  # of 1
+        "completion_modules_min": 3,  # of 4
+        "completion_coaching_min": 2,  # of 4 weeks
+        "completion_requires_certification": False,
+    },
+    "description": (
+        "A four-week tune-up for certified agents, run every quarter. Each week is five "
+        "minutes of reading and twenty-five minutes of live practice with a partner on one "
+        "of the habits that fade first under queue pressure: naming the feeling, "
+        "restating the problem, closing with a concrete next step. The last week ends with a "
+        "short scored role-play."
+    ),
+    "rubric": {"name": "Empathy rubric", "version": 1},
+    "phases": [
+        {
+            "order": 1,
+            "name": "Quarterly tune-up",
+            "first_day": 1,
+            "last_day": 28,
+            "peer_coaching": True,
+            "goals": (
+                "Bring validation, paraphrase and closure back to the level you certified at\n"
+                "Practise each habit live with a partner, one habit a week\n"
+                "Finish with a scored role-play on the empathy rubric"
+            ),
+            "workshops": [
+                {
+                    "order": 1,
+                    "title": "Closing role-play",
+                    "minutes": 30,
+                    "day": 26,
+                    "agenda": (
+                        "5 min: what changed since last quarter - one habit each\n"
+                        "20 min: the refresher scenario in pairs, a facilitator scoring with "
+                        "the rubric\n"
+                        "5 min: one thing to keep, one thing to watch next quarter"
+                    ),
+                },
+            ],
+            "modules": [
+                {
+                    "week": 1,
+                    "topic": "Name the feeling, then the cause",
+                    "summary": (
+                        "Validation slips first: under pressure agents jump to the fix. This "
+                        "week brings back the habit of naming what the customer feels and why."
+                    ),
+                    "prework_minutes": 5,
+                    "prework_content": (
+                        "Pick two of your own recent contacts. For each, write the sentence "
+                        "where you acknowledged the customer's feeling, or note that there was "
+                        "none. Rewrite one so that it names the feeling and what caused it."
+                    ),
+                    "practice_minutes": 25,
+                    "practice_instructions": (
+                        "With your partner, take turns reading a frustrated customer's first "
+                        "message aloud. The agent answers with one validating sentence before "
+                        "anything else; the listener says whether the feeling and its cause "
+                        "were both named. Five rounds each, then swap your best lines."
+                    ),
+                },
+                {
+                    "week": 2,
+                    "topic": "Restate and check",
+                    "summary": (
+                        "A quick paraphrase catches misunderstandings early. This week agents "
+                        "practise restating the problem and its cost, then checking."
+                    ),
+                    "prework_minutes": 5,
+                    "prework_content": (
+                        "Reread the paraphrase criterion of the rubric. Find one contact where "
+                        "the real problem only came out late, and write the restatement that "
+                        "would have surfaced it in the first minute."
+                    ),
+                    "practice_minutes": 25,
+                    "practice_instructions": (
+                        "Your partner describes a messy problem in a rambling way. Restate it "
+                        "in two sentences - what happened and what it is stopping them from "
+                        "doing - and end with a check question. The partner scores the "
+                        "restatement from 1 to 5; swap after three problems."
+                    ),
+                },
+                {
+                    "week": 3,
+                    "topic": "Close with owner, timing and follow-up",
+                    "summary": (
+                        "Vague endings are the most common reason a case comes back. This "
+                        "week agents rehearse closings that say who does what by when."
+                    ),
+                    "prework_minutes": 5,
+                    "prework_content": (
+                        "Look at the last three cases you closed. Did each ending say what "
+                        "happens next, who does it, by when, and how the customer hears back? "
+                        "Rewrite the weakest ending."
+                    ),
+                    "practice_minutes": 25,
+                    "practice_instructions": (
+                        "Each of you brings one open case. Role-play only its last two "
+                        "minutes: the agent closes, the partner ticks off owner, timing and "
+                        "follow-up channel. Redo any closing that misses one, then swap."
+                    ),
+                },
+                {
+                    "week": 4,
+                    "topic": "Put it together under pressure",
+                    "summary": (
+                        "A full contact with a harder customer, using the three habits in "
+                        "order, to prepare for the closing role-play."
+                    ),
+                    "prework_minutes": 5,
+                    "prework_content": (
+                        "Read the refresher scenario card and plan your first validating "
+                        "sentence, your restatement and your closing before the session."
+                    ),
+                    "practice_minutes": 25,
+                    "practice_instructions": (
+                        "Run the scenario twice, once in each role. The listener scores "
+                        "validation, paraphrase and actionable closure with the rubric and "
+                        "names the moment where each one landed or was missed."
+                    ),
+                },
+            ],
+        },
+    ],
+    "scenario_cards": [
+        {
+            "title": "The fix that did not stick",
+            "persona": (
+                "Marta, office manager at a small firm, usually patient, now short on time."
+            ),
+            "situation": (
+                "Her team's shared calendar stopped syncing again, two weeks after support "
+                "said it was fixed. A client meeting was missed this morning because of it."
+            ),
+            "channel": "call",
+            "intensity": "medium",
+            "stakes": "Business plan with twelve seats; renewal is next month.",
+            "ambiguity": (
+                "The earlier fix was real, but a new device on her team may have brought the "
+                "old settings back."
+            ),
+            "curveball": "Halfway through she asks to speak to whoever handled it last time.",
+            "success_signals": (
+                "Agent names her frustration and the missed meeting before troubleshooting\n"
+                "Agent restates the problem, including that it came back, and checks it\n"
+                "Agent closes with the next step, who owns it, when, and how she hears back"
+            ),
+            "reflection_questions": (
+                "Which of the three habits came most naturally, and which did you rush?\n"
+                "How did you handle the request for the previous agent?"
+            ),
+        },
+    ],
+    "micro_scripts": [],
+}

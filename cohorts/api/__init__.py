@@ -10,6 +10,7 @@ from cohorts.api.coaching import CoachingPairViewSet, RubricScoreViewSet
 from cohorts.api.cohorts import CohortViewSet, EnrollmentViewSet, ScheduleItemViewSet
 from cohorts.api.invitations import InvitationViewSet
 from cohorts.api.plan import my_plan
+from cohorts.api.refreshers import RefresherScheduleViewSet
 from cohorts.api.serializers import PersonSerializer, RubricScoreSerializer
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "EnrollmentViewSet",
     "InvitationViewSet",
     "PersonSerializer",
+    "RefresherScheduleViewSet",
     "RubricScoreSerializer",
     "RubricScoreViewSet",
     "ScheduleItemViewSet",

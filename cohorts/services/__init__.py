@@ -30,6 +30,12 @@ from cohorts.services.progress import (
     prework_mark_done,
     schedule_item_move,
 )
+from cohorts.services.refreshers import (
+    refresher_open,
+    refresher_schedule_create,
+    refresher_schedule_update,
+    refreshers_open_due,
+)
 from cohorts.services.scores import (
     rubric_percent,
     rubric_score_acknowledge,
@@ -57,6 +63,10 @@ __all__ = [
     "peer_score_create",
     "practice_record",
     "prework_mark_done",
+    "refresher_open",
+    "refresher_schedule_create",
+    "refresher_schedule_update",
+    "refreshers_open_due",
     "rubric_percent",
     "rubric_score_acknowledge",
     "rubric_score_create",

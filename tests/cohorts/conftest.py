@@ -2,8 +2,10 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from cohorts import services
+from programs.models import Program
 from programs.services import program_publish
 from tests.factories import (
     CohortFactory,
@@ -78,3 +80,25 @@ def started(cohort):
         services.cohort_start(cohort=cohort)
     cohort.refresh_from_db()
     return cohort
+
+
+@pytest.fixture
+def playbook(db):
+    """The built-in programs: Empathy Essentials and its quarterly Empathy Refresher."""
+    call_command("load_playbook", verbosity=0)
+    return (
+        Program.objects.get(name="Empathy Essentials"),
+        Program.objects.get(name="Empathy Refresher"),
+    )
+
+
+@pytest.fixture
+def schedule(playbook, facilitator):
+    """A recurring refresher of Empathy Essentials, in London, set up by `facilitator`."""
+    source, refresher = playbook
+    return services.refresher_schedule_create(
+        created_by=facilitator,
+        source_program=source,
+        refresher_program=refresher,
+        time_zone="Europe/London",
+    )

@@ -22,7 +22,7 @@ def test_running_it_twice_changes_nothing():
     call_command("load_playbook")
 
     assert _counts() == first
-    assert first["Program"] == 2
+    assert first["Program"] == 3
     assert first["Rubric"] == 1
 
 
@@ -89,3 +89,23 @@ def test_seven_day_primer_uses_the_same_models():
     openings = primer.micro_scripts.filter(kind=MicroScript.Kind.OPENING)
     assert openings.count() == 5
     assert primer.micro_scripts.filter(kind=MicroScript.Kind.VALIDATION).count() == 3
+
+
+def test_the_refresher_is_four_weekly_modules_on_the_same_rubric():
+    call_command("load_playbook")
+    refresher = Program.objects.get(name="Empathy Refresher")
+
+    assert refresher.status == Program.Status.PUBLISHED
+    assert refresher.rubric == Program.objects.get(name="Empathy Essentials").rubric
+    assert list(refresher.modules.values_list("week", "prework_minutes", "practice_minutes")) == [
+        (1, 5, 25),
+        (2, 5, 25),
+        (3, 5, 25),
+        (4, 5, 25),
+    ]
+    summaries = " ".join(refresher.modules.values_list("summary", flat=True)).lower()
+    for habit in ("validation", "paraphrase", "who does what by when"):
+        assert habit in summaries
+    assert refresher.scenario_cards.count() == 1
+    assert refresher.completion_modules_min == 3
+    assert not refresher.completion_requires_certification

@@ -10,7 +10,11 @@ from accounts.models import User
 from accounts.reminders import reminders_sweep
 from certification.demo import demo_certification_create, demo_expired_certification_create
 from certification.openbadges import verify_url
-from cohorts.demo import demo_cohort_create, demo_finished_cohort_create
+from cohorts.demo import (
+    demo_cohort_create,
+    demo_finished_cohort_create,
+    demo_refresher_schedule_create,
+)
 from cohorts.services import cohort_status_sweep
 from insights.case_study import case_study_create
 from insights.demo import (
@@ -61,6 +65,14 @@ class Command(BaseCommand):
             coach=User.objects.get(email="coach@attune.example"),
         )
         self.stdout.write(f"{expired.agent}'s badge has expired: {verify_url(expired.assertion)}")
+        refresher = demo_refresher_schedule_create(
+            manager=User.objects.get(email="manager@attune.example"),
+            coach=User.objects.get(email="coach@attune.example"),
+        )
+        self.stdout.write(
+            f"Quarterly refresher “{refresher}” is set up (/refreshers/): each quarter it opens "
+            "a cohort for the agents certified in Empathy Essentials who are due."
+        )
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
         coach = User.objects.get(email="coach@attune.example")
         manager = User.objects.get(email="manager@attune.example")

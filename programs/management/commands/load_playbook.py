@@ -5,8 +5,9 @@ from programs.playbook import PLAYBOOKS, playbook_load
 
 class Command(BaseCommand):
     help = (
-        "Create the built-in programs (Empathy Essentials 30/60/90 and the seven-day new-hire "
-        "primer) with their rubric, scenario cards and micro-scripts. Safe to run again: "
+        "Create the built-in programs (Empathy Essentials 30/60/90, the seven-day new-hire "
+        "primer and the four-week Empathy Refresher) with their rubric, scenario cards and "
+        "micro-scripts. Safe to run again: "
         "programs that exist already are left as they are."
     )
 
