@@ -209,8 +209,23 @@ def role_play_assess(
     assessment.notes = notes
     assessment.assessed_at = now
     assessment.save(update_fields=["score", "status", "notes", "assessed_at"])
-    enqueue_evaluation(enrollment_id=enrollment.pk)
+    # A refresher's role-play may recertify the agent in the program it refreshes (same
+    # rubric): evaluate every enrolment of theirs that this evidence can count for.
+    for enrollment_id in _same_rubric_enrollments(enrollment):
+        enqueue_evaluation(enrollment_id=enrollment_id)
     return assessment
+
+
+def _same_rubric_enrollments(enrollment: Enrollment) -> list[int]:
+    """The agent's enrolments (not withdrawn) in programs scored on this one's rubric."""
+    return list(
+        Enrollment.objects.filter(
+            agent_id=enrollment.agent_id,
+            program__rubric__name=enrollment.program.rubric.name,
+        )
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
 
 
 def enqueue_evaluation(*, enrollment_id: int) -> None:
@@ -331,6 +346,19 @@ def _role_play_criterion(status: CertificationStatus, now) -> Criterion:
         )
     plays = list(plays)
     passed = next((p for p in plays if p.status == RolePlayAssessment.Status.PASSED), None)
+    if passed is None and status.evidence_since is not None:
+        # Recertifying: a live role-play passed in a refresher (another program on the same
+        # rubric) counts too, as its score does.
+        passed = (
+            RolePlayAssessment.objects.filter(
+                enrollment__agent_id=status.enrollment.agent_id,
+                enrollment__program__rubric__name=status.enrollment.program.rubric.name,
+                status=RolePlayAssessment.Status.PASSED,
+                assessed_at__gt=status.evidence_since,
+            )
+            .order_by("-assessed_at", "-id")
+            .first()
+        )
     if passed:
         status.role_play = passed
         return Criterion(

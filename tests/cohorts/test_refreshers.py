@@ -300,3 +300,38 @@ def test_a_refresher_role_play_score_counts_towards_recertification(playbook, sc
     status = certification_status(enrollment=decision.enrollment)
     assert status.renews == decision
     assert [score.pk for score in status.scores] == [assessment.score_id]
+
+
+@time_machine.travel(NEW_YEAR, tick=False)
+def test_passing_the_refresher_role_play_recertifies_in_the_source_program(
+    playbook, schedule, django_capture_on_commit_callbacks
+):
+    """Recertifying "within a refresher": its passed role-play counts as the source
+    program's live role-play, and recording it evaluates the source enrolment too."""
+    source, refresher = playbook
+    agent = AgentFactory()
+    decision = certify(agent, source, decided=LONG_AGO, expires=NEW_YEAR + datetime.timedelta(60))
+    run = services.refresher_open(schedule=schedule).run
+    keys = refresher.rubric.criteria.values_list("key", flat=True)
+    for _ in range(3):  # the gate's recent QA scores, within the window
+        services.rubric_score_create(
+            rubric=refresher.rubric, scorer=schedule.created_by, subject=agent,
+            context="qa", values=dict.fromkeys(keys, 4),
+        )  # fmt: skip
+    assessment = role_play_book(
+        enrollment=run.cohort.enrollments.get(agent=agent),
+        scenario=refresher.scenario_cards.get(),
+        assessor=schedule.created_by,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        role_play_assess(
+            assessment=assessment,
+            by=schedule.created_by,
+            values=dict.fromkeys(keys, 4),
+            passed=True,
+        )
+
+    renewal = CertificationDecision.objects.get(previous=decision)
+    assert renewal.enrollment == decision.enrollment
+    assert renewal.expires_at > decision.expires_at
