@@ -8,7 +8,7 @@ from drf_spectacular.views import (
 )
 
 from accounts.web import PasswordResetView
-from config.views import favicon, health, home
+from config.views import favicon, health, home, ready
 
 admin.site.site_header = "Attune administration"
 admin.site.site_title = "Attune admin"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api-auth/", include("rest_framework.urls")),
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="ready"),
     path("favicon.ico", favicon, name="favicon"),
     # Before Django's own: the same page, rate limited (accounts/web.py).
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),

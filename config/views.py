@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -13,6 +14,54 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+READINESS_TIMEOUT = 2  # seconds for each dependency: a probe must answer quickly
+
+
+def _database_ready() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
+def _broker_ready() -> bool | None:
+    """Whether Redis answers a PING within the timeout; None in embedded mode (no broker:
+    tasks run in process)."""
+    if not settings.REDIS_URL:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=READINESS_TIMEOUT,
+        socket_timeout=READINESS_TIMEOUT,
+    )
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+@require_GET
+def ready(request):
+    """Readiness probe: 200 when the database and the broker answer, otherwise 503 naming
+    which is down. Liveness (/health/) checks only that the process and database answer,
+    so a broker outage does not get web processes restarted."""
+    database, broker = _database_ready(), _broker_ready()
+    checks = {
+        "database": "ok" if database else "down",
+        "broker": "in process" if broker is None else ("ok" if broker else "down"),
+    }
+    up = database and broker is not False
+    return JsonResponse(
+        {"status": "ready" if up else "not ready", **checks}, status=200 if up else 503
+    )
 
 
 @require_GET
