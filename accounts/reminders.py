@@ -14,6 +14,7 @@ outbox row per reminder, and delivery sends each row once.
 import datetime
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -261,11 +262,20 @@ def _render(row: Outbox) -> dict:
     }
 
 
+def outbox_message_id(outbox_id: int) -> str:
+    """The e-mail Message-ID of one outbox row, deterministic (RFC 5322 msg-id)."""
+    domain = urlsplit(settings.ATTUNE_PUBLIC_BASE_URL).hostname or "attune.invalid"
+    return f"<outbox-{outbox_id}@{domain}>"
+
+
 def _email(row: Outbox, rendered: dict) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=rendered["subject"], body=rendered["text"], to=[row.recipient.email]
     )
     message.attach_alternative(rendered["html"], "text/html")
+    # The same Message-ID on every attempt for this row: if a crash between sending and
+    # marking it sent makes us send it again, mail servers and clients see one message.
+    message.extra_headers["Message-ID"] = outbox_message_id(row.pk)
     if row.kind not in NOT_OPTIONAL_KINDS:
         # The same signed (timestamped) link as in the body.
         message.extra_headers["List-Unsubscribe"] = f"<{rendered['unsubscribe_url']}>"

@@ -253,3 +253,33 @@ def test_the_migration_created_the_beat_schedule_and_switches():
     assert task.task == "accounts.tasks.reminders_sweep_task"
     assert task.interval.every == 5
     assert ReminderSwitch.objects.count() == 7
+
+
+def test_every_attempt_at_one_reminder_carries_the_same_message_id(monkeypatch):
+    """A crash after the SMTP server took the message but before the row was marked sent
+    makes the next attempt send it again: with the same Message-ID, servers and clients
+    see one message, not two."""
+    row = _row(AgentFactory())
+    sent_ids = []
+    real_update = Outbox.objects.filter
+
+    def crash_after_sending(*args, **kwargs):
+        if mail.outbox and len(sent_ids) == 0:
+            sent_ids.append(mail.outbox[-1].extra_headers["Message-ID"])
+            raise ConnectionError("the database went away after the send")
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(Outbox.objects, "filter", crash_after_sending)
+    with pytest.raises(ConnectionError):
+        reminders.outbox_deliver(outbox_id=row.pk, now=NOW)
+    monkeypatch.undo()
+    Outbox.objects.filter(pk=row.pk).update(deliver_after=NOW)
+
+    assert reminders.outbox_deliver(outbox_id=row.pk, now=NOW + datetime.timedelta(hours=1))
+
+    second = mail.outbox[-1].extra_headers["Message-ID"]
+    assert len(mail.outbox) == 2  # the documented window: the message went out twice...
+    assert sent_ids == [second]  # ...as one message
+    assert second == reminders.outbox_message_id(row.pk)
+    assert second == f"<outbox-{row.pk}@attune.test>"  # the host of ATTUNE_PUBLIC_BASE_URL
+    assert Notification.objects.filter(outbox=row).count() == 1
