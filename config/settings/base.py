@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "audit",
     "imports",
     "reviews",
+    "jobs",
 ]
 
 MIDDLEWARE = [
