@@ -95,13 +95,14 @@ def _outbox_row(invitation: Invitation, now) -> Outbox:
 
 
 def _deliver_after_commit(rows: list[Outbox]) -> None:
-    """Hand the rows to a worker once they are committed. Should the broker be down, the
-    reminder sweep finds them waiting and delivers them (accounts/reminders.py)."""
+    """Hand the rows to a worker once they are committed (a task intent, so a broker
+    outage only delays them; the reminder sweep would also find them waiting)."""
     from accounts.tasks import outbox_deliver_batch
+    from jobs.services import intent_record
 
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: outbox_deliver_batch.delay(ids))
+        intent_record(task=outbox_deliver_batch, args=[ids])
 
 
 @transaction.atomic

@@ -229,10 +229,13 @@ def _same_rubric_enrollments(enrollment: Enrollment) -> list[int]:
 
 
 def enqueue_evaluation(*, enrollment_id: int) -> None:
-    """Evaluate the agent's certification once the current transaction commits."""
+    """Evaluate the agent's certification once the current transaction commits. The work is
+    recorded with the change (a task intent), so a broker outage delays it but never loses
+    it."""
     from certification.tasks import certification_evaluate_task
+    from jobs.services import intent_record
 
-    transaction.on_commit(lambda: certification_evaluate_task.delay(enrollment_id))
+    intent_record(task=certification_evaluate_task, args=[enrollment_id])
 
 
 # --- Status and evaluation -----------------------------------------------------------------
@@ -501,11 +504,12 @@ def certification_evaluate(
         decision, created = CertificationDecision.objects.get(previous=status.renews), False
     if created:
         from certification.tasks import badge_award_task
+        from jobs.services import intent_record
 
         if status.renews is not None:
             expiry_notices_cancel(decision=status.renews)
 
-        transaction.on_commit(lambda: badge_award_task.delay(decision.pk))
+        intent_record(task=badge_award_task, args=[decision.pk])
     return decision if decision.is_valid_at(now) else status.decision
 
 

@@ -18,7 +18,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="attune.ping")
+@app.task(name="attune.ping", ignore_result=False)
 def ping() -> str:
     """Round trip through the broker; used by health checks and the service tests."""
     return "pong"

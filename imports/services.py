@@ -42,7 +42,10 @@ def import_job_create(*, kind: str, by, upload, cohort=None, **options) -> Impor
     job = ImportJob(kind=kind, created_by=by, cohort=cohort, size=upload.size, **options)
     job.file.save(upload.name or "upload.csv", upload, save=False)
     job.save()
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    from imports.tasks import import_job_run_task
+    from jobs.services import intent_record
+
+    intent_record(task=import_job_run_task, args=[job.pk])
     return job
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.permissions import IsManagerOrReadOnly
 from cohorts.tasks import program_cohorts_resync
 from config.api import ModelCleanSerializer
+from jobs.services import intent_record
 from programs import selectors, services
 from programs.models import (
     MicroScript,
@@ -264,7 +265,7 @@ class ProgramContentViewSet(viewsets.ModelViewSet):
         if program.status != Program.Status.PUBLISHED:
             return
         # Running cohorts re-lay their future schedule once the change is committed.
-        transaction.on_commit(lambda: program_cohorts_resync.delay(program.pk))
+        intent_record(task=program_cohorts_resync, args=[program.pk])
         errors = services.program_publication_errors(program=program)
         if errors:
             raise ValidationError(

@@ -131,9 +131,9 @@ def dispute_resolve(
             status=Enrollment.Status.ACTIVE,
         ).first()  # fmt: skip
         if enrollment is not None:
-            from certification.tasks import certification_evaluate_task
+            from certification.services import enqueue_evaluation
 
-            transaction.on_commit(lambda: certification_evaluate_task.delay(enrollment.pk))
+            enqueue_evaluation(enrollment_id=enrollment.pk)
     dispute.status = outcome
     dispute.reply = reply
     dispute.resolved_by = by

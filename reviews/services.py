@@ -111,9 +111,9 @@ def review_submit(*, assignment: ReviewAssignment, reviewer: User, now=None) -> 
         cohort=cohort, agent=assignment.agent, status=Enrollment.Status.ACTIVE
     ).first()
     if enrollment is not None:
-        from certification.tasks import certification_evaluate_task
+        from certification.services import enqueue_evaluation
 
-        transaction.on_commit(lambda: certification_evaluate_task.delay(enrollment.pk))
+        enqueue_evaluation(enrollment_id=enrollment.pk)
     return score
 
 

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
@@ -40,6 +41,14 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_backing_off():
+    # A test that made publishing fail leaves the process backing off from the broker.
+    from jobs.services import broker_backoff_reset
+
+    broker_backoff_reset()
+
+
 @pytest.fixture
 def api():
     return APIClient()
@@ -70,3 +79,16 @@ def coach_api(db):
 @pytest.fixture
 def hr_api(db):
     return _client_for(HRFactory())
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every publication of every task fails as it does with Redis unreachable."""
+    calls = []
+
+    def refuse(self, *args, **kwargs):
+        calls.append(self.name)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
+    return calls

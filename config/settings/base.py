@@ -241,6 +241,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Nothing in Attune reads a task's return value (work is recorded in the database), and a
+# result backend that cannot be reached held every publication for ~20 s. Health checks
+# that need a round trip ask for a result explicitly.
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that does not answer is given up on quickly; the work waits as a task intent
+# (jobs app) and the relay publishes it when the broker is back. See docs/reliability.md.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# After a failed publication a process leaves the broker alone this long (requests record
+# their work and answer at once; the relay publishes it).
+ATTUNE_BROKER_BACKOFF_SECONDS = env.int("ATTUNE_BROKER_BACKOFF_SECONDS", default=30)
+# A published intent whose task has not finished after this long is published again. Longer
+# than CELERY_TASK_TIME_LIMIT, so that a task still running is not doubled.
+ATTUNE_INTENT_STALL_SECONDS = env.int("ATTUNE_INTENT_STALL_SECONDS", default=15 * 60)
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

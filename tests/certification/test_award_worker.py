@@ -37,7 +37,10 @@ def test_duplicate_award_messages_give_one_badge_and_one_email(enrollment, scena
         try:
             with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
                 # The same message delivered twice, as a broker may after a lost ack.
-                results = [badge_award_task.delay(decision.pk) for _ in range(2)]
+                results = [
+                    badge_award_task.apply_async((decision.pk,), ignore_result=False)
+                    for _ in range(2)
+                ]
                 first, second = (result.get(timeout=30) for result in results)
         finally:
             app.conf.task_always_eager = True

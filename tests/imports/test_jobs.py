@@ -73,7 +73,7 @@ def test_the_work_survives_a_broker_that_is_down(
     def broker_down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks.import_job_run_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.import_job_run_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = start(manager_api, kind="enrolment", cohort=cohort.pk, file=upload())
     job = ImportJob.objects.get(pk=response.json()["id"])
