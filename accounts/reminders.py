@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -295,6 +294,12 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
 
     Returns True when this call sent it. Safe to call any number of times for the same
     row: only the call that claims it sends, and a sent row is never claimed again.
+
+    Claim, in-app notification, e-mail and "sent" mark are separate short steps, none held
+    open across the SMTP conversation. The notification is unique per row, so it is made
+    exactly once whatever happens; the e-mail goes out twice only if the process dies (or
+    loses the database) after the mail server took it and before the mark is written, and
+    then it carries the same Message-ID (docs/reliability.md).
     """
     now = now or timezone.now()
     row = _claim(outbox_id, now)
@@ -302,21 +307,17 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
         return False
     rendered = _render(row)
     try:
-        with transaction.atomic():
-            Notification.objects.get_or_create(
-                outbox=row,
-                defaults={
-                    "user_id": row.recipient_id,
-                    "kind": row.kind,
-                    "title": rendered["subject"],
-                    "body": rendered["text"].split("\n\n")[0],
-                    "url": rendered["url"],
-                },
-            )
-            _email(row, rendered).send()
-            Outbox.objects.filter(pk=row.pk).update(
-                status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
+        Notification.objects.get_or_create(
+            outbox=row,
+            defaults={
+                "user_id": row.recipient_id,
+                "kind": row.kind,
+                "title": rendered["subject"],
+                "body": rendered["text"].split("\n\n")[0],
+                "url": rendered["url"],
+            },
+        )
+        _email(row, rendered).send()
     except Exception as error:
         logger.warning("Reminder %s failed (attempt %s): %s", row.pk, row.attempts, error)
         give_up = row.attempts >= MAX_ATTEMPTS
@@ -326,4 +327,7 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
             deliver_after=now + retry_delay(row.attempts),
         )
         raise
+    Outbox.objects.filter(pk=row.pk).update(
+        status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
     return True
