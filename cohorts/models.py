@@ -60,6 +60,9 @@ class Cohort(models.Model):
         max_length=300, blank=True, help_text="Why a manager closed it before its last day."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When `schedule_sync` last laid the dated schedule out from the program; empty until
+    # the cohort starts. Older than the program's `content_changed_at`: a resync is due.
+    schedule_laid_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-start_date", "name"]

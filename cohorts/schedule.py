@@ -199,4 +199,8 @@ def schedule_sync(*, cohort: Cohort, now: datetime.datetime | None = None) -> di
         updated + cancelled,
         ["title", "phase", "starts_at", "ends_at", "due_at", "cancelled", "sequence"],
     )
+    # The wall-clock moment, not `now` (which only decides what is future): reconciliation
+    # compares it with the program's content_changed_at. An UPDATE, not a save(), as the
+    # schedule is derived data the audit trail leaves out.
+    Cohort.objects.filter(pk=cohort.pk).update(schedule_laid_at=timezone.now())
     return {"created": len(created), "updated": len(updated), "cancelled": len(cancelled)}

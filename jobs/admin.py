@@ -1,10 +1,12 @@
-"""Operators' view of background work: task intents (superusers only)."""
+"""Operators' view of background work: task intents and reconciliation runs (superusers
+only)."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
 
 from config.admin import SuperuserOnlyAdmin
 from jobs import services
-from jobs.models import TaskIntent
+from jobs.models import ReconciliationRun, TaskIntent
 
 
 @admin.register(TaskIntent)
@@ -49,3 +51,38 @@ class TaskIntentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
 def _describe(summary: dict) -> str:
     return ", ".join(f"{count} {state}" for state, count in summary.items())
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """What each reconciliation run found and fixed: a record, so nobody edits it."""
+
+    list_display = ("started_at", "finished_at", "fixed_total", "fixed", "error_count")
+    date_hierarchy = "started_at"
+    fields = ("started_at", "finished_at", "fixed", "findings", "errors")
+    readonly_fields = fields
+
+    @admin.display(description="fixed")
+    def fixed_total(self, run):
+        return run.fixed_total
+
+    @admin.display(description="failed checks")
+    def error_count(self, run):
+        return len(run.errors)
+
+    @admin.display(description="details")
+    def findings(self, run):
+        return format_html_join(
+            "\n",
+            "<div>{}: {} - {}</div>",
+            ((d["check"], d["object"], d["action"]) for d in run.details),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

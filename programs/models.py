@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class Program(models.Model):
@@ -67,6 +68,10 @@ class Program(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a phase, workshop or module last changed (programs/signals.py): what cohorts'
+    # schedules are laid from. A started cohort laid before this is stale (see
+    # cohorts/reconcile.py).
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -281,6 +281,15 @@ ATTUNE_BADGE_ISSUER_NAME = env("ATTUNE_BADGE_ISSUER_NAME", default="Attune")
 ATTUNE_BADGE_ISSUER_URL = env("ATTUNE_BADGE_ISSUER_URL", default="")
 ATTUNE_BADGE_ISSUER_EMAIL = env("ATTUNE_BADGE_ISSUER_EMAIL", default="badges@attune.example")
 
+# --- Reconciliation -----------------------------------------------------------------------
+# The checks the periodic reconciliation runs (jobs/reconciliation.py), each a function
+# `(now, fix) -> list[Finding]`, in this order.
+ATTUNE_RECONCILERS = [
+    "certification.reconcile.gate_met_without_decision",
+    "certification.reconcile.decision_without_badge",
+    "cohorts.reconcile.schedule_older_than_program",
+]
+
 # --- Reminders ----------------------------------------------------------------------------
 ATTUNE_REMINDER_RESOLVERS = [
     "cohorts.reminders.resolve",
