@@ -1,34 +1,38 @@
 """Telling a lost database connection from other database errors.
 
-A connection that was open and is gone (the server terminated it, a failover, a network
-cut) is cured by opening a new one; a query that failed on a working connection, or a
-database that refuses new connections, is not. Django's health checks
-(CONN_HEALTH_CHECKS) only look before the first query of a request or task, so a
-connection lost after that surfaces as an OperationalError or InterfaceError."""
+A session that was open and is gone (terminated by an administrator, a failover or
+restart, a network cut) is cured by opening a new one; a query that failed on a working
+session (a timeout, a deadlock, bad SQL) is not. Django's health checks
+(CONN_HEALTH_CHECKS) only look before the first query of a request or task, so a session
+lost after that surfaces as an OperationalError or InterfaceError."""
 
+import psycopg
 from django.db import InterfaceError, OperationalError, connections
 
+# PostgreSQL's codes for "this session is over": class 08 (connection exception) and the
+# server shutting sessions down (57P01 administrator command, 57P02 crash, 57P03 starting
+# up or shutting down). Not the rest of class 57: 57014 is a cancelled statement.
+SESSION_OVER = ("08", "57P01", "57P02", "57P03")
 
-def connections_lost(error: BaseException) -> list:
-    """The open connections `error` may have come from that no longer work.
 
-    Empty when `error` is not a connection-level database error, when every connection
-    still answers, or when the connection never opened (a refused or timed-out connect:
-    trying again at once would only wait out the connect timeout a second time)."""
+def connection_lost(error: BaseException) -> bool:
+    """Whether `error` says the database session it came from is gone.
+
+    Errors psycopg raises itself, without a code from the server ("server closed the
+    connection unexpectedly", "the connection is closed"), mean the same. So does a
+    connect that failed: trying again costs at most one more connect timeout."""
     if not isinstance(error, (OperationalError, InterfaceError)):
-        return []
-    return [wrapper for wrapper in connections.all(initialized_only=True) if _lost(wrapper)]
+        return False
+    cause = error.__cause__
+    if not isinstance(cause, psycopg.Error):
+        return False
+    return cause.sqlstate is None or cause.sqlstate.startswith(SESSION_OVER)
 
 
-def _lost(wrapper) -> bool:
-    if wrapper.connection is None:
-        # Leaving the atomic block the error broke, Django closed the connection it could
-        # not roll back; a connect that failed leaves this False.
-        return wrapper.closed_in_transaction
-    return not wrapper.is_usable()
-
-
-def connections_drop(lost: list) -> None:
-    """Let go of lost connections so that the next query opens a new one."""
-    for wrapper in lost:
-        wrapper.close()
+def connections_drop() -> None:
+    """Close the connections that no longer answer, so that the next query opens a new
+    one. (Django already replaced one it could not roll back at the end of an atomic
+    block.) Only outside atomic blocks: the work done in one went with its session."""
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None and not wrapper.is_usable():
+            wrapper.close()

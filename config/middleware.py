@@ -4,7 +4,7 @@ import logging
 
 from django.db import connections
 
-from config.db import connections_drop, connections_lost
+from config.db import connection_lost, connections_drop
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,7 @@ class ReadRetryMiddleware:
             return None
         if any(wrapper.in_atomic_block for wrapper in connections.all(initialized_only=True)):
             return None
-        lost = connections_lost(exception)
-        if not lost:
+        if not connection_lost(exception):
             return None
         request._read_retried = True
         logger.warning(
@@ -40,7 +39,7 @@ class ReadRetryMiddleware:
             request.path,
             exception,
         )
-        connections_drop(lost)
+        connections_drop()
         match = request.resolver_match
         response = match.func(request, *match.args, **match.kwargs)
         # Django renders a template response after the view returns; this one was not.
