@@ -34,6 +34,7 @@ from accounts.models import (
     ReminderOptOut,
     ReminderSwitch,
 )
+from config.db import connection_lost
 
 logger = logging.getLogger(__name__)
 
@@ -319,6 +320,11 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
         )
         _email(row, rendered).send()
     except Exception as error:
+        if connection_lost(error):
+            # The connection was cut mid-attempt: no fault of the message, and whether it
+            # left is unknown. Not a failure with a backoff: the row stays claimed and the
+            # lease hands it back to a sweep.
+            raise
         logger.warning("Reminder %s failed (attempt %s): %s", row.pk, row.attempts, error)
         give_up = row.attempts >= MAX_ATTEMPTS
         Outbox.objects.filter(pk=row.pk).update(
