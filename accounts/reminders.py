@@ -321,9 +321,10 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
         _email(row, rendered).send()
     except Exception as error:
         if connection_lost(error):
-            # The connection was cut mid-attempt: no fault of the message, and whether it
-            # left is unknown. Not a failure with a backoff: the row stays claimed and the
-            # lease hands it back to a sweep.
+            # The session was cut before the e-mail left: no fault of the message, so not a
+            # failure with a backoff. The row stays claimed and the lease hands it back.
+            # (Recording a failure would even succeed when the cut came inside
+            # get_or_create's transaction: Django reconnects after one it cannot roll back.)
             raise
         logger.warning("Reminder %s failed (attempt %s): %s", row.pk, row.attempts, error)
         give_up = row.attempts >= MAX_ATTEMPTS

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import OperationalError, connection
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from accounts import reminders
@@ -139,7 +140,7 @@ def test_a_batch_whose_session_is_terminated_between_rows_delivers_every_row(mon
 
 @pytest.mark.postgresql
 @pytest.mark.services
-def test_a_row_cut_mid_delivery_stays_claimed_until_its_lease_runs_out(settings):
+def test_a_row_cut_between_sending_and_marking_is_sent_again_after_its_lease(settings):
     settings.EMAIL_BACKEND = "tests.accounts.test_delivery_reconnects.SessionCuttingBackend"
     agents = _rows(3)
     first, cut, third = _ids()
@@ -153,16 +154,39 @@ def test_a_row_cut_mid_delivery_stays_claimed_until_its_lease_runs_out(settings)
         cut: "sending",  # its e-mail left, but nobody could record it
         third: "sent",
     }
-    assert not Notification.objects.filter(outbox_id=cut).exists()  # rolled back with it
     assert reminders.outbox_deliver(outbox_id=cut) is False  # still claimed
-
-    lease_over = timezone.now() + datetime.timedelta(
-        seconds=settings.ATTUNE_DELIVERY_LEASE_SECONDS + 1
-    )
-    assert cut in reminders.deliverable_ids(now=lease_over)
-    assert reminders.outbox_deliver(outbox_id=cut, now=lease_over) is True
+    assert reminders.outbox_deliver(outbox_id=cut, now=_lease_over(settings)) is True
 
     assert Notification.objects.filter(outbox_id=cut).count() == 1
     resent = [m for m in mail.outbox if m.to == [agents[1].email]]
     # Sent twice, which is the documented window, as one message to servers and clients.
     assert [m.extra_headers["Message-ID"] for m in resent] == [reminders.outbox_message_id(cut)] * 2
+
+
+@pytest.mark.postgresql
+@pytest.mark.services
+def test_a_row_cut_while_its_notification_is_made_stays_claimed_not_failed(settings):
+    _rows(2)
+    cut, other = _ids()
+
+    def cut_the_session(sender, instance, **kwargs):
+        if instance.outbox_id == cut and not Notification.objects.filter(outbox_id=cut).exists():
+            pre_save.disconnect(cut_the_session, sender=Notification)
+            backend_terminate(connection.connection.info.backend_pid)
+
+    pre_save.connect(cut_the_session, sender=Notification)
+    try:
+        sent = outbox_deliver_batch([cut, other])
+    finally:
+        pre_save.disconnect(cut_the_session, sender=Notification)
+
+    assert sent == 1
+    row = Outbox.objects.get(pk=cut)
+    assert (row.status, row.attempts, row.last_error) == ("sending", 1, "")
+    assert len(mail.outbox) == 1  # only the other row's: the cut came before sending
+    assert reminders.outbox_deliver(outbox_id=cut, now=_lease_over(settings)) is True
+    assert Notification.objects.filter(outbox_id=cut).count() == 1
+
+
+def _lease_over(settings):
+    return timezone.now() + datetime.timedelta(seconds=settings.ATTUNE_DELIVERY_LEASE_SECONDS + 1)
