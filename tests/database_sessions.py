@@ -31,13 +31,16 @@ def backend_terminate(pid: int) -> None:
     raise AssertionError(f"session {pid} outlived pg_terminate_backend")
 
 
-def sessions_terminate(admin: psycopg.Connection, *, application_names: list[str]) -> int:
-    """Terminate every session of the test database that names itself one of these;
-    returns how many there were."""
+def sessions_terminate(
+    admin: psycopg.Connection, *, application_names: list[str], older_than: float = 0
+) -> int:
+    """Terminate every session of the test database that names itself one of these and
+    has been open for more than `older_than` seconds; returns how many there were."""
     rows = admin.execute(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
         " WHERE datname = current_database() AND application_name = ANY(%s)"
+        " AND backend_start < now() - make_interval(secs => %s)"
         " AND pid <> pg_backend_pid()",
-        [application_names],
+        [application_names, older_than],
     ).fetchall()
     return len(rows)
