@@ -34,6 +34,7 @@ from accounts.models import (
     ReminderOptOut,
     ReminderSwitch,
 )
+from config.db import connection_lost
 
 logger = logging.getLogger(__name__)
 
@@ -319,6 +320,12 @@ def outbox_deliver(*, outbox_id: int, now: datetime.datetime | None = None) -> b
         )
         _email(row, rendered).send()
     except Exception as error:
+        if connection_lost(error):
+            # The session was cut before the e-mail left: no fault of the message, so not a
+            # failure with a backoff. The row stays claimed and the lease hands it back.
+            # (Recording a failure would even succeed when the cut came inside
+            # get_or_create's transaction: Django reconnects after one it cannot roll back.)
+            raise
         logger.warning("Reminder %s failed (attempt %s): %s", row.pk, row.attempts, error)
         give_up = row.attempts >= MAX_ATTEMPTS
         Outbox.objects.filter(pk=row.pk).update(

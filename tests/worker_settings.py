@@ -2,7 +2,7 @@
 
 It talks to the test database the test created (ATTUNE_WORKER_DB_NAME) and the test Redis
 database, and writes each e-mail to its own file so the test can count them, slowly enough
-that the test can kill the worker in the middle of a batch.
+(ATTUNE_TEST_MAIL_PAUSE) that the test can kill the worker in the middle of a batch.
 """
 
 import os
@@ -12,8 +12,14 @@ from config.settings.test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["ATTUNE_WORKER_DB_NAME"]
 CELERY_TASK_ALWAYS_EAGER = False
+# The tests' workers run the solo pool (one task at a time): reserving no more than that
+# leaves the next message to another worker, so two workers run two tasks side by side.
+CELERY_WORKER_CONCURRENCY = 1
 EMAIL_BACKEND = "tests.accounts.slow_email.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ.get("ATTUNE_WORKER_MAIL_DIR", "/tmp")
+# Seconds each e-mail takes: slow enough for a test to kill the worker mid-batch, short
+# enough (a few milliseconds) for a test that delivers thousands.
+ATTUNE_TEST_MAIL_PAUSE = float(os.environ.get("ATTUNE_TEST_MAIL_PAUSE", "0.25"))
 ATTUNE_DELIVERY_LEASE_SECONDS = 2
 # Files the test process stored (an import's upload) are read from the same folder.
 if os.environ.get("ATTUNE_WORKER_MEDIA_ROOT"):
@@ -24,3 +30,9 @@ if os.environ.get("ATTUNE_WORKER_MEDIA_ROOT"):
             "OPTIONS": {"location": os.environ["ATTUNE_WORKER_MEDIA_ROOT"]},
         },
     }
+# Sessions name themselves (pg_stat_activity.application_name), so that a fault test can
+# terminate the worker's or the web server's sessions and no one else's.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = os.environ.get(
+        "ATTUNE_DB_APPLICATION_NAME", "attune-test-worker"
+    )

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A read whose database connection was lost is answered again on a new connection.
+    "config.middleware.ReadRetryMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]
