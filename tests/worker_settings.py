@@ -36,3 +36,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = os.environ.get(
         "ATTUNE_DB_APPLICATION_NAME", "attune-test-worker"
     )
+# A broker address of the test's choosing (the broker-down fault test gives a dead port).
+if os.environ.get("ATTUNE_TEST_BROKER_URL"):
+    CELERY_BROKER_URL = os.environ["ATTUNE_TEST_BROKER_URL"]

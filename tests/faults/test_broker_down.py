@@ -4,16 +4,11 @@ when the broker is back, the relay publishes what waited and a real worker makes
 certification decision and re-lays the running cohort's schedule."""
 
 import datetime
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from certification.models import CertificationDecision, RolePlayAssessment
@@ -36,6 +31,7 @@ from tests.factories import (
     ScenarioCardFactory,
     WorkshopFactory,
 )
+from tests.server import start_server
 from tests.worker import start_worker
 
 pytestmark = [
@@ -45,35 +41,6 @@ pytestmark = [
 ]
 AGENTS = 6
 PASSWORD = "attune-fault-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.faults_broker_settings",
-        "ATTUNE_WORKER_DB_NAME": connection.settings_dict["NAME"],
-    }
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", "1", "--timeout", "60", "--log-level", "warning",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=environment, cwd=settings.BASE_DIR)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health/", timeout=5)
-            return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.terminate()  # gunicorn's master stops its workers on SIGTERM (not on SIGKILL)
-    server.wait(timeout=20)
-    pytest.fail("the web server did not start")
 
 
 @pytest.fixture
@@ -87,9 +54,7 @@ def world():
     scenario = ScenarioCardFactory(program=program, title="Double charge")
     program = program_publish(program=program)
     manager = ManagerFactory(password=PASSWORD)
-    cohort = CohortFactory(
-        program=program, facilitators=[manager], start_date=timezone.localdate()
-    )
+    cohort = CohortFactory(program=program, facilitators=[manager], start_date=timezone.localdate())
     assessor = CoachFactory(password=PASSWORD)
     enrollments = [EnrollmentFactory(cohort=cohort) for _ in range(AGENTS)]
     cohort_services.cohort_start(cohort=cohort)
@@ -109,9 +74,8 @@ def world():
 def test_requests_while_the_broker_is_down_answer_at_once_and_the_work_happens_later(world):
     if not settings.REDIS_URL:
         pytest.fail("This test needs REDIS_URL: the work is done by a real worker on Redis.")
-    port = _free_port()
-    server = _serve(port)
-    base = f"http://127.0.0.1:{port}"
+    # One web worker: its first failed publication makes it leave the broker alone.
+    server, base = start_server(workers=1, ATTUNE_TEST_BROKER_URL="redis://127.0.0.1:1/0")
     answers = []
     try:
         # The worker's first request pays for its own start (URLs, templates, a database
