@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import connections
+from django.db import connections, transaction
 
 from config.db import connection_lost, connections_drop
 
@@ -45,4 +45,27 @@ class ReadRetryMiddleware:
         # Django renders a template response after the view returns; this one was not.
         if callable(getattr(response, "render", None)) and not response.is_rendered:
             response = response.render()
+        return response
+
+
+class AtomicWritesMiddleware:
+    """Runs each POST, PUT, PATCH and DELETE in one transaction, rolled back when the
+    request ends in a server error.
+
+    Services are atomic already; this covers the plain create, update and delete of a
+    viewset or the admin, whose row and audit entry are two statements: a connection lost
+    between them answered 500 with the row saved and its audit entry missing. Client errors
+    (4xx) are not rolled back: a refused sign-in must still count towards the lock-out, and
+    a service that refuses a change has rolled back its own work."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in READ_METHODS or request.method == "TRACE":
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
         return response

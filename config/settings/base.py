@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A read whose database connection was lost is answered again on a new connection.
     "config.middleware.ReadRetryMiddleware",
+    # A write is one transaction: a server error leaves nothing half-made.
+    "config.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]
