@@ -2,7 +2,7 @@
 
 It talks to the test database the test created (ATTUNE_WORKER_DB_NAME) and the test Redis
 database, and writes each e-mail to its own file so the test can count them, slowly enough
-that the test can kill the worker in the middle of a batch.
+(ATTUNE_TEST_MAIL_PAUSE) that the test can kill the worker in the middle of a batch.
 """
 
 import os
@@ -14,6 +14,9 @@ DATABASES["default"]["NAME"] = os.environ["ATTUNE_WORKER_DB_NAME"]
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "tests.accounts.slow_email.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ.get("ATTUNE_WORKER_MAIL_DIR", "/tmp")
+# Seconds each e-mail takes: slow enough for a test to kill the worker mid-batch, short
+# enough (a few milliseconds) for a test that delivers thousands.
+ATTUNE_TEST_MAIL_PAUSE = float(os.environ.get("ATTUNE_TEST_MAIL_PAUSE", "0.25"))
 ATTUNE_DELIVERY_LEASE_SECONDS = 2
 # Files the test process stored (an import's upload) are read from the same folder.
 if os.environ.get("ATTUNE_WORKER_MEDIA_ROOT"):
