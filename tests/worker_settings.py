@@ -12,6 +12,9 @@ from config.settings.test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["ATTUNE_WORKER_DB_NAME"]
 CELERY_TASK_ALWAYS_EAGER = False
+# The tests' workers run the solo pool (one task at a time): reserving no more than that
+# leaves the next message to another worker, so two workers run two tasks side by side.
+CELERY_WORKER_CONCURRENCY = 1
 EMAIL_BACKEND = "tests.accounts.slow_email.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ.get("ATTUNE_WORKER_MAIL_DIR", "/tmp")
 # Seconds each e-mail takes: slow enough for a test to kill the worker mid-batch, short

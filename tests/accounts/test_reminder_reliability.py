@@ -1,5 +1,6 @@
-"""Exactly-once reminders on the real services: PostgreSQL, Redis and a Celery worker
-process. Marked `postgresql`: skipped on SQLite, and never skipped in CI's service run."""
+"""Exactly-once reminders on PostgreSQL: two deliveries of the same rows at once. Marked
+`postgresql`: skipped on SQLite, and never skipped in CI's service run. The faults with
+real workers (killed workers, concurrent sweeps) are in tests/faults/."""
 
 import datetime
 import threading
@@ -19,7 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 CONTEXT = {"title": "Tone matching", "cohort": "Q4", "due": "Tuesday", "url": "https://x.test/"}
-AGENTS = 20
 
 
 def _rows(count):
@@ -61,14 +61,6 @@ def _in_threads(target, count=2):
     assert errors == []
 
 
-def test_two_sweeps_at_once_write_each_reminder_once(started_cohort_due):
-    moment, expected = started_cohort_due
-
-    _in_threads(lambda: reminders.reminders_sweep(now=moment, enqueue=False))
-
-    assert Outbox.objects.count() == expected
-
-
 def test_two_workers_delivering_the_same_rows_send_each_once():
     _rows(10)
     ids = list(Outbox.objects.values_list("pk", flat=True))
@@ -79,16 +71,3 @@ def test_two_workers_delivering_the_same_rows_send_each_once():
         Outbox.objects.values_list("recipient__email", flat=True)
     )
     assert set(Outbox.objects.values_list("status", flat=True)) == {"sent"}
-
-
-@pytest.fixture
-def started_cohort_due(db):
-    from cohorts.services import cohort_start
-    from tests.cohorts.conftest import enrol, rollout_program
-    from tests.factories import CohortFactory
-
-    cohort = CohortFactory(program=rollout_program(), start_date=datetime.date(2026, 10, 26))
-    enrol(cohort, 12)
-    cohort_start(cohort=cohort, now=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC))
-    # 3 November 16:00 UTC: the 4 November workshop is tomorrow for all twelve
-    return datetime.datetime(2026, 11, 3, 16, tzinfo=datetime.UTC), 12
