@@ -18,7 +18,7 @@ from certification.tasks import badge_award_task, certification_evaluate_task
 from cohorts.models import Enrollment
 from config.celery_app import app
 from tests.certification import conftest as certification
-from tests.faults.mail import message_ids_by_recipient
+from tests.faults.support import message_ids_by_recipient, wait_for
 from tests.worker import start_worker
 
 pytestmark = [
@@ -46,15 +46,6 @@ def _waiting_for_a_lock() -> int:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0]
-
-
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_two_processes_evaluating_the_same_enrolment_give_one_decision_and_one_badge(
@@ -86,18 +77,18 @@ def test_two_processes_evaluating_the_same_enrolment_give_one_decision_and_one_b
             enrolment_held = transaction.savepoint()
             Enrollment.objects.select_for_update().get(pk=enrollment.pk)
             evaluations = [certification_evaluate_task.delay(enrollment.pk) for _ in range(2)]
-            assert _wait_for(lambda: _waiting_for_a_lock() == 2, timeout=60), (
+            assert wait_for(lambda: _waiting_for_a_lock() == 2, timeout=60), (
                 "the two evaluations never waited for the enrolment together"
             )
             transaction.savepoint_rollback(enrolment_held)
             decided = [evaluation.get(timeout=30) for evaluation in evaluations]
             decision = CertificationDecision.objects.get()
             duplicate_award = badge_award_task.delay(decision.pk)  # and the decision's own
-            assert _wait_for(lambda: _waiting_for_a_lock() == 2, timeout=30), (
+            assert wait_for(lambda: _waiting_for_a_lock() == 2, timeout=30), (
                 "the two awards never waited for the badge table together"
             )
         assert duplicate_award.get(timeout=30) == str(BadgeAssertion.objects.get().uuid)
-        assert _wait_for(lambda: message_ids_by_recipient(tmp_path), timeout=30)
+        assert wait_for(lambda: message_ids_by_recipient(tmp_path), timeout=30)
         time.sleep(1)  # a second congratulation, were there one, would be written by now
     finally:
         app.conf.task_always_eager = True

@@ -9,7 +9,6 @@ write it, so the four writes race for the same rows."""
 import datetime
 import io
 import threading
-import time
 
 import pytest
 from django.core import mail
@@ -22,7 +21,7 @@ from accounts.reminders import outbox_message_id
 from accounts.tasks import reminders_sweep_task
 from cohorts.models import ScheduleItem
 from config.celery_app import app
-from tests.faults.mail import message_ids_by_recipient
+from tests.faults.support import message_ids_by_recipient, wait_for
 from tests.worker import start_worker
 
 pytestmark = [
@@ -72,15 +71,6 @@ def _waiting_to_write_the_outbox() -> int:
         return cursor.fetchone()[0]
 
 
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _manual_run(errors: list) -> None:
     try:
         call_command("send_reminders", stdout=io.StringIO())
@@ -114,7 +104,7 @@ def test_two_beats_and_two_manual_sweeps_at_once_send_each_reminder_once(
             beats = [reminders_sweep_task.delay() for _ in range(2)]
             for thread in manual:
                 thread.start()
-            assert _wait_for(lambda: _waiting_to_write_the_outbox() == SWEEPS, timeout=60), (
+            assert wait_for(lambda: _waiting_to_write_the_outbox() == SWEEPS, timeout=60), (
                 f"only {_waiting_to_write_the_outbox()} of {SWEEPS} sweeps reached the write"
             )
         for thread in manual:
@@ -124,7 +114,7 @@ def test_two_beats_and_two_manual_sweeps_at_once_send_each_reminder_once(
         def everything_sent():
             return not Outbox.objects.exclude(status=Outbox.Status.SENT).exists()
 
-        assert _wait_for(everything_sent, timeout=60)
+        assert wait_for(everything_sent, timeout=60)
     finally:
         app.conf.task_always_eager = True
         for worker in workers:

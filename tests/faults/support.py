@@ -1,8 +1,10 @@
-"""Reading the e-mails a real worker wrote with tests.accounts.slow_email.SlowFileBackend."""
+"""What the fault tests share: waiting for a condition, and reading the e-mails a real
+worker wrote with tests.accounts.slow_email.SlowFileBackend."""
 
 import collections
 import email
 import os
+import time
 from pathlib import Path
 
 
@@ -18,3 +20,13 @@ def message_ids_by_recipient(folder: Path) -> dict[str, list[str]]:
         message = email.message_from_bytes(path.read_bytes())
         sent[message["To"]].append(message["Message-ID"])
     return dict(sent)
+
+
+def wait_for(condition, timeout: float) -> bool:
+    """Whether `condition()` came true within `timeout` seconds (polled every 50 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
