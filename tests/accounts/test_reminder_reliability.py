@@ -2,41 +2,27 @@
 `postgresql`: skipped on SQLite, and never skipped in CI's service run. The faults with
 real workers (killed workers, concurrent sweeps) are in tests/faults/."""
 
-import datetime
 import threading
 
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
 
 from accounts import reminders
 from accounts.models import Outbox
 from tests.factories import AgentFactory
+from tests.faults.support import reminders_due_now
 
 pytestmark = [
     pytest.mark.postgresql,
     pytest.mark.services,
     pytest.mark.django_db(transaction=True),
 ]
-CONTEXT = {"title": "Tone matching", "cohort": "Q4", "due": "Tuesday", "url": "https://x.test/"}
 
 
 def _rows(count):
-    past = timezone.now() - datetime.timedelta(minutes=1)
     agents = AgentFactory.create_batch(count)
-    Outbox.objects.bulk_create(
-        Outbox(
-            recipient=agent,
-            kind="prework_due",
-            object_type="scheduleitem",
-            object_id=1,
-            slot="s",
-            context=CONTEXT,
-            deliver_after=past,
-        )
-        for agent in agents
-    )
+    reminders_due_now(agents)
     return agents
 
 

@@ -20,16 +20,23 @@ from tests.factories import (
 NOW = datetime.datetime(2027, 3, 1, 12, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def program(db):
-    """A published program whose rubric has one 1-100 criterion, so a value is a percent."""
-    program = ProgramFactory(name="Certify me")
+def certification_program(*, name="Certify me", workshop_days=(1,)):
+    """A published program whose rubric has one 1-100 criterion, so a value is a percent:
+    one 30-day phase with peer coaching, a workshop on each of `workshop_days`, a module
+    in week 1 and a scenario card."""
+    program = ProgramFactory(name=name)
     RubricCriterionFactory(rubric=program.rubric, key="overall", scale_min=1, scale_max=100)
     phase = PhaseFactory(program=program, first_day=1, last_day=30, peer_coaching=True)
-    WorkshopFactory(phase=phase)
+    for day in workshop_days:
+        WorkshopFactory(phase=phase, title=f"Workshop on day {day}", day=day)
     ModuleFactory(phase=phase, week=1)
     ScenarioCardFactory(program=program, title="Double charge")
     return program_publish(program=program)
+
+
+@pytest.fixture
+def program(db):
+    return certification_program()
 
 
 @pytest.fixture

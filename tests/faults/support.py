@@ -1,11 +1,38 @@
-"""What the fault tests share: waiting for a condition, and reading the e-mails a real
-worker wrote with tests.accounts.slow_email.SlowFileBackend."""
+"""What the fault tests share: reminders due now, waiting for a condition, and reading the
+e-mails a real worker wrote with tests.accounts.slow_email.SlowFileBackend."""
 
 import collections
+import datetime
 import email
 import os
 import time
 from pathlib import Path
+
+from django.utils import timezone
+
+from accounts.models import Outbox
+
+CONTEXT = {"title": "Tone matching", "cohort": "Q4", "due": "Tuesday", "url": "https://x.test/"}
+
+
+def reminders_due_now(agents) -> None:
+    """One pre-work reminder per agent, due a minute ago, written as the sweep writes them."""
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    Outbox.objects.bulk_create(
+        (
+            Outbox(
+                recipient=agent,
+                kind="prework_due",
+                object_type="scheduleitem",
+                object_id=1,
+                slot="s",
+                context=CONTEXT,
+                deliver_after=past,
+            )
+            for agent in agents
+        ),
+        batch_size=500,
+    )
 
 
 def mail_count(folder: Path) -> int:

@@ -18,18 +18,12 @@ from cohorts.models import ScheduleItem
 from config.celery_app import app
 from jobs import services as jobs
 from jobs.models import TaskIntent
-from programs.services import program_publish
+from tests.certification.conftest import certification_program
 from tests.factories import (
     CoachFactory,
     CohortFactory,
     EnrollmentFactory,
     ManagerFactory,
-    ModuleFactory,
-    PhaseFactory,
-    ProgramFactory,
-    RubricCriterionFactory,
-    ScenarioCardFactory,
-    WorkshopFactory,
 )
 from tests.server import start_server
 from tests.worker import start_worker
@@ -46,13 +40,9 @@ PASSWORD = "attune-fault-test"
 @pytest.fixture
 def world():
     """A running cohort whose agents each scored 85 twice and have a role-play booked."""
-    program = ProgramFactory(name="Broker down")
-    RubricCriterionFactory(rubric=program.rubric, key="overall", scale_min=1, scale_max=100)
-    phase = PhaseFactory(program=program, first_day=1, last_day=30, peer_coaching=True)
-    workshop = WorkshopFactory(phase=phase, minutes=60, day=5)
-    ModuleFactory(phase=phase, week=1)
-    scenario = ScenarioCardFactory(program=program, title="Double charge")
-    program = program_publish(program=program)
+    program = certification_program(name="Broker down", workshop_days=(5,))
+    workshop = program.workshops.get()
+    scenario = program.scenario_cards.get()
     manager = ManagerFactory(password=PASSWORD)
     cohort = CohortFactory(program=program, facilitators=[manager], start_date=timezone.localdate())
     assessor = CoachFactory(password=PASSWORD)

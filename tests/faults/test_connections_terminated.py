@@ -11,7 +11,6 @@ API and a real worker delivers reminders.
 """
 
 import collections
-import datetime
 import email
 import itertools
 import random
@@ -23,7 +22,6 @@ import pytest
 import requests
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from accounts import reminders
 from accounts.models import Notification, Outbox
@@ -32,6 +30,7 @@ from config.celery_app import app
 from programs.models import Phase
 from tests.database_sessions import admin_connection, sessions_terminate
 from tests.factories import AgentFactory, ManagerFactory, ProgramFactory, TeamFactory
+from tests.faults.support import reminders_due_now
 from tests.server import start_server
 from tests.worker import start_worker
 
@@ -46,7 +45,6 @@ SPARED_SECONDS = 1.0
 REMINDERS = 300
 READS = 300
 WRITES = 60
-CONTEXT = {"title": "Tone matching", "cohort": "Q4", "due": "Tuesday", "url": "https://x.test/"}
 
 
 class SessionTerminator(threading.Thread):
@@ -81,19 +79,7 @@ class SessionTerminator(threading.Thread):
 def _reminders_due():
     team = TeamFactory()
     agents = AgentFactory.create_batch(REMINDERS, team=team)
-    past = timezone.now() - datetime.timedelta(minutes=1)
-    Outbox.objects.bulk_create(
-        Outbox(
-            recipient=agent,
-            kind="prework_due",
-            object_type="scheduleitem",
-            object_id=1,
-            slot="s",
-            context=CONTEXT,
-            deliver_after=past,
-        )
-        for agent in agents
-    )
+    reminders_due_now(agents)
 
 
 def _requests(program_id):

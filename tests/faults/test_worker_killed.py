@@ -6,17 +6,20 @@ the second copy carries the same Message-ID as the first.
 
 Real services: PostgreSQL, Redis and a Celery worker process (tests/worker.py)."""
 
-import datetime
 import signal
 import time
 
 import pytest
-from django.utils import timezone
 
 from accounts import reminders
 from accounts.models import Notification, Outbox, User
 from config.celery_app import app
-from tests.faults.support import mail_count, message_ids_by_recipient, wait_for
+from tests.faults.support import (
+    mail_count,
+    message_ids_by_recipient,
+    reminders_due_now,
+    wait_for,
+)
 from tests.worker import start_worker
 
 pytestmark = [
@@ -29,7 +32,6 @@ KILLS = 3
 SENT_BETWEEN_KILLS = 250
 MAIL_PAUSE_SECONDS = "0.002"
 LEASE_SECONDS = 2  # as in tests/worker_settings.py
-CONTEXT = {"title": "Tone matching", "cohort": "Q4", "due": "Tuesday", "url": "https://x.test/"}
 
 
 def _reminders_for_new_agents(count: int) -> None:
@@ -37,22 +39,7 @@ def _reminders_for_new_agents(count: int) -> None:
     agents = User.objects.bulk_create(
         User(email=f"killed{n}@example.com", role=User.Role.AGENT) for n in range(count)
     )
-    past = timezone.now() - datetime.timedelta(minutes=1)
-    Outbox.objects.bulk_create(
-        (
-            Outbox(
-                recipient=agent,
-                kind="prework_due",
-                object_type="scheduleitem",
-                object_id=1,
-                slot="s",
-                context=CONTEXT,
-                deliver_after=past,
-            )
-            for agent in agents
-        ),
-        batch_size=500,
-    )
+    reminders_due_now(agents)
 
 
 def _queued_tasks() -> int:

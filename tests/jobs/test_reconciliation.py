@@ -16,6 +16,7 @@ from jobs.models import ReconciliationRun
 from jobs.reconciliation import IN_FLIGHT, reconcile
 from programs.models import Program, Workshop
 from programs.services import program_publish
+from tests.certification.conftest import certification_program
 from tests.factories import (
     CoachFactory,
     CohortFactory,
@@ -49,14 +50,7 @@ def clock():
 @pytest.fixture
 def program(clock):
     """Published; one 1-100 criterion (a value is a percent), workshops on days 1 and 20."""
-    program = ProgramFactory(name="Rollout")
-    RubricCriterionFactory(rubric=program.rubric, key="overall", scale_min=1, scale_max=100)
-    phase = PhaseFactory(program=program, first_day=1, last_day=30)
-    WorkshopFactory(phase=phase, title="Basics", day=1)
-    WorkshopFactory(phase=phase, title="Listening", day=20)
-    ModuleFactory(phase=phase, week=1)
-    ScenarioCardFactory(program=program)
-    return program_publish(program=program)
+    return certification_program(name="Rollout", workshop_days=(1, 20))
 
 
 def started_cohort(program) -> Cohort:
@@ -218,7 +212,7 @@ def test_a_revoked_decision_gets_no_badge(enrollment, assessor, clock):
 
 def test_a_cohort_laid_out_before_its_program_changed_is_resynced(program, cohort, clock):
     clock.move_to(EDIT)
-    workshop = Workshop.objects.get(title="Listening")
+    workshop = Workshop.objects.get(title="Workshop on day 20")
     workshop.day = 21  # as the admin saves it: no resync is queued
     workshop.save()
     clock.move_to(LATER)
@@ -241,7 +235,7 @@ def test_a_cohort_laid_out_before_its_program_changed_is_resynced(program, cohor
 
 def test_a_program_change_still_in_flight_is_not_reported(program, cohort, clock):
     clock.move_to(T0 + datetime.timedelta(minutes=1))
-    Workshop.objects.get(title="Listening").delete()
+    Workshop.objects.get(title="Workshop on day 20").delete()
     clock.move_to(T0 + IN_FLIGHT / 2)
 
     assert reconcile().fixed["schedule_older_than_program"] == 0
@@ -256,7 +250,7 @@ def test_every_change_to_phases_workshops_and_modules_marks_the_program_changed(
         lambda: WorkshopFactory(phase=phase, day=5),
         lambda: program.modules.get().save(),
         lambda: phase.save(),
-        lambda: Workshop.objects.filter(title="Basics").delete(),  # a queryset delete
+        lambda: Workshop.objects.filter(title="Workshop on day 1").delete(),  # a queryset delete
         lambda: phase.delete(),  # cascades to the rest
     ]
     for minutes, step in enumerate(steps, start=1):
@@ -271,7 +265,7 @@ def test_correct_state_yields_no_finding_and_a_second_run_fixes_nothing(
 ):
     certified(enrollment, assessor)
     meet_the_gate(EnrollmentFactory(cohort=started_cohort(program)), assessor)
-    Workshop.objects.filter(title="Listening").update(minutes=90)
+    Workshop.objects.filter(title="Workshop on day 20").update(minutes=90)
     change_program(program, clock)
     clock.move_to(LATER)
 
