@@ -381,13 +381,16 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
             trained_on=Min(TruncDate("enrollments__status_changed_at"), filter=completed),
         )
         .order_by("pk")
-        .values_list("email", "hired_on", "left_on", "first_day", "trained_on")
+        # Only a reader of per-agent rows needs to know who each line is.
+        .values_list(
+            "email" if scope.detail else "pk", "hired_on", "left_on", "first_day", "trained_on"
+        )
     )
     # Per group, the agents' follow-up days and whether each left; per-agent rows only for
     # readers who may see them.
     followed = {"trained": ([], []), "untrained": ([], [])}
     rows, agents, not_yet, left_before = [], 0, 0, 0
-    for email, hired, left, first, trained_on in people:
+    for who, hired, left, first, trained_on in people:
         agents += 1
         landmark = first + landmark_gap
         if hired and hired > landmark:  # hired after the landmark: no time before it
@@ -407,7 +410,7 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
         if scope.detail:
             rows.append(
                 {
-                    "agent": email,
+                    "agent": who,
                     "group": group,
                     "landmark": landmark.isoformat(),
                     "days": days,
