@@ -942,47 +942,57 @@ def _experiment_group_stats(experiment: Experiment, interactions) -> dict:
     """{(group, metric key): {agents, mean, variance, n, sum, sumsq, detractors}}: per group,
     the count, mean and sample variance of the agents' figures (two passes, as
     `_stats_from_rows`: the sum of squared deviations from the group's mean), and the
-    interaction-level sums, all in SQL over each agent's figures (one query per group)."""
+    interaction-level sums, in one SQL query over each agent's figures."""
     metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
     connection = connections[interactions.db]
     quote = connection.ops.quote_name
+    parts = ("n", "sum", "sumsq", "detractors")
+    sums = {}  # the per-agent sums each metric's interaction-level figure needs
+    for metric in metrics:
+        aggregates = metric.aggregates()
+        sums |= {
+            f"{metric.key}_{part}": aggregates[f"{metric.key}_{part}"]
+            for part in parts
+            if f"{metric.key}_{part}" in aggregates
+        }
+    per_agent = (
+        interactions.filter(agent__in=experiment.assignments.values("agent"))
+        .order_by()
+        .values("agent")
+        .annotate(**{f"{metric.key}_figure": _agent_figure(metric) for metric in metrics}, **sums)
+    )
+    sql, params = per_agent.query.get_compiler(connection=connection).as_sql()
+    columns, means = ['g."group"'], ['g."group"']
+    for metric in metrics:
+        figure = quote(f"{metric.key}_figure")
+        means.append(f"avg(a.{figure}) AS {figure}")
+        columns += [
+            f"count(a.{figure})",
+            f"avg(a.{figure})",
+            f"sum((a.{figure} - m.{figure}) * (a.{figure} - m.{figure}))",
+            f"max(a.{figure}) - min(a.{figure})",
+            *(
+                f"sum(a.{quote(f'{metric.key}_{part}')})"
+                if f"{metric.key}_{part}" in sums
+                else "NULL"
+                for part in parts
+            ),
+        ]
+    query = f"""
+        WITH a AS ({sql}),
+        g AS (SELECT agent_id, "group" FROM cohorts_experimentassignment WHERE experiment_id = %s),
+        m AS (SELECT {", ".join(means)} FROM a JOIN g ON g.agent_id = a.agent GROUP BY g."group")
+        SELECT {", ".join(columns)}
+        FROM a JOIN g ON g.agent_id = a.agent JOIN m ON m."group" = g."group"
+        GROUP BY g."group"
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, experiment.pk))
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
     stats = {}
     for group in GROUPS:
-        per_agent = (
-            interactions.filter(
-                agent__in=experiment.assignments.filter(group=group).values("agent")
-            )
-            .order_by()
-            .values("agent")
-            .annotate(
-                **{f"{metric.key}_figure": _agent_figure(metric) for metric in metrics},
-                **{name: agg for metric in metrics for name, agg in metric.aggregates().items()},
-            )
-        )
-        sql, params = per_agent.query.get_compiler(connection=connection).as_sql()
-        columns, means = [], []
-        for metric in metrics:
-            figure = quote(f"{metric.key}_figure")
-            means.append(f"avg(a.{figure}) AS {figure}")
-            columns += [
-                f"count(a.{figure})",
-                f"avg(a.{figure})",
-                f"sum((a.{figure} - m.{figure}) * (a.{figure} - m.{figure}))",
-                f"max(a.{figure}) - min(a.{figure})",
-                *(
-                    f"sum(a.{quote(f'{metric.key}_{part}')})"
-                    if f"{metric.key}_{part}" in metric.aggregates()
-                    else "NULL"
-                    for part in ("n", "sum", "sumsq", "detractors")
-                ),
-            ]
-        query = (
-            f"WITH a AS ({sql}) SELECT {', '.join(columns)} "
-            f"FROM a CROSS JOIN (SELECT {', '.join(means)} FROM a) m"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            values = iter(cursor.fetchone())
+        empty = (0, None, None, None, None, None, None, None) * len(metrics)  # no agent with data
+        values = iter(found.get(group, empty))
         for metric in metrics:
             agents, mean, squares, spread, n, total, sumsq, detractors = (
                 next(values) for _ in range(8)
