@@ -44,6 +44,7 @@ class UserAdmin(SuperuserOnlyAdmin, BaseUserAdmin):
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
+        ("Employment", {"fields": ("hired_on", "left_on")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

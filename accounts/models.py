@@ -112,6 +112,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(role__in=["agent", "coach", "manager", "hr"]),
                 name="accounts_user_role_valid",
             ),
+            # Retention and attrition measure time from hire to departure: a departure
+            # before the hire would be a negative duration.
+            models.CheckConstraint(
+                condition=models.Q(hired_on__isnull=True)
+                | models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("hired_on")),
+                name="accounts_user_left_on_after_hired_on",
+            ),
         ]
 
     def __str__(self):
@@ -120,6 +128,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.hired_on and self.left_on and self.left_on < self.hired_on:
+            raise ValidationError(
+                {"left_on": "The last day cannot be before the first day (hired on)."}
+            )
 
     def get_full_name(self):
         return self.display_name or self.email

@@ -535,9 +535,58 @@ def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
     return result
 
 
+def _page_baseline(data: Data) -> tuple:
+    """The SQL the page needs: the weekly and latest-30-days KPIs (the leading indicator is
+    made of the same weekly figures), the funnel, retention and the A/B result."""
+    experiment = data.experiment
+    window = {
+        "experiment": experiment.pk,
+        "start": experiment.window_start,
+        "end": experiment.window_start + datetime.timedelta(days=30),
+    }
+    return (
+        _kpi_baseline(data.now),
+        _fetch(FUNNEL_SQL),
+        _fetch(RETENTION_SQL, {"as_of": timezone.localdate()}),
+        _fetch(EXPERIMENT_SQL, window),
+    )
+
+
+def _measure_page(data: Data, repeat: int) -> Result:
+    """The HR insights page (/insights/ with the experiment chosen) through Django's test
+    client, signed in as HR, against the SQL it needs; checks that the page shows the
+    enrolled count and the A/B result."""
+    from django.test import Client
+
+    from insights.charts import format_number
+
+    client = Client()
+    client.force_login(data.hr)
+    url = f"/insights/?experiment={data.experiment.pk}"
+    last = {}
+
+    def request():
+        last["response"] = client.get(url)
+
+    def raw():
+        last["raw"] = _page_baseline(data)
+
+    attune = median_time(request, repeat=repeat)
+    baseline = median_time(raw, repeat=repeat)
+    response = last["response"]
+    assert response.status_code == 200, (url, response.status_code)
+    page = response.content.decode()
+    enrolled = len(last["raw"][1])
+    assert f">{format_number(enrolled)}<" in page, "the funnel's enrolled count is missing"
+    assert "Difference in CSAT" in page, "the A/B result is missing"
+    result = Result("insights/page", attune, baseline, INTERACTIONS)
+    print(result.line(), flush=True)
+    return result
+
+
 def insights(*, repeat: int) -> Result:
-    """GET each HR insight endpoint without filters (all agents), against raw SQL giving
-    the aggregates it needs; the result sums the times over the endpoints."""
+    """GET each HR insight endpoint without filters (all agents), and the HR page, against
+    raw SQL giving the aggregates it needs; the result sums the times over the parts."""
     from rest_framework.test import APIClient
 
     data = _build()
@@ -545,6 +594,7 @@ def insights(*, repeat: int) -> Result:
     client.force_authenticate(data.hr)
     client.get("/api/insights/retention/")  # untimed: loads the URLconf, views and DRF once
     results = [_measure(client, endpoint, repeat) for endpoint in _endpoints(data)]
+    results.append(_measure_page(data, repeat))
     return Result(
         "insights",
         sum(r.attune for r in results),

@@ -31,7 +31,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from scipy import optimize, stats
+import numpy
+from scipy import optimize, special, stats
+
+try:  # the noncentral t's survival function scipy.stats.nct.sf evaluates (Boost's)
+    from scipy.special._ufuncs import _nct_sf as _boost_nct_sf
+except ImportError:  # a scipy that moved it: the public (slower) method
+    _boost_nct_sf = None
 
 __all__ = [
     "TIMES",
@@ -88,30 +94,60 @@ def _sample_variance(values: Sequence[float], mean: float) -> float:
     return math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
+# The functions scipy.stats' t, noncentral t and normal distributions evaluate, called
+# directly: the distributions' own methods check and broadcast their arguments first, which
+# costs ~50 µs a call, and the minimum detectable effect's root search makes hundreds of
+# calls per A/B result. The values are the same bits (tests/insights/test_figures.py).
+def _t_sf(x: float, df: float) -> float:
+    return float(special.stdtr(df, -x))  # stats.t.sf
+
+
+def _t_ppf(q: float, df: float) -> float:
+    return float(special.stdtrit(df, q))  # stats.t.ppf
+
+
+def _nct_sf(x: float, df: float, nc: float) -> float:
+    if _boost_nct_sf is None:
+        return float(stats.nct.sf(x, df, nc))
+    with numpy.errstate(over="ignore"):  # as scipy does (its gh-17432)
+        return float(numpy.clip(_boost_nct_sf(x, df, nc), 0, 1))  # stats.nct.sf
+
+
+def _norm_sf(x: float) -> float:
+    return float(special.ndtr(-x))  # stats.norm.sf
+
+
+def _norm_ppf(q: float) -> float:
+    return float(special.ndtri(q))  # stats.norm.ppf
+
+
 def t_test_power(noncentrality: float, df: float, alpha: float = 0.05) -> float:
     """Power of a two-sided t-test at level alpha when the true difference is
     ``noncentrality`` standard errors: P(|T'| > t crit), T' noncentral t on ``df``."""
-    critical = stats.t.ppf(1 - alpha / 2, df)
-    nc = abs(noncentrality)
+    return _t_power(abs(noncentrality), df, _t_ppf(1 - alpha / 2, df))
+
+
+def _t_power(nc: float, df: float, critical: float) -> float:
     # The lower tail as the upper tail of -T' (scipy's nct.cdf far in the tail can be NaN).
-    lower = stats.nct.sf(critical, df, -nc)
-    return float(stats.nct.sf(critical, df, nc) + (0.0 if math.isnan(lower) else lower))
+    lower = _nct_sf(critical, df, -nc)
+    return float(_nct_sf(critical, df, nc) + (0.0 if math.isnan(lower) else lower))
 
 
 def z_test_power(noncentrality: float, alpha: float = 0.05) -> float:
     """Power of a two-sided z-test at level alpha for a difference of ``noncentrality``
     standard errors."""
-    critical = stats.norm.ppf(1 - alpha / 2)
+    critical = _norm_ppf(1 - alpha / 2)
     nc = abs(noncentrality)
-    return float(stats.norm.sf(critical - nc) + stats.norm.cdf(-critical - nc))
+    return float(_norm_sf(critical - nc) + special.ndtr(-critical - nc))
 
 
 def detectable_noncentrality(power: float, alpha: float = 0.05, df: float | None = None) -> float:
     """How many standard errors wide a true difference must be for the two-sided test to
     reach ``power`` (t on ``df`` degrees of freedom; the normal when df is None)."""
+    critical = None if df is None else _t_ppf(1 - alpha / 2, df)  # the same at every step
 
     def shortfall(nc: float) -> float:
-        reached = z_test_power(nc, alpha) if df is None else t_test_power(nc, df, alpha)
+        reached = z_test_power(nc, alpha) if df is None else _t_power(abs(nc), df, critical)
         return reached - power
 
     high = 10.0
@@ -232,8 +268,8 @@ def welch_from_summary(
     se = math.sqrt(se1 + se2)
     df = (se1 + se2) ** 2 / (se1**2 / (n1 - 1) + se2**2 / (n2 - 1))
     t_stat = difference / se
-    p_value = 2 * stats.t.sf(abs(t_stat), df)
-    half_width = stats.t.ppf(1 - alpha / 2, df) * se
+    p_value = 2 * _t_sf(abs(t_stat), df)
+    half_width = _t_ppf(1 - alpha / 2, df) * se
     pooled_sd = math.sqrt(((n1 - 1) * var1 + (n2 - 1) * var2) / (n1 + n2 - 2))
     result.update(
         ci_low=_clean(difference - half_width),
@@ -313,10 +349,10 @@ def proportion_comparison(
 
     difference = p1 - p2
     se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    half_width = stats.norm.ppf(1 - alpha / 2) * se
+    half_width = _norm_ppf(1 - alpha / 2) * se
     pooled = (x1 + x2) / (n1 + n2)
     se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    p_value = 2 * stats.norm.sf(abs(difference / se_pooled)) if se_pooled > 0 else None
+    p_value = 2 * _norm_sf(abs(difference / se_pooled)) if se_pooled > 0 else None
     mde = _mde(se, alpha, power)
     result.update(
         ci_low=_clean(difference - half_width),

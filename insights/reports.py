@@ -20,8 +20,18 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, Sum
-from django.db.models.functions import Cast, TruncWeek
+from django.db import connections
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Min,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, NullIf, TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -132,11 +142,7 @@ def funnel(scope: Scope) -> dict:
         enrollment__in=in_scope.values("pk"), revoked_at__isnull=True
     ).values_list("enrollment_id", "decided_at"):
         certified.setdefault(enrollment_id, decided_at)
-    modules = list(
-        Module.objects.filter(program__in=in_scope.values("program"))
-        .select_related("phase")
-        .order_by("program", "phase__order", "week")
-    )
+    modules = _funnel_modules(in_scope)
     rows = []
     for pk, cohort_id, cohort_name, status, enrolled_at, agent_id, email, missing in enrollments:
         decided = certified.get(pk)
@@ -221,18 +227,114 @@ def funnel_steps(report_figures: dict) -> list[tuple[str, int | None]]:
     ]
 
 
+# The funnel's counts over the enrolments in scope (`e`: the report's own query), set-based:
+# each enrolment's attended workshops of its own cohort against the cohort's workshops.
+FUNNEL_COUNTS_SQL = """
+WITH e AS ({enrollments}),
+workshops AS (
+    SELECT cohort_id, count(*) AS total FROM cohorts_scheduleitem
+    WHERE kind = 'workshop' AND NOT cancelled AND cohort_id IN (SELECT cohort_id FROM e)
+    GROUP BY cohort_id
+),
+attended AS (
+    SELECT a.enrollment_id, count(DISTINCT a.item_id) AS n
+    FROM cohorts_attendance a
+    JOIN e ON e.id = a.enrollment_id
+    JOIN cohorts_scheduleitem i ON i.id = a.item_id AND i.cohort_id = e.cohort_id
+    WHERE a.attended AND i.kind = 'workshop' AND NOT i.cancelled
+    GROUP BY a.enrollment_id
+)
+SELECT count(*), count(DISTINCT e.agent_id),
+    count(*) FILTER (WHERE e.status = 'withdrawn'),
+    count(*) FILTER (WHERE e.status = 'completed'),
+    count(*) FILTER (WHERE e.status = 'not_completed'),
+    count(*) FILTER (WHERE w.total > 0 AND a.n = w.total)
+FROM e
+LEFT JOIN workshops w ON w.cohort_id = e.cohort_id
+LEFT JOIN attended a ON a.enrollment_id = e.id
+"""
+
+
+def funnel_totals(scope: Scope) -> tuple[dict, int]:
+    """The funnel's figures (as `funnel_figures` makes them from the rows) and the number
+    of agents enrolled, counted in SQL: no per-enrolment row is read. What it reads per
+    enrolment is only each certified one's days to certification, for the median."""
+    in_scope = scope.enrollments()
+    connection = connections[in_scope.db]
+    enrollments = in_scope.order_by().values("id", "cohort_id", "agent_id", "status")
+    sql, params = enrollments.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(FUNNEL_COUNTS_SQL.format(enrollments=sql), params)
+        names = ("enrolled", "agents", "withdrawn", "completed", "not_completed",
+                 "attended_all_workshops")  # fmt: skip
+        counts = dict(zip(names, cursor.fetchone(), strict=True))
+    done = dict(
+        ModuleProgress.objects.filter(
+            enrollment__in=in_scope.values("pk"),
+            prework_done_at__isnull=False,
+            practice_attended_at__isnull=False,
+        )
+        .values("item__module_id")
+        .annotate(n=Count("enrollment", distinct=True))
+        .values_list("item__module_id", "n")
+    )
+    decided = {}
+    for enrollment_id, decided_at, enrolled_at in CertificationDecision.objects.filter(
+        enrollment__in=in_scope.values("pk"), revoked_at__isnull=True
+    ).values_list("enrollment_id", "decided_at", "enrollment__enrolled_at"):
+        decided.setdefault(enrollment_id, (decided_at - enrolled_at).days)
+    modules = _funnel_modules(in_scope)
+    enrolled, withdrawn = counts["enrolled"], counts["withdrawn"]
+    certified, stayed = len(decided), enrolled - withdrawn
+    completed, not_completed = counts["completed"], counts["not_completed"]
+    closed = completed + not_completed
+    result = {
+        "enrolled": enrolled,
+        "withdrawn": withdrawn,
+        "stayed": stayed,
+        "attended_all_workshops": counts["attended_all_workshops"],
+        "modules": [
+            {
+                "module": m.pk,
+                "phase": m.phase.name,
+                "topic": m.topic,
+                "completed": done.get(m.pk, 0),
+            }
+            for m in modules
+        ],
+        "certified": certified,
+        "certification_rate": round(certified / enrolled, 4) if enrolled else None,
+        "certification_rate_of_stayers": round(certified / stayed, 4) if stayed else None,
+        "median_days_to_certification": figures.median([float(d) for d in decided.values()]),
+        "certified_agents_behind_median": certified,
+        "completed": completed,
+        "not_completed": not_completed,
+        "completion_rate_of_closed": round(completed / closed, 4) if closed else None,
+    }
+    return result, counts["agents"]
+
+
+def _funnel_modules(in_scope) -> list[Module]:
+    return list(
+        Module.objects.filter(program__in=in_scope.values("program"))
+        .select_related("phase")
+        .order_by("program", "phase__order", "week")
+    )
+
+
 def funnel_report(scope: Scope) -> dict:
     """The funnel. HR reads the totals of everything in scope (no per-cohort or per-agent
-    rows, so a small cohort is never shown on its own); its rows are the step table. The
-    whole funnel needs 5 agents enrolled, the median days to certification 5 certified."""
-    report = funnel(scope)
-    rows, result = report["rows"], report["figures"]
+    rows, so a small cohort is never shown on its own), counted in SQL; its rows are the
+    step table. The whole funnel needs 5 agents enrolled, the median days to
+    certification 5 certified."""
     if scope.detail:
-        for row in rows:
+        report = funnel(scope)
+        for row in report["rows"]:
             del row["agent_id"]
         return report
+    result, agents = funnel_totals(scope)
     notes = []
-    if scope.hidden(len({row["agent_id"] for row in rows})):
+    if scope.hidden(agents):
         notes.append(f"funnel: {SUPPRESSED}")
         return {"figures": {"enrolled": None, "suppressed": True}, "rows": [], "notes": notes}
     if scope.hidden(result["completed"] + result["not_completed"]):
@@ -265,21 +367,32 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     """
     as_of = as_of or timezone.localdate()
     landmark_gap = datetime.timedelta(days=LANDMARK_DAYS)
-    first_day = {}
-    starts = scope.enrollments().order_by("cohort__start_date")
-    for agent_id, start in starts.values_list("agent", "cohort__start_date"):
-        first_day.setdefault(agent_id, start)
-    trained_on = {}
-    for agent_id, when in Enrollment.objects.filter(
-        agent__in=scope.enrollments().values("agent"), status=Enrollment.Status.COMPLETED
-    ).values_list("agent", "status_changed_at"):
-        trained_on[agent_id] = min(trained_on.get(agent_id, when), when)
-    rows, not_yet, left_before = [], 0, 0
-    people = User.objects.filter(pk__in=scope.enrollments().values("agent"))
-    for pk, email, hired, left in people.values_list("pk", "email", "hired_on", "left_on").order_by(
-        "pk"
-    ):
-        landmark = first_day[pk] + landmark_gap
+    enrolled = scope.enrollments()
+    # One row per enrolled agent, with day 1 of their first cohort in scope and the
+    # earliest completion of any of their enrolments, both from the database in one pass.
+    completed = Q(enrollments__status=Enrollment.Status.COMPLETED)
+    people = (
+        User.objects.filter(pk__in=enrolled.values("agent"))
+        .annotate(
+            first_day=Min(
+                "enrollments__cohort__start_date", filter=Q(enrollments__in=enrolled.values("pk"))
+            ),
+            # In the current time zone, as the landmark is a local date.
+            trained_on=Min(TruncDate("enrollments__status_changed_at"), filter=completed),
+        )
+        .order_by("pk")
+        # Only a reader of per-agent rows needs to know who each line is.
+        .values_list(
+            "email" if scope.detail else "pk", "hired_on", "left_on", "first_day", "trained_on"
+        )
+    )
+    # Per group, the agents' follow-up days and whether each left; per-agent rows only for
+    # readers who may see them.
+    followed = {"trained": ([], []), "untrained": ([], [])}
+    rows, agents, not_yet, left_before = [], 0, 0, 0
+    for who, hired, left, first, trained_on in people:
+        agents += 1
+        landmark = first + landmark_gap
         if hired and hired > landmark:  # hired after the landmark: no time before it
             landmark = hired
         if landmark > as_of:
@@ -288,24 +401,29 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
         if left and left <= landmark:
             left_before += 1
             continue
-        trained = pk in trained_on and timezone.localdate(trained_on[pk]) <= landmark
+        trained = trained_on is not None and trained_on <= landmark
+        group = "trained" if trained else "untrained"
         end = left if left and left <= as_of else as_of
-        rows.append(
-            {
-                "agent": email,
-                "group": "trained" if trained else "untrained",
-                "landmark": landmark.isoformat(),
-                "days": (end - landmark).days,
-                "left": bool(left and left <= as_of),
-            }
-        )
+        days, gone = (end - landmark).days, bool(left and left <= as_of)
+        followed[group][0].append(float(days))
+        followed[group][1].append(gone)
+        if scope.detail:
+            rows.append(
+                {
+                    "agent": who,
+                    "group": group,
+                    "landmark": landmark.isoformat(),
+                    "days": days,
+                    "left": gone,
+                }
+            )
     notes: list[str] = []
     groups = {}
-    for group in ("trained", "untrained"):
-        mine = [r for r in rows if r["group"] == group]
-        groups[group] = retention_figures(mine, hide_under=0 if scope.detail else MIN_GROUP)
+    for group, (durations, events) in followed.items():
+        hide_under = 0 if scope.detail else MIN_GROUP
+        groups[group] = _group_retention(durations, events, hide_under=hide_under)
         if not scope.detail:
-            groups[group] = _suppress(groups[group], len(mine), notes, f"retention, {group}")
+            groups[group] = _suppress(groups[group], len(durations), notes, f"retention, {group}")
     result = {
         "as_of": as_of.isoformat(),
         "method": (
@@ -314,7 +432,7 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
             f"from that day"
         ),
         "landmark_days": LANDMARK_DAYS,
-        "followed": len(rows),
+        "followed": sum(len(durations) for durations, _ in followed.values()),
         "landmark_not_reached": not_yet,
         "left_before_landmark": left_before,
         "groups": groups,
@@ -330,7 +448,7 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
             for name, group in groups.items()
             if group["agents"] is not None
         ]
-        if scope.hidden(len(first_day)):
+        if scope.hidden(agents):
             for key in ("followed", "landmark_not_reached", "left_before_landmark"):
                 result[key] = None
     return {"figures": result, "rows": rows, "notes": notes}
@@ -342,6 +460,10 @@ def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     counts at risk are None (each would describe fewer people than the privacy rule)."""
     durations = [float(r["days"]) for r in rows]
     events = [r["left"] in (True, "True") for r in rows]
+    return _group_retention(durations, events, hide_under=hide_under)
+
+
+def _group_retention(durations: list[float], events: list[bool], *, hide_under: int) -> dict:
     curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS)
     keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
     at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
@@ -351,7 +473,7 @@ def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     ]
     follow_up = math.fsum(durations)
     return {
-        "agents": len(rows),
+        "agents": len(durations),
         "leavers": sum(events),
         "follow_up_days": follow_up,
         "annualised_attrition": figures.annualised_attrition(sum(events), follow_up),
@@ -557,14 +679,19 @@ def _rubric_weekly(scope: Scope) -> dict:
     return {row["week"].date().isoformat(): row for row in weekly}
 
 
-def kpi_trends(scope: Scope) -> dict:
-    """Weekly KPIs, and the baseline window against the latest 30 days."""
-    report = _weekly_kpis(scope)
-    report["figures"]["comparison"] = _baseline_vs_latest(scope, report["notes"])
-    return report
+def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
+    """Weekly KPIs, and the baseline window against the latest 30 days. `weekly` is
+    `weekly_kpis(scope)` when the caller already has it (the page shares it with the
+    leading indicator: one pass over the interactions instead of two)."""
+    weekly = weekly or weekly_kpis(scope)
+    notes = list(weekly["notes"])
+    comparison = _baseline_vs_latest(scope, notes)
+    figures_ = {**weekly["figures"], "comparison": comparison}
+    return {"figures": figures_, "rows": weekly["rows"], "notes": notes}
 
 
-def _weekly_kpis(scope: Scope) -> dict:
+def weekly_kpis(scope: Scope) -> dict:
+    """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors."""
     weekly = (
         _interactions(scope)
         .annotate(week=TruncWeek("occurred_at"))
@@ -664,17 +791,37 @@ def _attrition(scope: Scope, start, stop, *, notes: list, label: str) -> dict:
     return figure
 
 
+# Per criterion key in the scores' `values` (numbers only: neither booleans nor text): the
+# sum, the number of scores and of agents scored. The scores are the report's own query.
+CRITERION_TOTALS_SQL = {
+    "postgresql": """
+        SELECT v.key, sum(v.value::numeric)::float, count(*), count(DISTINCT s.subject_id)
+        FROM ({scores}) s, jsonb_each(s."values") v
+        WHERE jsonb_typeof(s."values") = 'object' AND jsonb_typeof(v.value) = 'number'
+        GROUP BY v.key""",
+    "sqlite": """
+        SELECT v.key, sum(v.value), count(*), count(DISTINCT s.subject_id)
+        FROM ({scores}) s, json_each(s."values") v
+        WHERE json_type(s."values") = 'object' AND v.type IN ('integer', 'real')
+        GROUP BY v.key""",
+}
+
+
+def criterion_totals(scores) -> dict[str, tuple[float, int, int]]:
+    """{criterion key: (sum, scores, agents)} of a queryset of rubric scores, in SQL: the
+    values are never loaded into Python."""
+    scores = scores.order_by().values("subject_id", "values")
+    connection = connections[scores.db]
+    sql, params = scores.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(CRITERION_TOTALS_SQL[connection.vendor].format(scores=sql), params)
+        return {key: (float(total), n, agents) for key, total, n, agents in cursor.fetchall()}
+
+
 def _criteria(scope: Scope, start, stop, *, notes: list, label: str) -> list[dict]:
     """The mean score of each rubric criterion (by key, on its own scale) in the window,
     from the scores' values; a criterion scored for fewer than MIN_GROUP agents is None."""
-    totals = defaultdict(lambda: [0.0, 0, set()])
-    for subject, values in _scores(scope, start, stop).values_list("subject", "values"):
-        for key, value in (values or {}).items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                entry = totals[key]
-                entry[0] += value
-                entry[1] += 1
-                entry[2].add(subject)
+    totals = criterion_totals(_scores(scope, start, stop))
     names = dict(
         RubricCriterion.objects.filter(key__in=totals)
         .order_by("key", "rubric__version")
@@ -682,9 +829,9 @@ def _criteria(scope: Scope, start, stop, *, notes: list, label: str) -> list[dic
     )
     out, withheld = [], []
     for key in sorted(totals):
-        total, n, subjects = totals[key]
+        total, n, agents = totals[key]
         mean = round(total / n, 4)
-        if scope.hidden(len(subjects)):
+        if scope.hidden(agents):
             mean, n = None, None
             withheld.append(key)
         out.append({"key": key, "name": names.get(key, key), "mean": mean, "scores": n})
@@ -718,41 +865,27 @@ def experiment_result(
     (each interaction an independent observation, which overstates certainty) is kept as a
     labelled secondary figure. For HR a metric is withheld when either group has fewer than
     MIN_GROUP agents with data for it; HR's rows are per group and metric (agents, mean and
-    variance of the agents' figures), never per agent.
+    variance of the agents' figures), never per agent, and are computed in SQL: no agent's
+    figure leaves the database.
     """
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
-    groups = dict(experiment.assignments.values_list("agent_id", "group"))
-    interactions = Interaction.objects.filter(
-        agent__in=experiment.assignments.values("agent"),
-        occurred_at__gte=start,
-        occurred_at__lt=end,
+    interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    assigned = dict(
+        experiment.assignments.values("group").annotate(n=Count("pk")).values_list("group", "n")
     )
-    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
-    per_agent = interactions.values("agent").annotate(
-        **{name: agg for metric in metrics for name, agg in metric.aggregates().items()}
-    )
-    rows = []
-    for aggregate in per_agent.order_by("agent"):
-        row = {"agent": aggregate["agent"], "group": groups[aggregate["agent"]]}
-        for metric in metrics:
-            row[f"{metric.key}_n"] = aggregate[f"{metric.key}_n"]
-            row[f"{metric.key}_sum"] = aggregate[f"{metric.key}_sum"]
-            row[f"{metric.key}_sumsq"] = aggregate.get(f"{metric.key}_sumsq")
-            row[f"{metric.key}_detractors"] = aggregate.get(f"{metric.key}_detractors")
-            row[metric.key] = metric.value(aggregate, digits=None)
-        rows.append(row)
-    assigned = {group: sum(1 for g in groups.values() if g == group) for group in GROUPS}
-    result = {
-        "window": {"from": start.isoformat(), "to": end.isoformat()},
-        "agents_assigned": assigned,
-        "unit": "agent",
-        "metrics": experiment_metrics(rows),
-    }
+    assigned = {group: assigned.get(group, 0) for group in GROUPS}
+    window = {"from": start.isoformat(), "to": end.isoformat()}
     notes = []
     if detail:
+        rows = _experiment_agent_rows(experiment, interactions)
+        result = {"window": window, "agents_assigned": assigned, "unit": "agent",
+                  "metrics": experiment_metrics(rows)}  # fmt: skip
         return {"figures": result, "rows": rows, "notes": notes}
-    summary = experiment_group_summary(rows)
+    stats = _experiment_group_stats(experiment, interactions)
+    result = {"window": window, "agents_assigned": assigned, "unit": "agent",
+              "metrics": _experiment_comparisons(stats)}  # fmt: skip
+    summary = _group_summary_rows(stats)
     hidden = []
     for key, comparison in result["metrics"].items():
         if min(comparison["treatment_n"], comparison["control_n"]) < MIN_GROUP:
@@ -767,36 +900,175 @@ def experiment_result(
     return {"figures": result, "rows": summary, "notes": notes}
 
 
+def _experiment_agent_rows(experiment: Experiment, interactions) -> list[dict]:
+    """A manager's rows: each agent's sums and figure per metric over the window."""
+    groups = dict(experiment.assignments.values_list("agent_id", "group"))
+    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
+    per_agent = interactions.filter(agent__in=experiment.assignments.values("agent"))
+    per_agent = per_agent.values("agent").annotate(
+        **{name: agg for metric in metrics for name, agg in metric.aggregates().items()}
+    )
+    rows = []
+    for aggregate in per_agent.order_by("agent"):
+        row = {"agent": aggregate["agent"], "group": groups[aggregate["agent"]]}
+        for metric in metrics:
+            row[f"{metric.key}_n"] = aggregate[f"{metric.key}_n"]
+            row[f"{metric.key}_sum"] = aggregate[f"{metric.key}_sum"]
+            row[f"{metric.key}_sumsq"] = aggregate.get(f"{metric.key}_sumsq")
+            row[f"{metric.key}_detractors"] = aggregate.get(f"{metric.key}_detractors")
+            row[metric.key] = metric.value(aggregate, digits=None)
+        rows.append(row)
+    return rows
+
+
+def _agent_figure(metric: Metric):
+    """One agent's figure over their interactions, as `Metric.value` computes it from the
+    agent's sums (unrounded, in the same floating-point operations); NULL without data."""
+    condition = metric.condition()
+    n = NullIf(Count("pk", filter=condition), Value(0))
+    if metric.kind == "mean":
+        figure = Sum(Cast(F(metric.field), FloatField()), filter=condition) / n
+        if metric.divisor != 1:
+            figure = figure / Value(float(metric.divisor))
+    else:
+        successes = Count("pk", filter=condition & metric.successes())
+        if metric.kind == "nps":
+            successes = successes - Count("pk", filter=condition & Q(**{f"{metric.field}__lte": 6}))
+        figure = Cast(successes, FloatField()) * Value(100.0) / n
+    return ExpressionWrapper(figure, output_field=FloatField())
+
+
+def _experiment_group_stats(experiment: Experiment, interactions) -> dict:
+    """{(group, metric key): {agents, mean, variance, n, sum, sumsq, detractors}}: per group,
+    the count, mean and sample variance of the agents' figures (two passes, as
+    `_stats_from_rows`: the sum of squared deviations from the group's mean), and the
+    interaction-level sums, in one SQL query over each agent's figures."""
+    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
+    connection = connections[interactions.db]
+    quote = connection.ops.quote_name
+    parts = ("n", "sum", "sumsq", "detractors")
+    sums = {}  # the per-agent sums each metric's interaction-level figure needs
+    for metric in metrics:
+        aggregates = metric.aggregates()
+        sums |= {
+            f"{metric.key}_{part}": aggregates[f"{metric.key}_{part}"]
+            for part in parts
+            if f"{metric.key}_{part}" in aggregates
+        }
+    per_agent = (
+        interactions.filter(agent__in=experiment.assignments.values("agent"))
+        .order_by()
+        .values("agent")
+        .annotate(**{f"{metric.key}_figure": _agent_figure(metric) for metric in metrics}, **sums)
+    )
+    sql, params = per_agent.query.get_compiler(connection=connection).as_sql()
+    columns, means = ['g."group"'], ['g."group"']
+    for metric in metrics:
+        figure = quote(f"{metric.key}_figure")
+        means.append(f"avg(a.{figure}) AS {figure}")
+        columns += [
+            f"count(a.{figure})",
+            f"avg(a.{figure})",
+            f"sum((a.{figure} - m.{figure}) * (a.{figure} - m.{figure}))",
+            f"max(a.{figure}) - min(a.{figure})",
+            *(
+                f"sum(a.{quote(f'{metric.key}_{part}')})"
+                if f"{metric.key}_{part}" in sums
+                else "NULL"
+                for part in parts
+            ),
+        ]
+    query = f"""
+        WITH a AS ({sql}),
+        g AS (SELECT agent_id, "group" FROM cohorts_experimentassignment WHERE experiment_id = %s),
+        m AS (SELECT {", ".join(means)} FROM a JOIN g ON g.agent_id = a.agent GROUP BY g."group")
+        SELECT {", ".join(columns)}
+        FROM a JOIN g ON g.agent_id = a.agent JOIN m ON m."group" = g."group"
+        GROUP BY g."group"
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, experiment.pk))
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    stats = {}
+    for group in GROUPS:
+        empty = (0, None, None, None, None, None, None, None) * len(metrics)  # no agent with data
+        values = iter(found.get(group, empty))
+        for metric in metrics:
+            agents, mean, squares, spread, n, total, sumsq, detractors = (
+                next(values) for _ in range(8)
+            )
+            variance = None
+            if agents > 1:  # every figure the same is exactly no spread, whatever the rounding
+                variance = 0.0 if spread == 0 else squares / (agents - 1)
+            stats[group, metric.key] = {
+                "agents": agents,
+                "mean": mean,
+                "variance": variance,
+                "n": n,
+                "sum": total,
+                "sumsq": sumsq,
+                "detractors": detractors,
+            }
+    return stats
+
+
+def _stats_from_rows(rows: list[dict]) -> dict:
+    """`_experiment_group_stats` from a manager's per-agent rows (or their export)."""
+    stats = {}
+    for group in GROUPS:
+        mine = [r for r in rows if r["group"] == group]
+        for key in EXPERIMENT_METRICS:
+            values = [float(r[key]) for r in mine if r[key] not in (None, "")]
+            mean = math.fsum(values) / len(values) if values else None
+            variance = (
+                math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
+                if len(values) > 1
+                else None
+            )
+
+            def total(suffix, mine=mine, key=key):
+                return math.fsum(float(r[f"{key}{suffix}"] or 0) for r in mine)
+
+            stats[group, key] = {
+                "agents": len(values),
+                "mean": mean,
+                "variance": variance,
+                **{part: total(f"_{part}") for part in ("n", "sum", "sumsq", "detractors")},
+            }
+    return stats
+
+
 def experiment_metrics(rows: list[dict]) -> dict:
     """Per metric: the agent-level Welch comparison, with the interaction-level comparison
     under `interaction_level`. `rows` are the per-agent rows of `experiment_result` (or a
     manager's export of them)."""
+    return _experiment_comparisons(_stats_from_rows(rows))
+
+
+def _experiment_comparisons(stats: dict) -> dict:
     out = {}
     for key in EXPERIMENT_METRICS:
-        metric = METRICS[key]
-        agent_values = {
-            group: [float(r[key]) for r in rows if r["group"] == group and r[key] not in (None, "")]
-            for group in GROUPS
-        }
-        comparison = figures.welch_comparison(
-            agent_values["treatment"], agent_values["control"], unit="agents"
+        treatment, control = stats["treatment", key], stats["control", key]
+        comparison = figures.welch_from_summary(
+            *(treatment["agents"], treatment["mean"], treatment["variance"]),
+            *(control["agents"], control["mean"], control["variance"]),
+            unit="agents",
         )
-        comparison["interaction_level"] = _interaction_level(metric, rows)
+        comparison["interaction_level"] = _interaction_level(METRICS[key], stats)
         out[key] = comparison
     return out
 
 
-def _interaction_level(metric: Metric, rows: list[dict]) -> dict:
+def _interaction_level(metric: Metric, stats: dict) -> dict:
     """The secondary view: every interaction an independent observation (Welch's t-test
     from sums and sums of squares for means and NPS, the two-proportion z-test for rates)."""
-    totals = {}
-    for group in GROUPS:
-        mine = [r for r in rows if r["group"] == group]
-
-        def total(suffix, mine=mine):
-            return math.fsum(float(r[f"{metric.key}{suffix}"] or 0) for r in mine)
-
-        totals[group] = (total("_n"), total("_sum"), total("_sumsq"), total("_detractors"))
+    totals = {
+        group: tuple(
+            float(stats[group, metric.key][part] or 0)
+            for part in ("n", "sum", "sumsq", "detractors")
+        )
+        for group in GROUPS
+    }
     if metric.kind in ("rate", "satisfied"):
         (n1, x1, _, _), (n2, x2, _, _) = totals["treatment"], totals["control"]
         result = figures.proportion_comparison(int(x1), int(n1), int(x2), int(n2))
@@ -820,35 +1092,34 @@ def _interaction_level(metric: Metric, rows: list[dict]) -> dict:
 def experiment_group_summary(rows: list[dict]) -> list[dict]:
     """What HR may export: per group and metric, the number of agents with data and the
     mean and variance of their figures (from which the tests recompute the Welch test)."""
-    out = []
-    for group in GROUPS:
-        for key in EXPERIMENT_METRICS:
-            values = [float(r[key]) for r in rows if r["group"] == group and r[key] is not None]
-            mean = math.fsum(values) / len(values) if values else None
-            out.append(
-                {
-                    "group": group,
-                    "metric": key,
-                    "agents": len(values),
-                    "mean": "" if mean is None else mean,
-                    "variance": (
-                        math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1)
-                        if len(values) > 1
-                        else ""
-                    ),
-                }
-            )
-    return out
+    return _group_summary_rows(_stats_from_rows(rows))
+
+
+def _group_summary_rows(stats: dict) -> list[dict]:
+    return [
+        {
+            "group": group,
+            "metric": key,
+            "agents": stats[group, key]["agents"],
+            "mean": "" if stats[group, key]["mean"] is None else stats[group, key]["mean"],
+            "variance": (
+                "" if stats[group, key]["variance"] is None else stats[group, key]["variance"]
+            ),
+        }
+        for group in GROUPS
+        for key in EXPERIMENT_METRICS
+    ]
 
 
 # --- Leading indicator ---------------------------------------------------------------------
 
 
-def leading_indicator(scope: Scope) -> dict:
+def leading_indicator(scope: Scope, *, weekly: dict | None = None) -> dict:
     """Does the weekly rubric average lead weekly CSAT (% satisfied)? The Pearson
     correlation at lags of 0-6 weeks, rubric first, over the weeks both figures are shown
-    (so for HR, weeks with fewer than MIN_GROUP agents behind either are gaps)."""
-    trends = _weekly_kpis(scope)
+    (so for HR, weeks with fewer than MIN_GROUP agents behind either are gaps). `weekly`
+    as in `kpi_trends`."""
+    trends = weekly or weekly_kpis(scope)
     weeks = trends["figures"]["weeks"]
     if not weeks:
         return {

@@ -133,14 +133,15 @@ def hr_insights(request):
     if form.is_valid():
         filters = form.scope_filters()
         scope = reports.scope_for(user, **filters)
-        kpi_report = reports.kpi_trends(scope)
+        weekly = reports.weekly_kpis(scope)  # read once, for the KPIs and the leading indicator
+        kpi_report = reports.kpi_trends(scope, weekly=weekly)
         kpis = _kpis(kpi_report, filters)
         context.update(
             detail=scope.detail,
             funnel=_funnel(reports.funnel_report(scope), filters),
             retention=_retention(reports.retention(scope), filters),
             kpis=kpis,
-            leading=_leading(reports.leading_indicator(scope), filters),
+            leading=_leading(reports.leading_indicator(scope, weekly=weekly), filters),
             roi=_roi(request.GET, kpi_report["figures"]["comparison"]),
             filter_params=[
                 (name, value) for name, value in request.GET.items() if name in form.fields

@@ -45,6 +45,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # No JIT: once the tables are analysed, the planner's cost estimates for the insight
+    # reports (aggregates over a million interactions) pass jit_above_cost, and LLVM then
+    # compiled for 2 s to run a 40 ms query. Attune's queries are short and varied, so
+    # compilation never pays for itself. DATABASE_JIT=on gives the server's default back.
+    if not env.bool("DATABASE_JIT", default=False):
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [

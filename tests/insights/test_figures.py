@@ -546,3 +546,20 @@ def test_roi_estimate_shows_csat_lift_in_points_without_multiplying_it():
     assert result["inputs"]["csat_lift_points"] == 6
     assert "CSAT lift of +6 percentage points satisfied" in result["formula"]
     assert "600" not in result["formula"]
+
+
+def test_the_direct_distribution_functions_give_scipys_own_values_to_the_bit():
+    """figures calls the functions scipy.stats evaluates, without its argument checks; the
+    figures must not move by a single bit for that."""
+    from insights import figures as f
+
+    for df in (1.5, 2.0, 7.3, 38.0, 412.9):
+        for x in (-3.0, -0.4, 0.0, 1.96, 2.7, 9.0):
+            assert f._t_sf(x, df) == stats.t.sf(x, df)
+            for nc in (-4.0, -0.5, 0.0, 0.5, 2.8, 11.0):
+                assert f._nct_sf(x, df, nc) == stats.nct.sf(x, df, nc)
+        for q in (0.5, 0.9, 0.975, 0.995):
+            assert f._t_ppf(q, df) == stats.t.ppf(q, df)
+    for x in (-2.0, 0.0, 1.5, 8.0):
+        assert f._norm_sf(x) == stats.norm.sf(x)
+    assert f._norm_ppf(0.975) == stats.norm.ppf(0.975)
