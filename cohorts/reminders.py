@@ -10,9 +10,10 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import F
 
 from accounts.models import ReminderKind
-from accounts.reminders import Due
+from accounts.reminders import Due, DueObject, DueSet
 from cohorts.models import (
     CoachingPairMember,
     Cohort,
@@ -93,49 +94,57 @@ def _prework_due(now) -> list[Due]:
     ]
 
 
-def _session_members(items) -> dict[int, list[Enrollment]]:
-    """Who attends each session: the room for a workshop, the pairs for a coaching week."""
-    workshops = [i for i in items if i.kind == ScheduleItem.Kind.WORKSHOP]
-    coaching = [i for i in items if i.kind == ScheduleItem.Kind.COACHING]
-    agents = _active_agents({i.cohort_id for i in workshops})
-    members = defaultdict(list)
-    for item in workshops:
-        members[item.pk] = agents[item.cohort_id]
-    pair_members = CoachingPairMember.objects.filter(
-        pair__item__in=coaching, enrollment__status=Enrollment.Status.ACTIVE
-    ).select_related("enrollment__agent", "pair")
-    for member in pair_members:
-        members[member.pair.item_id].append(member.enrollment)
-    return members
+def _session_context(item: ScheduleItem):
+    def context(zone: str) -> dict:
+        context = _item_context(item, zone)
+        if item.kind == ScheduleItem.Kind.WORKSHOP:
+            context |= {"item": item.pk, "enrich": __name__ + ".session_ics"}
+        return context
+
+    return context
 
 
-def _sessions(now, kind, lead) -> list[Due]:
+def _sessions(now, kind, lead) -> list[DueSet]:
+    """Who attends each session starting within `lead`: the room for a workshop, the pairs
+    for a coaching week, as sets written in SQL (a room can be thousands of people)."""
     items = _upcoming_items(now, [ScheduleItem.Kind.WORKSHOP, ScheduleItem.Kind.COACHING], lead)
-    members = _session_members(items)
-    due = []
+    # Workshops and coaching weeks reach their people differently: one set for each.
+    objects = {item.kind: [] for item in items}
     for item in items:
-        contexts = {}  # one context per time zone: most of a room shares one
-        for enrollment in members[item.pk]:
-            zone = enrollment.agent.time_zone
-            if zone not in contexts:
-                contexts[zone] = _item_context(item, zone)
-                if item.kind == ScheduleItem.Kind.WORKSHOP:
-                    contexts[zone] |= {"item": item.pk, "enrich": __name__ + ".session_ics"}
-            context = contexts[zone]
-            due.append(
-                Due(
-                    recipient_id=enrollment.agent_id,
-                    recipient_tz=enrollment.agent.time_zone,
-                    kind=kind,
-                    object_type="scheduleitem",
-                    object_id=item.pk,
-                    slot=item.starts_at.isoformat(),
-                    send_at=item.starts_at - lead,
-                    expires_at=item.starts_at,
-                    context=context,
-                )
+        objects[item.kind].append(
+            DueObject(
+                object_id=item.pk,
+                slot=item.starts_at.isoformat(),
+                send_at=item.starts_at - lead,
+                expires_at=item.starts_at,
+                context=_session_context(item),
             )
-    return due
+        )
+    sources = {
+        ScheduleItem.Kind.WORKSHOP: lambda ids: Enrollment.objects.filter(
+            status=Enrollment.Status.ACTIVE, cohort__schedule_items__in=ids
+        ).annotate(
+            recipient_id=F("agent_id"),
+            recipient_tz=F("agent__time_zone"),
+            object_id=F("cohort__schedule_items__id"),
+        ),
+        ScheduleItem.Kind.COACHING: lambda ids: CoachingPairMember.objects.filter(
+            pair__item__in=ids, enrollment__status=Enrollment.Status.ACTIVE
+        ).annotate(
+            recipient_id=F("enrollment__agent_id"),
+            recipient_tz=F("enrollment__agent__time_zone"),
+            object_id=F("pair__item_id"),
+        ),
+    }
+    return [
+        DueSet(
+            kind=kind,
+            object_type="scheduleitem",
+            recipients=sources[item_kind]([obj.object_id for obj in group]),
+            objects=group,
+        )
+        for item_kind, group in objects.items()
+    ]
 
 
 def _peer_scores_missing(now) -> list[Due]:
