@@ -59,6 +59,8 @@ def _role_play_eligible(now) -> list[Due]:
     enrollments = list(
         active.filter(agent__in=candidates).select_related("agent", "program__rubric", "cohort")
     )
+    if not enrollments:
+        return []
     gates = {g.program_id: g for g in CertificationGate.objects.all()}
     started = set(
         RolePlayAssessment.objects.filter(enrollment__in=enrollments).values_list(
