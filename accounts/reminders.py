@@ -55,7 +55,6 @@ from accounts.models import (
 
 logger = logging.getLogger(__name__)
 
-INSERT_BATCH = 1000
 DELIVERY_BATCH = 100
 MAX_ATTEMPTS = 6
 UNSUBSCRIBE_SALT = "attune.reminders.unsubscribe"
@@ -152,7 +151,7 @@ def after_quiet_hours(moment: datetime.datetime, time_zone: str) -> datetime.dat
 
 @dataclass
 class SweepResult:
-    due: list  # Due and DueSet
+    due: list  # what the resolvers answered: Due items, and DueSets standing for many rows
     created: int = 0
     enqueued_batches: int = 0
 
@@ -248,7 +247,9 @@ def outbox_write(*, due: list[Due | DueSet], now: datetime.datetime) -> int:
                 deliver_after=deliver_after,
             )
         )
-    Outbox.objects.bulk_create(rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
+    # No batch size: one INSERT on PostgreSQL however many rows (parameters are bound on the
+    # client), as many rows as SQLite takes in one statement elsewhere.
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
     added = len(rows)
     if sets:
         # Quiet hours depend only on the time and the zone: one answer per zone in use.

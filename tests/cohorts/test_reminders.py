@@ -235,3 +235,20 @@ def test_no_prework_reminder_for_an_agent_held_out_as_an_experiments_control(sta
     assert exposed.pk in recipients
     assert held_out.pk not in recipients
     assert len(recipients) == 5
+
+
+@pytest.mark.parametrize("agents", [4, 40])
+def test_reminders_decided_one_by_one_are_written_in_one_statement(
+    cohort, django_assert_num_queries, agents
+):
+    enrol(cohort, agents)
+    services.cohort_start(cohort=cohort, now=at("2026-10-01T00:00"))
+
+    # 1 switches, 2 items within a day, 3-4 coaching pair members and their peer scores,
+    # 5-6 the digest's cohorts and facilitators (still Monday at UTC-12), 7 the agents
+    # assessed lately, 8 the badges expiring, 9 the opt-outs, 10 one INSERT for every
+    # peer-score reminder, 11 the time zones, 12 the next coaching session's set
+    with django_assert_num_queries(12):
+        reminders.reminders_sweep(now=at("2026-12-01T12:00"), enqueue=False)
+
+    assert _rows("peer_score_missing").count() == agents
