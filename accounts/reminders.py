@@ -3,9 +3,12 @@ outbox row per reminder, and delivery sends each row once.
 
 - Resolvers (named in settings.ATTUNE_REMINDER_RESOLVERS, one per app that has something to
   remind people of) return what is due at a moment, in a fixed number of queries.
-- The sweep writes an Outbox row per (recipient, kind, object, slot) with
-  `bulk_create(ignore_conflicts=True)` behind a unique constraint, so reruns, overlapping
-  sweeps and a second beat add nothing, then hands deliverable rows to tasks in batches.
+- The sweep writes an Outbox row per (recipient, kind, object, slot) behind a unique
+  constraint, ignoring conflicts, so reruns, overlapping sweeps and a second beat add
+  nothing, then hands deliverable rows to tasks in batches. A resolver answers either
+  `Due` items (one per reminder, a few at a time) or a `DueSet` (a query naming everyone
+  reminded of the same objects at the same time, such as a workshop's room): a set is
+  written with one INSERT ... SELECT, so its recipients are never loaded into Python.
 - Delivery claims a row with a conditional UPDATE (only one worker can), sends the e-mail
   and creates the in-app notification, then marks the row sent. A failure is recorded with
   the time of the next attempt (exponential backoff); the row is never marked sent.
@@ -13,6 +16,7 @@ outbox row per reminder, and delivery sends each row once.
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,7 +24,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +50,12 @@ from accounts.models import (
     ReminderKind,
     ReminderOptOut,
     ReminderSwitch,
+    User,
 )
 from config.db import connection_lost
 
 logger = logging.getLogger(__name__)
 
-INSERT_BATCH = 1000
 DELIVERY_BATCH = 100
 MAX_ATTEMPTS = 6
 UNSUBSCRIBE_SALT = "attune.reminders.unsubscribe"
@@ -57,6 +74,47 @@ class Due:
     send_at: datetime.datetime
     expires_at: datetime.datetime | None = None  # pointless after this (the session began)
     context: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class DueObject:
+    """One object of a DueSet: everyone in the set is reminded of it at `send_at`."""
+
+    object_id: int
+    slot: str
+    send_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    context: Callable[[str], dict]  # the rendering context for a recipient's time zone
+
+
+@dataclass(frozen=True, eq=False)
+class DueSet:
+    """Reminders of one kind for every row of `recipients`, a queryset annotated with
+    `recipient_id`, `recipient_tz` and `object_id` (one of `objects`)."""
+
+    kind: str
+    object_type: str
+    recipients: QuerySet
+    objects: list[DueObject]
+
+    def expand(self) -> list[Due]:
+        """The same reminders one by one (for a dry run or a replay, not the sweep)."""
+        objects = {obj.object_id: obj for obj in self.objects}
+        rows = self.recipients.order_by().values_list("recipient_id", "recipient_tz", "object_id")
+        return [
+            Due(
+                recipient_id=recipient_id,
+                recipient_tz=zone,
+                kind=self.kind,
+                object_type=self.object_type,
+                object_id=object_id,
+                slot=objects[object_id].slot,
+                send_at=objects[object_id].send_at,
+                expires_at=objects[object_id].expires_at,
+                context=objects[object_id].context(zone),
+            )
+            for recipient_id, zone, object_id in rows
+        ]
 
 
 # --- Quiet hours ---------------------------------------------------------------------------
@@ -94,7 +152,7 @@ def after_quiet_hours(moment: datetime.datetime, time_zone: str) -> datetime.dat
 
 @dataclass
 class SweepResult:
-    due: list[Due]
+    due: list  # what the resolvers answered: Due items, and DueSets standing for many rows
     created: int = 0
     enqueued_batches: int = 0
 
@@ -107,11 +165,9 @@ def _switches() -> dict[str, ReminderSwitch]:
     return {switch.kind: switch for switch in ReminderSwitch.objects.all()}
 
 
-def due_reminders(*, now: datetime.datetime, sources=None) -> list[Due]:
-    """Everything due at `now` that nobody switched off, ready for the outbox.
-
-    `sources` are resolvers to ask instead of the settings' (an app's own sweep, such as
-    the overdue reviews', still honours the switches and opt-outs)."""
+def _resolve(*, now: datetime.datetime, sources=None) -> list[Due | DueSet]:
+    """What the resolvers find due at `now`, without switched-off kinds and opt-outs (a
+    set's opt-outs are left to its INSERT; loose items' are read once, if there are any)."""
     switches = _switches()
     kinds = {
         kind
@@ -119,14 +175,47 @@ def due_reminders(*, now: datetime.datetime, sources=None) -> list[Due]:
         if kind not in switches or switches[kind].enqueue_enabled
     }
     sources = resolvers() if sources is None else sources
-    due = [item for resolve in sources for item in resolve(now=now, kinds=kinds)]
-    opted_out = set(ReminderOptOut.objects.filter(kind__in=kinds).values_list("user_id", "kind"))
-    return [item for item in due if (item.recipient_id, item.kind) not in opted_out]
+    found = [item for resolve in sources for item in resolve(now=now, kinds=kinds)]
+    sets = [
+        DueSet(
+            kind=item.kind,
+            object_type=item.object_type,
+            recipients=item.recipients.exclude(
+                Exists(
+                    ReminderOptOut.objects.filter(user_id=OuterRef("recipient_id"), kind=item.kind)
+                )
+            ),
+            objects=item.objects,
+        )
+        for item in found
+        if isinstance(item, DueSet)
+    ]
+    items = [item for item in found if isinstance(item, Due)]
+    if items:
+        opted_out = set(
+            ReminderOptOut.objects.filter(kind__in={item.kind for item in items}).values_list(
+                "user_id", "kind"
+            )
+        )
+        items = [item for item in items if (item.recipient_id, item.kind) not in opted_out]
+    return [*items, *sets]
 
 
-def outbox_write(*, due: list[Due], now: datetime.datetime) -> int:
+def due_reminders(*, now: datetime.datetime, sources=None) -> list[Due]:
+    """Everything due at `now` that nobody switched off, one item per reminder.
+
+    `sources` are resolvers to ask instead of the settings' (an app's own sweep, such as
+    the overdue reviews', still honours the switches and opt-outs). The sweep itself writes
+    sets without loading them (`reminders_sweep`); this is for a replay or a dry run."""
+    due: list[Due] = []
+    for item in _resolve(now=now, sources=sources):
+        due += item.expand() if isinstance(item, DueSet) else [item]
+    return due
+
+
+def outbox_write(*, due: list[Due | DueSet], now: datetime.datetime) -> int:
     """Write one row per reminder; rows that exist already are left alone. Returns how
-    many rows the call tried to add (existing ones are ignored by the database).
+    many rows the call tried to add (for a set, how many it added).
 
     A reminder found late (the sweep did not run for a while) is still held to quiet
     hours from `now`, so a late sweep never wakes anyone at night."""
@@ -134,11 +223,18 @@ def outbox_write(*, due: list[Due], now: datetime.datetime) -> int:
     # A room shares a few (time, zone) pairs: work each out once per write. (A cache that
     # outlived the call would also outlive a change of the quiet-hours settings.)
     mornings: dict[tuple, datetime.datetime] = {}
-    for item in due:
-        key = (max(item.send_at, now), item.recipient_tz)
+
+    def morning(send_at, zone):
+        key = (max(send_at, now), zone)
         if key not in mornings:
             mornings[key] = after_quiet_hours(*key)
-        deliver_after = mornings[key]
+        return mornings[key]
+
+    sets = [item for item in due if isinstance(item, DueSet)]
+    for item in due:
+        if isinstance(item, DueSet):
+            continue
+        deliver_after = morning(item.send_at, item.recipient_tz)
         if item.expires_at and deliver_after >= item.expires_at:
             continue  # the morning comes too late for it: better no reminder than a late one
         rows.append(
@@ -152,14 +248,67 @@ def outbox_write(*, due: list[Due], now: datetime.datetime) -> int:
                 deliver_after=deliver_after,
             )
         )
-    Outbox.objects.bulk_create(rows, batch_size=INSERT_BATCH, ignore_conflicts=True)
-    return len(rows)
+    # No batch size: one INSERT on PostgreSQL however many rows (parameters are bound on the
+    # client), as many rows as SQLite takes in one statement elsewhere.
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True)
+    added = len(rows)
+    if sets:
+        # Quiet hours depend only on the time and the zone: one answer per zone in use.
+        zones = list(User.objects.order_by().values_list("time_zone", flat=True).distinct())
+        added += sum(_outbox_insert_set(item, zones=zones, morning=morning) for item in sets)
+    return added
+
+
+def _outbox_insert_set(due: DueSet, *, zones: list[str], morning) -> int:
+    """INSERT ... SELECT the rows of one set; each (object, zone) gets its quiet-hours
+    morning and its context as constants in the statement."""
+    deliver_after, context = [], []
+    for obj in due.objects:
+        for zone in zones:
+            moment = morning(obj.send_at, zone)
+            if obj.expires_at and moment >= obj.expires_at:
+                continue  # too late for this zone: no row (the CASE gives NULL, filtered out)
+            where = Q(object_id=obj.object_id, recipient_tz=zone)
+            deliver_after.append(When(where, then=Value(moment)))
+            context.append(When(where, then=Value(obj.context(zone), output_field=JSONField())))
+    if not deliver_after:
+        return 0
+    slots = [When(object_id=obj.object_id, then=Value(obj.slot)) for obj in due.objects]
+    columns = {
+        "recipient_id": F("recipient_id"),
+        "kind": Value(due.kind),
+        "object_type": Value(due.object_type),
+        "object_id": F("object_id"),
+        "slot": Case(*slots, output_field=CharField()),
+        "context": Case(*context, output_field=JSONField()),
+        "deliver_after": Case(*deliver_after, output_field=DateTimeField()),
+        "status": Value(Outbox.Status.PENDING),
+        "attempts": Value(0),
+        "last_error": Value(""),
+        "created_at": Value(timezone.now()),
+    }
+    select = (
+        due.recipients.order_by()
+        .annotate(**{f"outbox_{name}": value for name, value in columns.items()})
+        .filter(outbox_deliver_after__isnull=False)
+        .values_list(*(f"outbox_{name}" for name in columns))
+    )
+    sql, params = select.query.sql_with_params()
+    names = ", ".join(Outbox._meta.get_field(name).column for name in columns)
+    # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause, not a join's.
+    statement = (
+        f"INSERT INTO {Outbox._meta.db_table} ({names}) "
+        f"SELECT * FROM ({sql}) AS due WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connections[Outbox.objects.db].cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
 
 
 def deliverable_ids(*, now: datetime.datetime) -> list[int]:
     """Rows to hand to workers: waiting ones whose time came, failed ones due a retry, and
     ones stuck "sending" longer than the lease (their worker died)."""
-    paused = [s.kind for s in ReminderSwitch.objects.filter(deliver_enabled=False)]
+    paused = ReminderSwitch.objects.filter(deliver_enabled=False).values("kind")
     lease = now - datetime.timedelta(seconds=settings.ATTUNE_DELIVERY_LEASE_SECONDS)
     ready = Q(status__in=[Outbox.Status.PENDING, Outbox.Status.FAILED], deliver_after__lte=now)
     stuck = Q(status=Outbox.Status.SENDING, claimed_at__lt=lease)
@@ -172,9 +321,10 @@ def deliverable_ids(*, now: datetime.datetime) -> list[int]:
 
 
 def reminders_sweep(*, now: datetime.datetime | None = None, enqueue=True) -> SweepResult:
-    """Find what is due, write the outbox, and queue delivery in bounded batches."""
+    """Find what is due, write the outbox, and queue delivery in bounded batches. Takes
+    the same number of queries however many people are due (sets are written in SQL)."""
     now = now or timezone.now()
-    result = SweepResult(due=due_reminders(now=now))
+    result = SweepResult(due=_resolve(now=now))
     result.created = outbox_write(due=result.due, now=now)
     if enqueue:
         result.enqueued_batches = deliveries_enqueue(now=now)

@@ -1,5 +1,6 @@
 """The benchmarks `python -m bench` knows, by name."""
 
+from bench.auth import api_auth
 from bench.cohorts import cohort_progress, pair_rotation
 from bench.insights import insights
 from bench.interactions import interaction_import
@@ -11,4 +12,5 @@ BENCHMARKS = {
     "reminder_sweep": reminder_sweep,
     "interaction_import": interaction_import,
     "insights": insights,
+    "api_auth": api_auth,
 }

@@ -9,7 +9,7 @@ from accounts import reminders
 from accounts.models import Outbox
 from bench.__main__ import Result, median_time
 from bench.cohorts import START, _cohort, _program
-from cohorts.models import ScheduleItem
+from cohorts.models import Cohort, ScheduleItem
 
 AGENTS = 10_000
 
@@ -24,14 +24,53 @@ ON CONFLICT DO NOTHING
 """
 
 
+HISTORY_SQL = """
+INSERT INTO cohorts_rubricscore (rubric_id, scorer_id, subject_id, context, observed, values,
+    percent, cohort_id, interaction_ref, feedback, comments, strength, next_step, scored_at,
+    created_at)
+SELECT %(rubric)s, e.agent_id, e.agent_id, 'qa', 'interaction', '{"tone": 3}'::jsonb, 60,
+    e.cohort_id, '', '', '{}'::jsonb, '', '', %(long_ago)s, %(long_ago)s
+FROM cohorts_enrollment e, generate_series(1, %(per_agent)s)
+WHERE e.cohort_id = %(cohort)s
+"""
+HISTORY_PER_AGENT = 10
+
+
+def _eligibility_seconds(moment, repeat) -> float:
+    from certification.reminders import resolve
+
+    return median_time(lambda: resolve(now=moment, kinds={"role_play_eligible"}), repeat=repeat)
+
+
 def reminder_sweep(*, repeat: int) -> Result:
     """The whole sweep (resolve, quiet hours, outbox insert, pick deliverable rows) against
-    one INSERT ... SELECT writing the same rows."""
+    one INSERT ... SELECT writing the same rows, with 100,000 assessed scores of the
+    agents in the history (the certification resolver must not read them all)."""
     # Two years after the other benchmarks' cohorts, so only this cohort has anything due.
     later = START + datetime.timedelta(days=730)
-    cohort = _cohort(_program(coaching_weeks=1), agents=AGENTS, tag="reminders", start=later)
+    program = _program(coaching_weeks=1)
+    cohort = _cohort(program, agents=AGENTS, tag="reminders", start=later)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.RUNNING)
     session = cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP).order_by("starts_at")[0]
     moment = session.starts_at - datetime.timedelta(hours=20)
+
+    without_history = _eligibility_seconds(moment, repeat)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HISTORY_SQL,
+            {
+                "rubric": program.rubric_id,
+                "long_ago": moment - datetime.timedelta(days=60),
+                "per_agent": HISTORY_PER_AGENT,
+                "cohort": cohort.pk,
+            },
+        )
+        cursor.execute("ANALYZE cohorts_rubricscore")
+    with_history = _eligibility_seconds(moment, repeat)
+    print(
+        f"reminder_sweep: role-play eligibility {without_history * 1000:.1f} ms with no scores, "
+        f"{with_history * 1000:.1f} ms with {AGENTS * HISTORY_PER_AGENT:,} older scores"
+    )
 
     def clear():
         Outbox.objects.all().delete()

@@ -30,18 +30,25 @@ EXPIRY_NOTICES = [datetime.timedelta(days=days) for days in EXPIRY_NOTICES_DAYS]
 # the outbox row for it.
 REMINDER_LOCAL_TIME = datetime.time(9)
 LOOKAHEAD = datetime.timedelta(days=1)
+# How far back a new assessed score makes its agent a candidate for "ready to book".
+ELIGIBILITY_LOOKBACK = datetime.timedelta(days=7)
 
 
 def _role_play_eligible(now) -> list[Due]:
     active = Enrollment.objects.filter(
         status=Enrollment.Status.ACTIVE, cohort__status=Cohort.Status.RUNNING
     )
-    # Scores first: only agents with enough assessed scores can be eligible, so the
-    # enrolments of everyone else are never loaded.
+    # Only a new assessed score can lift an agent's average over the bar, so only agents
+    # assessed within the lookback are read: the cost follows recent activity, never the
+    # whole history (index on created_at). The lookback outlasts any sweep outage.
+    recently_scored = RubricScore.objects.filter(
+        created_at__gt=now - ELIGIBILITY_LOOKBACK, context__in=CERTIFIABLE_CONTEXTS
+    ).values("subject")
     scores = defaultdict(list)  # (agent, rubric family) -> [(context, percent)], newest first
     rows = (
         RubricScore.objects.filter(
-            subject__in=active.values("agent"), context__in=CERTIFIABLE_CONTEXTS
+            subject__in=active.filter(agent__in=recently_scored).values("agent"),
+            context__in=CERTIFIABLE_CONTEXTS,
         )
         .order_by("-scored_at", "-id")
         .values_list("subject_id", "rubric__name", "context", "percent")
@@ -52,6 +59,8 @@ def _role_play_eligible(now) -> list[Due]:
     enrollments = list(
         active.filter(agent__in=candidates).select_related("agent", "program__rubric", "cohort")
     )
+    if not enrollments:
+        return []
     gates = {g.program_id: g for g in CertificationGate.objects.all()}
     started = set(
         RolePlayAssessment.objects.filter(enrollment__in=enrollments).values_list(

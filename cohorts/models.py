@@ -395,7 +395,11 @@ class RubricScore(models.Model):
 
     class Meta:
         ordering = ["-scored_at", "-id"]
-        indexes = [models.Index(fields=["subject", "context", "-scored_at"])]
+        indexes = [
+            models.Index(fields=["subject", "context", "-scored_at"]),
+            # The reminder sweep looks only at scores recorded lately (certification).
+            models.Index(fields=["created_at"], name="cohorts_score_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent__gte=Decimal(0)) & Q(percent__lte=Decimal(100)),

@@ -7,12 +7,14 @@ missing as the coaching week ends, and the facilitators' Monday digest.
 
 import datetime
 from collections import defaultdict
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import ReminderKind
-from accounts.reminders import Due
+from accounts.reminders import Due, DueObject, DueSet
 from cohorts.models import (
     CoachingPairMember,
     Cohort,
@@ -21,7 +23,7 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
-from cohorts.selectors import cohort_progress, control_windows, in_control
+from cohorts.selectors import cohort_progress, control_assignments_overlapping
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -43,111 +45,126 @@ def _item_context(item: ScheduleItem, time_zone: str) -> dict:
     }
 
 
-def _upcoming_items(now, kinds, lead, field="starts_at"):
-    """Items whose `field` time falls within `lead` from now, in running cohorts."""
+def _items_within_a_day(now) -> list[ScheduleItem]:
+    """Items starting, due or ending within a day, in running cohorts: one query, from
+    which each kind of reminder picks its own."""
+    window = Q()
+    for field in ("starts_at", "due_at", "ends_at"):
+        window |= Q(**{f"{field}__gt": now, f"{field}__lte": now + DAY})
     return list(
         ScheduleItem.objects.filter(
-            cohort__status__in=Cohort.STARTED_STATUSES,
-            kind__in=kinds,
-            cancelled=False,
-            **{f"{field}__gt": now, f"{field}__lte": now + lead},
+            window, cohort__status__in=Cohort.STARTED_STATUSES, cancelled=False
         ).select_related("cohort")
     )
 
 
-def _active_agents(cohort_ids) -> dict[int, list[Enrollment]]:
-    by_cohort = defaultdict(list)
-    enrollments = Enrollment.objects.filter(
-        cohort_id__in=cohort_ids, status=Enrollment.Status.ACTIVE
-    ).select_related("agent")
-    for enrollment in enrollments:
-        by_cohort[enrollment.cohort_id].append(enrollment)
-    return by_cohort
+def _upcoming(items, now, kinds, lead, field="starts_at") -> list[ScheduleItem]:
+    """Those of `items` whose `field` time falls within `lead` from now."""
+    return [i for i in items if i.kind in kinds and now < getattr(i, field) <= now + lead]
 
 
-def _prework_due(now) -> list[Due]:
-    items = _upcoming_items(now, [ScheduleItem.Kind.MODULE], DAY, field="due_at")
-    agents = _active_agents({item.cohort_id for item in items})
-    done = set(
-        ModuleProgress.objects.filter(item__in=items, prework_done_at__isnull=False).values_list(
-            "enrollment_id", "item_id"
-        )
+def _prework_due(now, items) -> list[DueSet]:
+    """Agents of each module due tomorrow who have not done its pre-work, outside an
+    experiment's control window."""
+    modules = _upcoming(items, now, [ScheduleItem.Kind.MODULE], DAY, field="due_at")
+    if not modules:
+        return []
+    done = ModuleProgress.objects.filter(
+        enrollment=OuterRef("pk"), item=OuterRef("object_id"), prework_done_at__isnull=False
     )
-    control = control_windows(agent_ids=[e.agent_id for group in agents.values() for e in group])
-    return [
-        Due(
-            recipient_id=e.agent_id,
-            recipient_tz=e.agent.time_zone,
-            kind=ReminderKind.PREWORK_DUE,
-            object_type="scheduleitem",
+    in_control = control_assignments_overlapping(
+        agent=OuterRef("agent_id"), starts=OuterRef("item_starts"), ends=OuterRef("item_ends")
+    )
+    active = Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+    recipients = (
+        active.filter(cohort__schedule_items__in=modules)
+        .annotate(
+            recipient_id=F("agent_id"),
+            recipient_tz=F("agent__time_zone"),
+            object_id=F("cohort__schedule_items__id"),
+            item_starts=F("cohort__schedule_items__starts_at"),
+            item_ends=F("cohort__schedule_items__ends_at"),
+        )
+        .exclude(Exists(done))
+        .exclude(Exists(in_control))
+    )
+    objects = [
+        DueObject(
             object_id=item.pk,
             slot=item.due_at.isoformat(),
             send_at=item.due_at - DAY,
             expires_at=item.due_at,
-            context=_item_context(item, e.agent.time_zone),
+            context=partial(_item_context, item),
         )
-        for item in items
-        for e in agents[item.cohort_id]
-        if (e.pk, item.pk) not in done
-        and not in_control(control, e.agent_id, item.starts_at, item.ends_at)
+        for item in modules
+    ]
+    return [
+        DueSet(
+            kind=ReminderKind.PREWORK_DUE,
+            object_type="scheduleitem",
+            recipients=recipients,
+            objects=objects,
+        )
     ]
 
 
-def _session_members(items) -> dict[int, list[Enrollment]]:
-    """Who attends each session: the room for a workshop, the pairs for a coaching week."""
-    workshops = [i for i in items if i.kind == ScheduleItem.Kind.WORKSHOP]
-    coaching = [i for i in items if i.kind == ScheduleItem.Kind.COACHING]
-    agents = _active_agents({i.cohort_id for i in workshops})
-    members = defaultdict(list)
-    for item in workshops:
-        members[item.pk] = agents[item.cohort_id]
-    pair_members = CoachingPairMember.objects.filter(
-        pair__item__in=coaching, enrollment__status=Enrollment.Status.ACTIVE
-    ).select_related("enrollment__agent", "pair")
-    for member in pair_members:
-        members[member.pair.item_id].append(member.enrollment)
-    return members
+def _session_context(item: ScheduleItem):
+    def context(zone: str) -> dict:
+        context = _item_context(item, zone)
+        if item.kind == ScheduleItem.Kind.WORKSHOP:
+            context |= {"item": item.pk, "enrich": __name__ + ".session_ics"}
+        return context
+
+    return context
 
 
-def _sessions(now, kind, lead) -> list[Due]:
-    items = _upcoming_items(now, [ScheduleItem.Kind.WORKSHOP, ScheduleItem.Kind.COACHING], lead)
-    members = _session_members(items)
-    due = []
+def _sessions(now, items, kind, lead) -> list[DueSet]:
+    """Who attends each session starting within `lead`: the room for a workshop, the pairs
+    for a coaching week, as sets written in SQL (a room can be thousands of people)."""
+    items = _upcoming(items, now, [ScheduleItem.Kind.WORKSHOP, ScheduleItem.Kind.COACHING], lead)
+    # Workshops and coaching weeks reach their people differently: one set for each.
+    objects = {item.kind: [] for item in items}
     for item in items:
-        contexts = {}  # one context per time zone: most of a room shares one
-        for enrollment in members[item.pk]:
-            zone = enrollment.agent.time_zone
-            if zone not in contexts:
-                contexts[zone] = _item_context(item, zone)
-                if item.kind == ScheduleItem.Kind.WORKSHOP:
-                    contexts[zone] |= {"item": item.pk, "enrich": __name__ + ".session_ics"}
-            context = contexts[zone]
-            due.append(
-                Due(
-                    recipient_id=enrollment.agent_id,
-                    recipient_tz=enrollment.agent.time_zone,
-                    kind=kind,
-                    object_type="scheduleitem",
-                    object_id=item.pk,
-                    slot=item.starts_at.isoformat(),
-                    send_at=item.starts_at - lead,
-                    expires_at=item.starts_at,
-                    context=context,
-                )
+        objects[item.kind].append(
+            DueObject(
+                object_id=item.pk,
+                slot=item.starts_at.isoformat(),
+                send_at=item.starts_at - lead,
+                expires_at=item.starts_at,
+                context=_session_context(item),
             )
-    return due
+        )
+    sources = {
+        ScheduleItem.Kind.WORKSHOP: lambda ids: Enrollment.objects.filter(
+            status=Enrollment.Status.ACTIVE, cohort__schedule_items__in=ids
+        ).annotate(
+            recipient_id=F("agent_id"),
+            recipient_tz=F("agent__time_zone"),
+            object_id=F("cohort__schedule_items__id"),
+        ),
+        ScheduleItem.Kind.COACHING: lambda ids: CoachingPairMember.objects.filter(
+            pair__item__in=ids, enrollment__status=Enrollment.Status.ACTIVE
+        ).annotate(
+            recipient_id=F("enrollment__agent_id"),
+            recipient_tz=F("enrollment__agent__time_zone"),
+            object_id=F("pair__item_id"),
+        ),
+    }
+    return [
+        DueSet(
+            kind=kind,
+            object_type="scheduleitem",
+            recipients=sources[item_kind]([obj.object_id for obj in group]),
+            objects=group,
+        )
+        for item_kind, group in objects.items()
+    ]
 
 
-def _peer_scores_missing(now) -> list[Due]:
-    weeks = list(
-        ScheduleItem.objects.filter(
-            cohort__status__in=Cohort.STARTED_STATUSES,
-            kind=ScheduleItem.Kind.COACHING,
-            cancelled=False,
-            ends_at__gt=now,
-            ends_at__lte=now + DAY,
-        ).select_related("cohort")
-    )
+def _peer_scores_missing(now, items) -> list[Due]:
+    weeks = _upcoming(items, now, [ScheduleItem.Kind.COACHING], DAY, field="ends_at")
+    if not weeks:
+        return []
     members = list(
         CoachingPairMember.objects.filter(
             pair__item__in=weeks, enrollment__status=Enrollment.Status.ACTIVE
@@ -203,7 +220,28 @@ def _monday_morning(now, time_zone) -> datetime.datetime:
     return datetime.datetime.combine(monday, datetime.time(8), tzinfo=zone).astimezone(datetime.UTC)
 
 
+# UTC offsets in use on Earth, from Baker Island to Kiribati.
+EARLIEST_OFFSET, LATEST_OFFSET = datetime.timedelta(hours=-12), datetime.timedelta(hours=14)
+
+
+def _monday_morning_somewhere(now) -> bool:
+    """Whether it is between Monday 08:00 and Tuesday 08:00 in some time zone."""
+    step = datetime.timedelta(minutes=15)
+    offset = EARLIEST_OFFSET
+    while offset <= LATEST_OFFSET:
+        local = (now + offset).replace(tzinfo=None)
+        monday = datetime.datetime.combine(
+            local.date() - datetime.timedelta(days=local.weekday()), datetime.time(8)
+        )
+        if monday <= local < monday + DAY:
+            return True
+        offset += step
+    return False
+
+
 def _weekly_digest(now) -> list[Due]:
+    if not _monday_morning_somewhere(now):
+        return []  # nobody's digest can be due: spare the queries
     cohorts = Cohort.objects.filter(status__in=Cohort.STARTED_STATUSES).prefetch_related(
         "facilitators"
     )
@@ -256,17 +294,24 @@ def digest(context: dict) -> dict:
     return {"cohorts": cohorts}
 
 
-def resolve(*, now: datetime.datetime, kinds: set[str]) -> list[Due]:
+def resolve(*, now: datetime.datetime, kinds: set[str]) -> list[Due | DueSet]:
     """Every cohort reminder due at `now`, limited to `kinds`."""
-    due: list[Due] = []
+    due: list[Due | DueSet] = []
+    item_kinds = {
+        ReminderKind.PREWORK_DUE,
+        ReminderKind.SESSION_DAY_BEFORE,
+        ReminderKind.SESSION_HOUR_BEFORE,
+        ReminderKind.PEER_SCORE_MISSING,
+    }
+    items = _items_within_a_day(now) if kinds & item_kinds else []
     if ReminderKind.PREWORK_DUE in kinds:
-        due += _prework_due(now)
+        due += _prework_due(now, items)
     if ReminderKind.SESSION_DAY_BEFORE in kinds:
-        due += _sessions(now, ReminderKind.SESSION_DAY_BEFORE, DAY)
+        due += _sessions(now, items, ReminderKind.SESSION_DAY_BEFORE, DAY)
     if ReminderKind.SESSION_HOUR_BEFORE in kinds:
-        due += _sessions(now, ReminderKind.SESSION_HOUR_BEFORE, HOUR)
+        due += _sessions(now, items, ReminderKind.SESSION_HOUR_BEFORE, HOUR)
     if ReminderKind.PEER_SCORE_MISSING in kinds:
-        due += _peer_scores_missing(now)
+        due += _peer_scores_missing(now, items)
     if ReminderKind.WEEKLY_DIGEST in kinds:
         due += _weekly_digest(now)
     return due

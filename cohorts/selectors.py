@@ -109,6 +109,19 @@ def control_windows(*, agent_ids) -> dict[int, list[tuple]]:
     return windows
 
 
+def control_assignments_overlapping(*, agent, starts, ends):
+    """An agent's control-group assignments whose window overlaps [starts, ends), the
+    same test as `in_control` in SQL (arguments may be OuterRef, for an Exists)."""
+    from cohorts.models import ExperimentAssignment
+
+    return ExperimentAssignment.objects.filter(
+        agent=agent,
+        group=ExperimentAssignment.Group.CONTROL,
+        experiment__window_start__lt=ends,
+        experiment__window_end__gt=starts,
+    )
+
+
 def in_control(windows, agent_id: int, start, end) -> bool:
     """Whether [start, end) overlaps one of the agent's control windows."""
     return any(s < end and start < e for s, e in windows.get(agent_id, ()))

@@ -1,10 +1,10 @@
 """Weekly coaching pairs, their sessions and the partners' peer scores."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,6 +44,62 @@ def _weeks_by_members(weeks, agents, control):
     return runs
 
 
+def _pairs_delete(pairs) -> None:
+    """Delete `pairs` and their members in three statements, whatever their number (the
+    ORM's collector would load every pair and delete them a hundred at a time). Scores of a
+    deleted pair keep existing, unlinked from it (the foreign key's SET_NULL)."""
+    ids = pairs.values("pk")
+    RubricScore.objects.filter(coaching_pair__in=ids).update(coaching_pair=None)
+    # Neither model sends signals or is followed by the audit trail: a raw delete loses nothing.
+    CoachingPairMember.objects.filter(pair__in=ids)._raw_delete(CoachingPairMember.objects.db)
+    pairs._raw_delete(CoachingPair.objects.db)
+
+
+def _pairs_store(*, cohort: Cohort, drawn) -> None:
+    """Store `drawn` ([(item, groups)]): COPY on PostgreSQL, bulk inserts elsewhere."""
+    rows = [(item, group) for item, groups in drawn for group in groups]
+    if not rows:
+        return
+    connection = connections[CoachingPair.objects.db]
+    if connection.vendor == "postgresql":
+        _pairs_copy(connection=connection, cohort=cohort, rows=rows)
+        return
+    pairs = CoachingPair.objects.bulk_create(
+        CoachingPair(cohort=cohort, week=item.coaching_week, item=item) for item, _ in rows
+    )
+    CoachingPairMember.objects.bulk_create(
+        CoachingPairMember(pair_id=pair.pk, enrollment_id=e, cohort=cohort, week=pair.week)
+        for pair, (_, group) in zip(pairs, rows, strict=True)
+        for e in group
+    )
+
+
+def _pairs_copy(*, connection, cohort: Cohort, rows) -> None:
+    # Ids are taken from the sequence first, so the members can name their pair in the
+    # same COPY stream without reading anything back. Every value is an integer (or a
+    # fixed word), so COPY's text format needs no escaping.
+    with connection.cursor() as cursor:
+        ids = cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('cohorts_coachingpair', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(rows)],
+        ).fetchall()
+        pairs, members = [], []
+        for (pair_id,), (item, group) in zip(ids, rows, strict=True):
+            week = item.coaching_week
+            pairs.append(f"{pair_id}\t{cohort.pk}\t{week}\t{item.pk}\tplanned\t\n")
+            members.extend(f"{pair_id}\t{e}\t{cohort.pk}\t{week}\n" for e in group)
+        with cursor.copy(
+            "COPY cohorts_coachingpair (id, cohort_id, week, item_id, session, session_notes) "
+            "FROM STDIN"
+        ) as copy:
+            copy.write("".join(pairs))
+        with cursor.copy(
+            "COPY cohorts_coachingpairmember (pair_id, enrollment_id, cohort_id, week) FROM STDIN"
+        ) as copy:
+            copy.write("".join(members))
+
+
 @transaction.atomic
 def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = None) -> int:
     """(Re)draw the coaching pairs of every coaching week that has not started yet, and of
@@ -52,7 +108,7 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
     Weeks under way that have pairs keep them, and so do past weeks. Future weeks are drawn
     again from the active agents with the cohort's seed, avoiding partners met in kept
     weeks, so the result is the same for the same seed and agents. Returns the number of
-    weeks drawn.
+    weeks drawn. Takes the same number of queries whatever the cohort's size.
     """
     now = now or timezone.now()
     weeks = list(
@@ -61,13 +117,16 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
         ).order_by("coaching_week")
     )
     future = [item for item in weeks if item.starts_at > now]
-    CoachingPair.objects.filter(cohort=cohort, item__in=future).delete()
-    kept = list(CoachingPair.objects.filter(cohort=cohort).prefetch_related("members"))
-    met_before = Counter(
-        _group_keys(tuple(m.enrollment_id for m in pair.members.all()) for pair in kept)
-    )
+    _pairs_delete(CoachingPair.objects.filter(cohort=cohort, item__in=future))
+    kept_members = defaultdict(list)
+    paired_items = set()
+    for pair_id, item_id, enrollment_id in CoachingPairMember.objects.filter(
+        cohort=cohort
+    ).values_list("pair_id", "pair__item_id", "enrollment_id"):
+        kept_members[pair_id].append(enrollment_id)
+        paired_items.add(item_id)
+    met_before = Counter(_group_keys(tuple(group) for group in kept_members.values()))
     # A week under way keeps its pairs; one that has none yet is drawn with the future ones.
-    paired_items = {pair.item_id for pair in kept}
     to_draw = [
         item
         for item in weeks
@@ -94,19 +153,7 @@ def coaching_pairs_generate(*, cohort: Cohort, now: datetime.datetime | None = N
             drawn.append((item, week_groups))
             met_before.update(_group_keys(week_groups))
     drawn.sort(key=lambda pair: pair[0].coaching_week)
-    pairs, members = [], []
-    for item, groups in drawn:
-        for group in groups:
-            pair = CoachingPair(cohort=cohort, week=item.coaching_week, item=item)
-            pairs.append(pair)
-            members.extend(
-                CoachingPairMember(pair=pair, enrollment_id=e, cohort=cohort, week=pair.week)
-                for e in group
-            )
-    CoachingPair.objects.bulk_create(pairs)
-    for member in members:
-        member.pair_id = member.pair.pk
-    CoachingPairMember.objects.bulk_create(members)
+    _pairs_store(cohort=cohort, drawn=drawn)
     return len(to_draw)
 
 

@@ -5,6 +5,7 @@ import pytest
 from accounts import reminders
 from accounts.models import Outbox
 from certification import services
+from certification.reminders import ELIGIBILITY_LOOKBACK, resolve
 from cohorts.models import Cohort
 from tests.certification.conftest import NOW, score
 
@@ -54,3 +55,27 @@ def test_a_badge_reminder_30_days_before_it_expires(enrollment, scenario, assess
     row = Outbox.objects.get(kind="badge_expiring", slot="30d")
     assert row.object_id == badge.pk
     assert row.context["verify_url"].endswith(f"/badges/assertions/{badge.uuid}/verify")
+
+
+def test_older_scores_still_count_once_a_new_assessment_arrives(enrollment, frozen_time):
+    frozen_time.move_to(NOW - datetime.timedelta(days=30))
+    for value in (80, 80):
+        score(enrollment, value, when=NOW - datetime.timedelta(days=30))
+    frozen_time.move_to(NOW)
+
+    score(enrollment, 80)
+    reminders.reminders_sweep(now=NOW, enqueue=False)
+
+    assert Outbox.objects.filter(kind="role_play_eligible", recipient=enrollment.agent).exists()
+
+
+def test_agents_not_assessed_lately_are_not_read_by_the_sweep(enrollment, frozen_time):
+    # Eligibility follows new scores: an agent whose last assessment is older than the
+    # lookback was looked at by the sweeps of that week, and is not read again.
+    frozen_time.move_to(NOW - ELIGIBILITY_LOOKBACK - datetime.timedelta(hours=1))
+    for value in (80, 80, 80):
+        score(enrollment, value)
+    frozen_time.move_to(NOW)
+
+    assert resolve(now=NOW, kinds={"role_play_eligible"}) == []
+    assert len(resolve(now=NOW - datetime.timedelta(days=1), kinds={"role_play_eligible"})) == 1

@@ -365,3 +365,22 @@ def test_a_partner_is_scored_once_a_week_and_never_by_themselves(agent_api, star
     assert myself.status_code == 400
     assert "partner" in myself.json()["subject"][0]
     assert RubricScore.objects.filter(coaching_pair=pair).count() == 1
+
+
+@pytest.mark.parametrize("agents", [6, 30])
+def test_drawing_the_pairs_again_takes_the_same_queries_for_any_cohort_size(
+    cohort, django_assert_num_queries, agents
+):
+    from django.db import connection
+
+    enrol(cohort, agents)
+    _start(cohort)
+
+    # savepoint, coaching weeks, the scores' unlinking, members' and pairs' deletes, kept
+    # members, active agents, control windows, then on PostgreSQL the pairs' ids and two
+    # COPYs (elsewhere one bulk insert of pairs, one of members), savepoint release
+    with django_assert_num_queries(12 if connection.vendor == "postgresql" else 11):
+        drawn = services.coaching_pairs_generate(cohort=cohort, now=BEFORE_START)
+
+    assert drawn == 5
+    assert CoachingPair.objects.filter(cohort=cohort).count() == 5 * (agents // 2)

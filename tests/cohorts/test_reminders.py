@@ -150,15 +150,16 @@ def test_withdrawn_agents_and_cancelled_sessions_get_nothing(started):
 
 @pytest.mark.parametrize("agents", [4, 40])
 def test_the_sweep_query_count_does_not_grow_with_recipients(
-    cohort, django_assert_max_num_queries, agents
+    cohort, django_assert_num_queries, agents
 ):
     enrol(cohort, agents)
     services.cohort_start(cohort=cohort, now=at("2026-10-01T00:00"))
 
-    # switches, per-kind resolvers (items, enrolments, progress / pairs / scores, digest),
-    # opt-outs, certification (enrolments, gates, role-plays, scores, badges, renewals),
-    # the batched insert and the deliverable rows
-    with django_assert_max_num_queries(24):
+    # 1 switches, 2 the items starting, due or ending within a day, 3-4 the facilitators'
+    # cohorts and facilitators (Tuesday 04:00 is still Monday's digest window at UTC-12),
+    # 5 the agents assessed lately, 6 the badges expiring, 7 the time zones in use,
+    # 8 one INSERT ... SELECT for the workshop's room, 9 the deliverable rows
+    with django_assert_num_queries(9):
         reminders.reminders_sweep(now=at("2026-11-03T16:00"), enqueue=False)
         reminders.deliverable_ids(now=at("2026-11-03T16:00"))
 
@@ -212,3 +213,42 @@ def test_the_command_leaves_delivery_to_the_workers_when_a_broker_runs(
         Outbox.objects.values_list("pk", flat=True)
     )
     assert "queued for the workers in 1 batch(es)" in capsys.readouterr().out
+
+
+def test_no_prework_reminder_for_an_agent_held_out_as_an_experiments_control(started):
+    from cohorts.models import Experiment, ExperimentAssignment
+
+    module = started.schedule_items.get(title="Reflective listening")
+    held_out, exposed = [e.agent for e in started.enrollments.all()[:2]]
+    experiment = Experiment.objects.create(
+        name="No pre-work nudges",
+        window_start=module.starts_at - datetime.timedelta(days=7),
+        window_end=module.ends_at + datetime.timedelta(days=7),
+        seed=1,
+    )
+    ExperimentAssignment.objects.create(experiment=experiment, agent=held_out, group="control")
+    ExperimentAssignment.objects.create(experiment=experiment, agent=exposed, group="treatment")
+
+    _sweep(at("2026-11-01T12:00"))
+
+    recipients = set(_rows("prework_due").values_list("recipient", flat=True))
+    assert exposed.pk in recipients
+    assert held_out.pk not in recipients
+    assert len(recipients) == 5
+
+
+@pytest.mark.parametrize("agents", [4, 40])
+def test_reminders_decided_one_by_one_are_written_in_one_statement(
+    cohort, django_assert_num_queries, agents
+):
+    enrol(cohort, agents)
+    services.cohort_start(cohort=cohort, now=at("2026-10-01T00:00"))
+
+    # 1 switches, 2 items within a day, 3-4 coaching pair members and their peer scores,
+    # 5-6 the digest's cohorts and facilitators (still Monday at UTC-12), 7 the agents
+    # assessed lately, 8 the badges expiring, 9 the opt-outs, 10 one INSERT for every
+    # peer-score reminder, 11 the time zones, 12 the next coaching session's set
+    with django_assert_num_queries(12):
+        reminders.reminders_sweep(now=at("2026-12-01T12:00"), enqueue=False)
+
+    assert _rows("peer_score_missing").count() == agents
