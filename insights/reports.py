@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
@@ -812,7 +813,10 @@ def criterion_totals(scores) -> dict[str, tuple[float, int, int]]:
     values are never loaded into Python."""
     scores = scores.order_by().values("subject_id", "values")
     connection = connections[scores.db]
-    sql, params = scores.query.get_compiler(connection=connection).as_sql()
+    try:
+        sql, params = scores.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(CRITERION_TOTALS_SQL[connection.vendor].format(scores=sql), params)
         return {key: (float(total), n, agents) for key, total, n, agents in cursor.fetchall()}

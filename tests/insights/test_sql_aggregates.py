@@ -180,3 +180,11 @@ def test_criterion_totals_in_sql_equal_the_python_sums():
 
     assert totals == {key: (total, n, len(who)) for key, (total, n, who) in expected.items()}
     assert math.isclose(totals["tone"][0], 13.25)
+
+
+def test_criterion_totals_of_scores_that_can_match_nothing_are_empty(db):
+    from cohorts.models import RubricScore
+    from insights.reports import criterion_totals
+
+    assert criterion_totals(RubricScore.objects.none()) == {}
+    assert criterion_totals(RubricScore.objects.filter(subject_id__in=[])) == {}
