@@ -51,6 +51,7 @@ RESOLVED = "insights_interaction_resolved"  # distinct cells converted by Python
 AGENTS = "insights_interaction_agents"  # distinct e-mail cells and whom they name
 CHECKED = "insights_interaction_checked"  # typed values and per-cell reasons, per row
 REJECTED = "insights_interaction_rejected"  # (line, rank, reason), rank orders a line's
+VALID = "insights_interaction_valid"  # a view: every row, typed, good or bad
 TABLES = (STAGE, RESOLVED, AGENTS, CHECKED, REJECTED)
 DUPLICATE_RANK, AGENT_RANK, OWNER_RANK = len(FIELDS), len(FIELDS) + 1, len(FIELDS) + 2
 PENDING = "?"  # the reason of a cell SQL left to the Python converter
@@ -60,10 +61,7 @@ WORK_MEM = "128MB"
 
 # Text that SQL converts exactly as the Python converters do; anything else goes to them.
 _CONTROL = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"  # config.csv_cells' (NUL never gets here)
-_DAY = (
-    r"[1-9][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
-    r"|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
-)
+_DAY = r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # the month's length aside
 _TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _OFFSET = r" ?(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)"
 _MOMENT = f"^{_DAY}({_TIME}({_OFFSET})?)?$"
@@ -107,6 +105,7 @@ class SetBasedImport(_Import):
                     broken = error  # the rows before the broken line are imported
                 self._check_and_write(cursor)
             finally:
+                cursor.execute(f"DROP VIEW IF EXISTS {VALID}")
                 cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
         if broken:
             raise broken
@@ -115,6 +114,7 @@ class SetBasedImport(_Import):
 
     def _create_stage(self, cursor) -> None:
         cells = ", ".join(f"h{index} text" for index in range(self.header_width))
+        cursor.execute(f"DROP VIEW IF EXISTS {VALID}")
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
         # Lines count from 2 (the header is 1) in the order COPY reads the rows.
         cursor.execute(
@@ -123,25 +123,19 @@ class SetBasedImport(_Import):
         )
 
     def _copy_plain(self, cursor, stream, start: int) -> bool:
-        """COPY the plain file as it is, BATCH rows at a time; False when PostgreSQL refuses
-        it (the caller then lets Python's CSV reader split it)."""
-        cells = ", ".join(f"h{index}" for index in range(self.header_width))
+        """COPY the plain file as it is; False when PostgreSQL refuses it (the caller then
+        lets Python's CSV reader split it)."""
         stream.seek(start)
         if stream.read(3) != b"\xef\xbb\xbf":
             stream.seek(start)
+        # One COPY per BATCH rows when someone follows the progress, else one in all.
+        pieces = _pieces(stream, rows=portable.BATCH) if self.progress else [_chunks(stream)]
         header, lines = True, 0
         try:
-            for piece in _pieces(stream, rows=portable.BATCH):
-                # One COPY per piece, each its own transaction (or savepoint): a refused
-                # piece undoes itself only, and progress shows between pieces.
-                with (
-                    transaction.atomic(),
-                    cursor.copy(
-                        f"COPY {STAGE} ({cells}) FROM STDIN (FORMAT csv, HEADER {header})"
-                    ) as copy,
-                ):
-                    copy.write(piece)
-                lines += piece.count(b"\n") + (not piece.endswith(b"\n"))
+            for piece in pieces:
+                # Each COPY is its own transaction (or savepoint): a refused one undoes
+                # itself only, and the progress shows between them.
+                lines += self._copy_piece(cursor, piece, header=header)
                 header = False
                 if self.progress:
                     self.progress(lines - 1)
@@ -150,6 +144,21 @@ class SetBasedImport(_Import):
                 raise
             return False
         return True
+
+    def _copy_piece(self, cursor, piece, *, header: bool) -> int:
+        """COPY `piece` (bytes, or an iterator of them); returns how many lines it had."""
+        cells = ", ".join(f"h{index}" for index in range(self.header_width))
+        chunks = [piece] if isinstance(piece, bytes) else piece
+        lines, last = 0, b"\n"
+        with (
+            transaction.atomic(),
+            cursor.copy(f"COPY {STAGE} ({cells}) FROM STDIN (FORMAT csv, HEADER {header})") as copy,
+        ):
+            for chunk in chunks:
+                copy.write(chunk)
+                lines += chunk.count(b"\n")
+                last = chunk
+        return lines + (not last.endswith(b"\n"))
 
     def _copy_rows(self, cursor, stream, start: int) -> None:
         """Python's CSV reader splits the file (quoted cells, ragged rows, blank lines)."""
@@ -247,39 +256,47 @@ class SetBasedImport(_Import):
                     copy.write_row((raw, email, None, None, unknown_agent_reason(email), True))
         cursor.execute(f"ANALYZE {AGENTS}")
 
-    def _sql_cell(self, column) -> tuple[str, str, str]:
-        """(when SQL decides the cell, its value, its reason) for a non-empty cell."""
+    def _sql_cell(self, column, cell: str) -> tuple[str, str]:
+        """(when SQL decides the non-empty cell, its value then). Cheap tests first: they
+        run on every row. A cell SQL decides is a valid one; every problem's words come
+        from the Python converters, through the pending values."""
         name = FIELDS[column.position]
-        cell = f"s.h{column.index}"
         if name in self.mapping.converters:
-            return "false", "NULL", "NULL"
+            return "false", "NULL"
         if name in ("external_id", "notes"):
             longest = EXTERNAL_ID_MAX_LENGTH if name == "external_id" else NOTES_MAX
+            if name == "external_id":  # printable ASCII without spaces: most ids
+                return f"{cell} ~ '^[!-~]+$' AND length({cell}) <= {longest}", cell
             fast = (
                 f"length({cell}) <= {longest} AND {cell} ~ '^[!-~]' AND {cell} ~ '[!-~]$'"
                 f" AND {cell} !~ '{_CONTROL}'"
             )
-            return fast, cell, "NULL"
+            return fast, cell
         if name == "channel":
             cases = " ".join(
                 f"WHEN {_literal(raw)} THEN {_literal(channel)}"
                 for raw, channel in self.mapping.channels.items()
             )
-            return _in(cell, self.mapping.channels), f"CASE {cell} {cases} END", "NULL"
+            return _in(cell, self.mapping.channels), f"CASE {cell} {cases} END"
         if name == "occurred_at":
-            return f"{cell} ~ '{_MOMENT}'", f"{cell}::timestamptz", "NULL"
+            # The shape, then the day: past the 28th, the month must have it.
+            day = f"substr({cell}, 9, 2)"
+            month_end = f"(substr({cell}, 1, 7) || '-01')::date + interval '1 month - 1 day'"
+            fast = (
+                f"CASE WHEN {cell} ~ '{_MOMENT}' THEN {day} <= '28'"
+                f" OR {day}::integer <= extract(day FROM {month_end}) ELSE false END"
+            )
+            return fast, f"{cell}::timestamptz"
         if name in RANGES:
             low, high = RANGES[name]
-            number = f"{cell}::integer"
-            value = f"CASE WHEN {number} BETWEEN {low} AND {high} THEN {number} END"
-            reason = (
-                f"CASE WHEN {number} < {low} THEN {number} || ' is less than {low}'"
-                f" WHEN {number} > {high} THEN {number} || ' is more than {high}' END"
-            )
-            return f"{cell} ~ '{_WHOLE_NUMBER}'", value, reason
+            if high < 100:  # every valid spelling of a small range, as written
+                return _in(cell, [str(number) for number in range(low, high + 1)]), (
+                    f"{cell}::integer"
+                )
+            return f"{cell} ~ '{_WHOLE_NUMBER}'", f"{cell}::integer"  # < 2**31: in range
         if name in BOOLEAN_FIELDS:
             spellings = self.mapping.true_values | self.mapping.false_values
-            return _in(cell, spellings), _in(cell, self.mapping.true_values), "NULL"
+            return _in(cell, spellings), _in(cell, self.mapping.true_values)
         raise LookupError(name)
 
     def _column_type(self, position: int) -> str:
@@ -293,38 +310,66 @@ class SetBasedImport(_Import):
         return "boolean"
 
     def _check_cells(self, cursor) -> None:
-        """One pass over the staged rows: typed values and each cell's reason."""
-        selects = ["s.line"]
+        """One pass over the staged rows tests each cell once. Only the rows with a cell
+        SQL could not pass (a problem, or text left to Python) are kept, in CHECKED, with
+        their values and each cell's reason; every other row is clean, and VALID reads it
+        from the staging table when it is written."""
+        tests, ok, selects, clean = [], [], ["line"], []
         for column in self.columns:
             name = FIELDS[column.position]
-            cell = f"s.h{column.index}"
+            cell = f"h{column.index}"
             if column.position == AGENT:
                 selects += [
-                    "a.agent_id",
-                    f"CASE WHEN {cell} IS NULL THEN 'a value is required' ELSE a.required END"
+                    "agent_id",
+                    f"CASE WHEN {cell} IS NULL THEN 'a value is required' ELSE required END"
                     " AS agent_email_reason",
-                    "a.reason AS agent_reason",
+                    "agent_reason",
                 ]
+                ok.append("agent_id IS NOT NULL")
+                clean.append("a.agent_id")
                 continue
-            fast, value, reason = self._sql_cell(column)
+            fast, _ = self._sql_cell(column, f"s.{cell}")
+            _, value = self._sql_cell(column, cell)
+            tests.append(
+                f"s.{cell}, CASE WHEN s.{cell} IS NULL THEN {not column.required}"
+                f" ELSE {fast} END AS ok{column.index}"
+            )
+            ok.append(f"ok{column.index}")
+            sql_type = self._column_type(column.position)
+            selects.append(
+                f"(CASE WHEN {cell} IS NOT NULL AND ok{column.index} THEN {value} END)"
+                f"::{sql_type} AS {name}"
+            )
             empty = "'a value is required'" if column.required else "NULL"
             selects.append(
-                f"(CASE WHEN {cell} IS NULL THEN NULL WHEN {fast} THEN {value} END)"
-                f"::{self._column_type(column.position)} AS {name}"
-            )
-            selects.append(
-                f"CASE WHEN {cell} IS NULL THEN {empty} WHEN {fast} THEN {reason}"
+                f"CASE WHEN {cell} IS NULL THEN {empty} WHEN ok{column.index} THEN NULL"
                 f" ELSE '{PENDING}' END AS {name}_reason"
             )
+            clean.append(f"({self._sql_cell(column, f's.{cell}')[1]})::{sql_type}")
         agent_cell = self._cell(AGENT)
-        every_cell = " AND ".join(f"s.h{index} IS NULL" for index in range(self.header_width))
         cursor.execute(
-            f"CREATE TEMP TABLE {CHECKED} AS SELECT {', '.join(selects)} FROM {STAGE} s"
-            f" LEFT JOIN {AGENTS} a ON a.raw = {agent_cell}"
-            f" WHERE NOT ({every_cell})"  # a blank row is no row, as for Python's reader
+            f"CREATE TEMP TABLE {CHECKED} AS SELECT {', '.join(selects)} FROM ("
+            f"SELECT s.line, {agent_cell}, a.agent_id, a.required, a.reason AS agent_reason,"
+            f" {', '.join(tests)} FROM {STAGE} s LEFT JOIN {AGENTS} a ON a.raw = {agent_cell}"
+            f" WHERE {self._not_blank()}"
+            f" OFFSET 0) s WHERE NOT ({' AND '.join(ok)})"
         )
-        cursor.execute(f"SELECT count(*) FROM {CHECKED}")
+        names = [_model_column(column.position) for column in self.columns]
+        values = ", ".join(f"{value} AS {name}" for value, name in zip(clean, names, strict=True))
+        cursor.execute(
+            f"CREATE TEMP VIEW {VALID} AS SELECT s.line, {values}"
+            f" FROM {STAGE} s JOIN {AGENTS} a ON a.raw = {agent_cell}"
+            f" WHERE {self._not_blank()}"
+            f" AND NOT EXISTS (SELECT FROM {CHECKED} c WHERE c.line = s.line)"
+            f" UNION ALL SELECT line, {', '.join(names)} FROM {CHECKED}"
+        )
+        cursor.execute(f"SELECT count(*) FROM {STAGE} s WHERE {self._not_blank()}")
         self.report.rows = cursor.fetchone()[0]
+
+    def _not_blank(self) -> str:
+        """A row of empty cells is no row, as for Python's reader."""
+        every_cell = " AND ".join(f"s.h{index} IS NULL" for index in range(self.header_width))
+        return f"NOT ({every_cell})"
 
     def _pending_columns(self, cursor) -> list:
         columns = [column for column in self.columns if column.position != AGENT]
@@ -379,13 +424,13 @@ class SetBasedImport(_Import):
             FROM {CHECKED} c CROSS JOIN LATERAL (VALUES {cells}) AS e (rank, reason)
             WHERE num_nonnulls({", ".join(reasons)}) > 0 AND e.reason IS NOT NULL
             UNION ALL
-            SELECT c.line, {DUPLICATE_RANK},
-                '“' || c.external_id || '” already appears on line ' || d.first_line
-            FROM {CHECKED} c JOIN (
-                SELECT external_id, min(line) AS first_line FROM {CHECKED}
+            SELECT v.line, {DUPLICATE_RANK},
+                '“' || v.external_id || '” already appears on line ' || d.first_line
+            FROM {VALID} v JOIN (
+                SELECT external_id, min(line) AS first_line FROM {VALID}
                 WHERE external_id IS NOT NULL GROUP BY external_id HAVING count(*) > 1
             ) d USING (external_id)
-            WHERE c.line <> d.first_line
+            WHERE v.line <> d.first_line
             UNION ALL
             SELECT c.line, {AGENT_RANK}, c.agent_reason FROM {CHECKED} c
             WHERE c.agent_reason IS NOT NULL
@@ -397,7 +442,7 @@ class SetBasedImport(_Import):
         cursor.execute(
             f"""
             INSERT INTO {REJECTED}
-            SELECT c.line, {OWNER_RANK}, %s FROM {CHECKED} c
+            SELECT c.line, {OWNER_RANK}, %s FROM {VALID} c
             JOIN {Interaction._meta.db_table} i
                 ON i.source = %s AND i.external_id = c.external_id
             WHERE i.agent_id NOT IN ({allowed})
@@ -426,7 +471,7 @@ class SetBasedImport(_Import):
         table = Interaction._meta.db_table
         if self.report.dry_run:
             cursor.execute(
-                f"SELECT count(*) FILTER (WHERE i.id IS NULL), count(i.id) FROM {CHECKED} c"
+                f"SELECT count(*) FILTER (WHERE i.id IS NULL), count(i.id) FROM {VALID} c"
                 f" LEFT JOIN {table} i ON i.source = %s AND i.external_id = c.external_id"
                 f" WHERE {good}",
                 [self.report.source],
@@ -440,7 +485,7 @@ class SetBasedImport(_Import):
             WITH written AS (
                 INSERT INTO {table} (source, {", ".join(names)}, imported_at)
                 SELECT %s, {", ".join("c." + name for name in names)}, now()
-                FROM {CHECKED} c WHERE {good}
+                FROM {VALID} c WHERE {good}
                 ON CONFLICT (source, external_id) DO UPDATE SET {assignments}
                 RETURNING (xmax = 0) AS created
             )
@@ -450,6 +495,11 @@ class SetBasedImport(_Import):
             [self.report.source],
         )
         return cursor.fetchone()
+
+
+def _chunks(stream):
+    while chunk := stream.read(PIECE):
+        yield chunk
 
 
 def _pieces(stream, *, rows: int):
