@@ -25,6 +25,7 @@ from config.limits import ColumnRangeMixin
 from config.uploads import (
     ERRORS_CSV,
     ERRORS_PARAMETER,
+    csv_streaming_response,
     errors_csv_response,
     max_size_validator,
 )
@@ -383,18 +384,14 @@ def insight_response(request, report: dict, name: str):
     """JSON figures and notes by default (`?include=rows` adds the raw rows); `?export=rows`
     gives the raw rows as CSV, `?export=figures` the figures as (figure, value) lines, each
     figure named in words (insights.exports)."""
-    from django.http import HttpResponse
-
     export = request.query_params.get("export")
     if export not in ("rows", "figures"):
         if request.query_params.get("include") != "rows":
             # The raw rows can be large; they come with `?include=rows` or as a CSV export.
             report = {key: value for key, value in report.items() if key != "rows"}
         return Response(report)
-    body = exports.rows_csv(report) if export == "rows" else exports.figures_csv(report)
-    response = HttpResponse(body, content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{export}.csv"'
-    return response
+    lines = exports.row_rows(report) if export == "rows" else exports.figure_rows(report)
+    return csv_streaming_response(lines, filename=f"{name}-{export}.csv")
 
 
 def _scope(request):

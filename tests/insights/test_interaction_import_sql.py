@@ -155,7 +155,7 @@ def test_queries_do_not_grow_with_rows(people, name):
         if name == "quoted":
             lines[0] = lines[0].replace("Z,", 'Z,"4",', 1).replace(",4,", ",", 1)
         with CaptureQueriesContext(connection) as captured:
-            report = interaction_import(data=plain(*lines), source="q")
+            report = interaction_import(data=plain(*lines), source=f"q{rows}")
         assert report.created == rows
         return len(captured)
 
