@@ -3,12 +3,15 @@
 
 Policy: good rows are imported, rejected rows are returned. Every row is checked on its
 own; a valid row is written (inserted, or updated when its (source, external_id) already
-exists), a bad one is reported with its line, column and reason and skipped. Rows are
-written in batches of `BATCH` rows, each batch in its own transaction, so a failure never
-leaves a half-written batch. Two problems reject the whole file and nothing is imported: a
-file that is not UTF-8 (checked in a first pass over the bytes, before anything is written)
-and a missing required column. A file that stops being valid CSV half-way (an unterminated
-quote) keeps the rows before the broken line and reports that line.
+exists), a bad one is reported with its line, column and reason and skipped. Here rows are
+checked one by one in Python and written in batches of `BATCH` rows, each batch in its own
+transaction, so a failure never leaves a half-written batch; on PostgreSQL the same rules
+run set-based in SQL and the good rows are written in one transaction (see
+interaction_import_sql, which gives the same report). Two problems reject the whole file
+and nothing is imported: a file that is not UTF-8 (checked in a first pass over the bytes,
+before anything is written) and a missing required column. A file that stops being valid
+CSV half-way (an unterminated quote) keeps the rows before the broken line and reports that
+line.
 
 On an update, the columns present in the file replace the stored values (an empty cell
 means "unknown" and stores nothing); a metric column absent from the file is left alone.
