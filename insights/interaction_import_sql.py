@@ -487,7 +487,7 @@ class SetBasedImport(_Import):
             return cursor.fetchone()
         names = [_model_column(column.position) for column in self.columns]
         update = [*names[1:], "imported_at"]
-        if not Interaction.objects.filter(source=self.report.source).exists():
+        if _source_is_new(self.report.source):
             # A source's first import: a plain INSERT, cheaper than the upsert's speculative
             # insertion. Should another import of the source commit rows meanwhile, the
             # unique constraint refuses this one and the upsert below runs instead.
@@ -518,6 +518,10 @@ class SetBasedImport(_Import):
             [self.report.source],
         )
         return cursor.fetchone()
+
+
+def _source_is_new(source: str) -> bool:
+    return not Interaction.objects.filter(source=source).exists()
 
 
 def _chunks(stream):

@@ -138,6 +138,17 @@ def test_both_paths_agree_on_a_dry_run_and_the_zendesk_mapping(people, monkeypat
     assert (sql_side[0]["created"], sql_side[0]["updated"], sql_side[1]) == (2, 0, stored("sql"))
 
 
+def test_rows_stored_after_the_first_import_began_are_updated_not_refused(people, monkeypatch):
+    # As if another import of the source committed T1 after this one looked.
+    monkeypatch.setattr("insights.interaction_import_sql._source_is_new", lambda source: True)
+    InteractionFactory(source="s", external_id="T1", csat=1)
+
+    report = interaction_import(data=plain(good("T1"), good("T2")), source="s")
+
+    assert (report.created, report.updated, report.rejected) == (1, 1, [])
+    assert Interaction.objects.get(source="s", external_id="T1").csat == 4
+
+
 def test_naive_times_are_utc_whatever_the_session_time_zone(people):
     with connection.cursor() as cursor:
         cursor.execute("SET timezone = 'America/New_York'")
