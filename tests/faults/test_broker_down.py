@@ -87,7 +87,9 @@ def world():
     scenario = ScenarioCardFactory(program=program, title="Double charge")
     program = program_publish(program=program)
     manager = ManagerFactory(password=PASSWORD)
-    cohort = CohortFactory(program=program, facilitators=[manager], start_date=timezone.localdate())
+    cohort = CohortFactory(
+        program=program, facilitators=[manager], start_date=timezone.localdate()
+    )
     assessor = CoachFactory(password=PASSWORD)
     enrollments = [EnrollmentFactory(cohort=cohort) for _ in range(AGENTS)]
     cohort_services.cohort_start(cohort=cohort)
