@@ -6,10 +6,11 @@ whole list is a CSV download (`?errors=csv` on the import endpoints).
 
 import csv
 import io
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -38,22 +39,40 @@ def capped(errors: list) -> list:
     return errors[:REPORTED_ERRORS]
 
 
-def errors_csv_response(errors, *, filename: str) -> HttpResponse:
+def errors_csv_response(errors, *, filename: str) -> StreamingHttpResponse:
     """Every error of an import as CSV (line, column, reason), for a spreadsheet."""
-    response = HttpResponse(errors_csv_content(errors), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_streaming_response(_error_rows(errors), filename=filename)
 
 
 def errors_csv_content(errors) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["line", "column", "reason"])
-    for error in errors:
-        writer.writerow(
-            [error.line, spreadsheet_safe(error.column), spreadsheet_safe(error.reason)]
-        )
+    csv.writer(buffer).writerows(_error_rows(errors))
     return buffer.getvalue()
+
+
+def _error_rows(errors):
+    yield ["line", "column", "reason"]
+    for error in errors:
+        yield [error.line, spreadsheet_safe(error.column), spreadsheet_safe(error.reason)]
+
+
+class _Line:
+    """A file-like object whose write() returns the text: csv.writer then makes one line
+    at a time, never the whole file."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_streaming_response(rows: Iterable, *, filename: str) -> StreamingHttpResponse:
+    """`rows` (lists of cells, the header first, cells already spreadsheet-safe) as a CSV
+    attachment written while it is sent, so memory does not grow with the file."""
+    writer = csv.writer(_Line())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # For the schema of each import endpoint: the parameter and the CSV it then answers.

@@ -1,7 +1,7 @@
 """Imports in the background, for integrations: upload, follow the progress, get the errors."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -94,7 +94,10 @@ class ImportJobViewSet(
         job = self.get_object()
         if not job.errors_file:
             raise NotFound("This import has no errors to download.")
-        with job.errors_file.open("rb") as errors:
-            response = HttpResponse(errors.read(), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-        return response
+        # FileResponse sends the stored file in blocks and closes it when done.
+        return FileResponse(
+            job.errors_file.open("rb"),
+            as_attachment=True,
+            filename=f"import-{job.pk}-errors.csv",
+            content_type="text/csv",
+        )

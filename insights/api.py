@@ -1,5 +1,6 @@
 """REST API for measurement: interactions, baseline assessments and calibration sessions."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from config.limits import ColumnRangeMixin
 from config.uploads import (
     ERRORS_CSV,
     ERRORS_PARAMETER,
+    csv_streaming_response,
     errors_csv_response,
     max_size_validator,
 )
@@ -95,6 +97,10 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
                 "unknown_agents": serializers.ListField(),
             }),
             (200, "text/csv"): ERRORS_CSV,
+            (202, "application/json"): OpenApiResponse(
+                description="A file over ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES: the "
+                "import job a worker runs (as POST /api/import-jobs/ answers it)."
+            ),
         },
     )  # fmt: skip
     @action(
@@ -106,12 +112,15 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def import_csv(self, request):
         """Upsert interactions from a helpdesk CSV. Good rows are imported; every rejected
-        row comes back with its line, column and reason."""
+        row comes back with its line, column and reason. A large file is handed to a worker:
+        the answer is then 202 with the import job to follow."""
         from insights.interaction_import import interaction_import
 
         serializer = InteractionImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data["file"].size > settings.ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES:
+            return _import_in_background(request, data)
         report = interaction_import(
             data=data["file"],  # read as a stream: memory does not grow with the file
             source=data["source"],
@@ -126,6 +135,27 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
         refused = report.file_errors and not (report.created or report.updated)
         code = status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
         return Response(report.as_dict(), status=code)
+
+
+def _import_in_background(request, data) -> Response:
+    """The import job for this upload, as POST /api/import-jobs/ answers it. The upload is
+    on disk already (larger than FILE_UPLOAD_MAX_MEMORY_SIZE): it is copied, not read."""
+    # Imported here: the imports app builds on this one (it runs interaction_import).
+    from imports.api import ImportJobSerializer
+    from imports.models import ImportJob
+    from imports.services import import_job_create
+
+    job = import_job_create(
+        kind=ImportJob.Kind.INTERACTIONS,
+        by=request.user,
+        upload=data["file"],
+        source=data["source"],
+        mapping=data["mapping"],
+        dry_run=data["dry_run"],
+    )
+    body = ImportJobSerializer(job, context={"request": request}).data
+    location = {"Location": f"/api/import-jobs/{job.pk}/"}
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers=location)
 
 
 # --- Baseline ------------------------------------------------------------------------------
@@ -354,18 +384,14 @@ def insight_response(request, report: dict, name: str):
     """JSON figures and notes by default (`?include=rows` adds the raw rows); `?export=rows`
     gives the raw rows as CSV, `?export=figures` the figures as (figure, value) lines, each
     figure named in words (insights.exports)."""
-    from django.http import HttpResponse
-
     export = request.query_params.get("export")
     if export not in ("rows", "figures"):
         if request.query_params.get("include") != "rows":
             # The raw rows can be large; they come with `?include=rows` or as a CSV export.
             report = {key: value for key, value in report.items() if key != "rows"}
         return Response(report)
-    body = exports.rows_csv(report) if export == "rows" else exports.figures_csv(report)
-    response = HttpResponse(body, content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{export}.csv"'
-    return response
+    lines = exports.row_rows(report) if export == "rows" else exports.figure_rows(report)
+    return csv_streaming_response(lines, filename=f"{name}-{export}.csv")
 
 
 def _scope(request):

@@ -81,25 +81,32 @@ def _name(parts: list[str]) -> str:
 
 def figures_csv(report: dict) -> str:
     """The figures as (Figure, Value) lines with a header row, then one line per note."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FIGURES_HEADER)
-    writer.writerows(
-        [spreadsheet_safe(name), spreadsheet_safe(value)]
-        for name, value in figure_lines(report["figures"])
-    )
+    return _text(figure_rows(report))
+
+
+def figure_rows(report: dict):
+    """figures_csv's lines, one at a time (a streamed response writes them as they come)."""
+    yield FIGURES_HEADER
+    for name, value in figure_lines(report["figures"]):
+        yield [spreadsheet_safe(name), spreadsheet_safe(value)]
     for note in report["notes"]:
-        writer.writerow(["Note", spreadsheet_safe(note)])
-    return buffer.getvalue()
+        yield ["Note", spreadsheet_safe(note)]
 
 
 def rows_csv(report: dict) -> str:
     """The rows behind the figures, under their own keys."""
-    buffer = io.StringIO()
+    return _text(row_rows(report))
+
+
+def row_rows(report: dict):
+    """rows_csv's lines, one at a time."""
     columns = list(report["rows"][0]) if report["rows"] else ["no rows"]
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(
-        {key: spreadsheet_safe(value) for key, value in row.items()} for row in report["rows"]
-    )
+    yield columns
+    for row in report["rows"]:
+        yield [spreadsheet_safe(row.get(key, "")) for key in columns]
+
+
+def _text(lines) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
     return buffer.getvalue()

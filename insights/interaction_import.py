@@ -3,12 +3,15 @@
 
 Policy: good rows are imported, rejected rows are returned. Every row is checked on its
 own; a valid row is written (inserted, or updated when its (source, external_id) already
-exists), a bad one is reported with its line, column and reason and skipped. Rows are
-written in batches of `BATCH` rows, each batch in its own transaction, so a failure never
-leaves a half-written batch. Two problems reject the whole file and nothing is imported: a
-file that is not UTF-8 (checked in a first pass over the bytes, before anything is written)
-and a missing required column. A file that stops being valid CSV half-way (an unterminated
-quote) keeps the rows before the broken line and reports that line.
+exists), a bad one is reported with its line, column and reason and skipped. Here rows are
+checked one by one in Python and written in batches of `BATCH` rows, each batch in its own
+transaction, so a failure never leaves a half-written batch; on PostgreSQL the same rules
+run set-based in SQL and the good rows are written in one transaction (see
+interaction_import_sql, which gives the same report). Two problems reject the whole file
+and nothing is imported: a file that is not UTF-8 (checked in a first pass over the bytes,
+before anything is written) and a missing required column. A file that stops being valid
+CSV half-way (an unterminated quote) keeps the rows before the broken line and reports that
+line.
 
 On an update, the columns present in the file replace the stored values (an empty cell
 means "unknown" and stores nothing); a metric column absent from the file is left alone.
@@ -67,6 +70,8 @@ from config.uploads import capped
 from insights.models import Interaction
 
 BATCH = 5000  # rows per write and per transaction
+# Where the file is checked and written with set-based SQL (interaction_import_sql).
+SET_BASED_VENDORS = {"postgresql"}
 FIELDS = (
     "external_id",
     "channel",
@@ -260,8 +265,14 @@ def interaction_import(
     _check_source(source)
     report = InteractionImportReport(source=source, dry_run=dry_run)
     try:
-        stream = _utf8_stream(data)
-        _Import(report, mapping, progress, agents).run(stream)
+        stream, plain, nul = _utf8_stream(data)
+        # PostgreSQL's text holds no NUL: such a file is checked row by row, the NUL reported.
+        if connection.vendor in SET_BASED_VENDORS and not nul:
+            from insights.interaction_import_sql import SetBasedImport
+
+            SetBasedImport(report, mapping, progress, agents, plain=plain).run(stream)
+        else:
+            _Import(report, mapping, progress, agents).run(stream)
     except _FileRejected as rejected:
         report.rejected += rejected.errors
     return report
@@ -280,8 +291,11 @@ def _check_source(source: str) -> None:
         raise ValidationError(f"The source must be a name of 1 to {SOURCE_MAX_LENGTH} characters.")
 
 
-def _utf8_stream(data: BinaryIO | bytes) -> BinaryIO:
-    """`data` as a seekable stream at its start, once all of it is known to be UTF-8."""
+def _utf8_stream(data: BinaryIO | bytes) -> tuple[BinaryIO, bool, bool]:
+    """`data` as a seekable stream at its start, once all of it is known to be UTF-8;
+    whether it is plain (no quote, NUL or backslash-dot, so that PostgreSQL's own CSV
+    reader splits it exactly as Python's does: see interaction_import_sql), and whether it
+    has a NUL."""
     if isinstance(data, bytes | bytearray | memoryview):
         stream = io.BytesIO(data)
     elif data.seekable():
@@ -294,10 +308,16 @@ def _utf8_stream(data: BinaryIO | bytes) -> BinaryIO:
     start = stream.tell()
     decoder = codecs.getincrementaldecoder("utf-8")()  # a BOM is valid UTF-8 too
     newlines = 0
+    plain, nul = True, False
+    tail = b""  # the previous chunk's last byte: a backslash-dot may straddle two chunks
     try:
         while chunk := stream.read(CHECK_CHUNK):
             decoder.decode(chunk)
             newlines += chunk.count(b"\n")
+            nul = nul or b"\x00" in chunk
+            if plain and (nul or b'"' in chunk or b"\\." in tail + chunk):
+                plain = False
+            tail = chunk[-1:]
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         # exc.object is this chunk, after at most 3 undecoded bytes (not newlines) of the
@@ -305,7 +325,7 @@ def _utf8_stream(data: BinaryIO | bytes) -> BinaryIO:
         line = newlines + exc.object.count(b"\n", 0, exc.start) + 1
         raise _FileRejected(RejectedRow(line, "", NOT_UTF8)) from None
     stream.seek(start)
-    return stream
+    return stream, plain, nul
 
 
 class _Import:
@@ -379,18 +399,8 @@ class _Import:
         """Sets each row's agent id in place of its e-mail; rejects unknown e-mails."""
         emails = {row.values[AGENT] for row in batch} - {None} - self.agents.keys()
         if emails:
-            found = dict(
-                self.allowed.annotate(key=Lower("email"))
-                .filter(key__in=emails)
-                .values_list("key", "pk")
-                .order_by()
-            )
+            found, outside = agents_by_email(self.allowed, emails)
             self.agents.update({email: found.get(email) for email in emails})
-            outside = set(
-                User.objects.annotate(key=Lower("email"))
-                .filter(key__in=emails - found.keys())
-                .values_list("key", flat=True)
-            )
             self.not_importable.update(outside)
         header = self.columns[AGENT].header
         for row in batch:
@@ -399,10 +409,9 @@ class _Import:
             if email is None or row.values[AGENT] is not None:
                 continue
             if email in self.not_importable:
-                reason = f"{email} is not an agent whose interactions you may import"
-                row.errors.append(RejectedRow(row.line, header, reason))
+                row.errors.append(RejectedRow(row.line, header, not_importable_reason(email)))
                 continue
-            row.errors.append(RejectedRow(row.line, header, f"unknown agent {email}"))
+            row.errors.append(RejectedRow(row.line, header, unknown_agent_reason(email)))
             if email not in self.report.unknown_agents:
                 self.report.unknown_agents.append(email)
 
@@ -417,8 +426,7 @@ class _Import:
         header = self.columns[EXTERNAL_ID].header
         for row in rows:
             if row.values[EXTERNAL_ID] in theirs:
-                reason = "already stored for an agent whose interactions you may not change"
-                row.errors.append(RejectedRow(row.line, header, reason))
+                row.errors.append(RejectedRow(row.line, header, OWNER_REASON))
 
     def _write(self, rows: list[_Row]) -> tuple[int, int]:
         """(created, updated) for these rows, written unless this is a dry run."""
@@ -433,6 +441,34 @@ class _Import:
             if connection.vendor == "postgresql":
                 return _copy_upsert(source, rows, update)
             return _bulk_upsert(source, rows, update)
+
+
+def agents_by_email(allowed: QuerySet, emails: set[str]) -> tuple[dict[str, int], set[str]]:
+    """For lowercase `emails`: the ids of the `allowed` agents by e-mail, and the e-mails of
+    the people who exist but may not be imported for."""
+    found = dict(
+        allowed.annotate(key=Lower("email"))
+        .filter(key__in=emails)
+        .values_list("key", "pk")
+        .order_by()
+    )
+    outside = set(
+        User.objects.annotate(key=Lower("email"))
+        .filter(key__in=emails - found.keys())
+        .values_list("key", flat=True)
+    )
+    return found, outside
+
+
+def not_importable_reason(email: str) -> str:
+    return f"{email} is not an agent whose interactions you may import"
+
+
+def unknown_agent_reason(email: str) -> str:
+    return f"unknown agent {email}"
+
+
+OWNER_REASON = "already stored for an agent whose interactions you may not change"
 
 
 def _header(reader) -> list[str]:

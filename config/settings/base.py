@@ -325,6 +325,12 @@ ATTUNE_ENROLLMENT_UPLOAD_MAX_BYTES = env.int(
 ATTUNE_INTERACTION_UPLOAD_MAX_BYTES = env.int(
     "ATTUNE_INTERACTION_UPLOAD_MAX_BYTES", default=200_000_000
 )
+# A larger file sent to POST /api/interactions/import/ is imported by a worker (an import
+# job, answered 202) rather than inside the request: 5 MB is some 40,000 rows, seconds of
+# work, well within the web server's timeout.
+ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES = env.int(
+    "ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES", default=5_000_000
+)
 # How long an invitation link works; a person whose link expired can ask for a new one.
 ATTUNE_INVITATION_DAYS = env.int("ATTUNE_INVITATION_DAYS", default=7)
 # A row stuck "being delivered" this long (its worker died) is delivered again.

@@ -68,7 +68,8 @@ def test_a_report_lists_the_first_thousand_errors_and_counts_them_all(manager_ap
 def test_every_error_downloads_as_csv(manager_api, cohort):
     response = enrol(manager_api, cohort, bad_rows(REPORTED_ERRORS + 200), query="?errors=csv")
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written while sent, never whole in memory
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
     assert len(rows) == REPORTED_ERRORS + 200
@@ -93,6 +94,26 @@ def test_an_interaction_file_is_imported_as_a_stream_with_its_errors_capped(mana
     assert Interaction.objects.get().agent == agent
     assert len(body["rejected"]) == REPORTED_ERRORS
     assert body["rejected_total"] == body["rejected_rows"] == 1_100
+
+
+def test_every_interaction_error_downloads_as_a_streamed_csv(manager_api):
+    EnrollmentFactory(
+        cohort=CohortFactory(facilitators=[manager_api.user]), agent__email="ana@example.com"
+    )
+    lines = [HEADER] + [row(f"B{n}", channel="fax") for n in range(1_100)]
+    upload = SimpleUploadedFile("i.csv", "\r\n".join(lines).encode(), content_type="text/csv")
+
+    response = manager_api.post(
+        "/api/interactions/import/?errors=csv",
+        {"file": upload, "source": "helpdesk"},
+        format="multipart",
+    )
+
+    assert (response.status_code, response.streaming) == (200, True)
+    assert response["Content-Disposition"] == 'attachment; filename="interaction-errors.csv"'
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1_100
+    assert rows[-1] == {"line": "1101", "column": "channel", "reason": "unknown channel “fax”"}
 
 
 def test_an_interaction_file_over_the_limit_is_refused(manager_api, settings):

@@ -61,7 +61,9 @@ def test_an_interaction_job_reports_progress_and_its_errors_download_as_csv(
 
     assert (job["status"], job["rows_done"], job["report"]["created"]) == ("done", 2, 1)
     assert Interaction.objects.count() == 1
-    rows = list(csv.DictReader(io.StringIO(errors.content.decode())))
+    assert errors.streaming  # the stored file is sent in blocks
+    assert errors["Content-Disposition"] == f'attachment; filename="import-{job["id"]}-errors.csv"'
+    rows = list(csv.DictReader(io.StringIO(b"".join(errors.streaming_content).decode())))
     assert [(r["line"], r["column"]) for r in rows] == [("3", "channel")]
 
 

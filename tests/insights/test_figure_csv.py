@@ -27,7 +27,8 @@ PATH = re.compile(r"\[\d+\]|\w\.\w|[a-z]_[a-z]")
 def _lines(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written while sent, never whole in memory
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture

@@ -104,3 +104,44 @@ def test_an_unterminated_quote_is_reported_on_its_line(manager_api, mine):
     assert body["created"] == 1
     assert body["rejected"][-1]["line"] == 3
     assert "never closed" in body["rejected"][-1]["reason"]
+
+
+def test_a_large_file_is_handed_to_a_worker_and_answered_202(
+    manager_api, mine, settings, django_capture_on_commit_callbacks
+):
+    from imports.models import ImportJob
+
+    settings.ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES = 100
+    data = csv_bytes(HEADER, row("T1"), row("T2"))
+    assert len(data) > 100
+
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        response = upload(manager_api, data, mapping="attune")
+
+    assert response.status_code == 202, response.json()
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/api/import-jobs/{job.pk}/"
+    assert (job.kind, job.source, job.status, job.created_by) == (
+        "interactions",
+        "helpdesk",
+        "queued",
+        manager_api.user,
+    )
+    assert not Interaction.objects.exists()  # nothing imported inside the request
+    with job.file.open("rb") as stored:
+        assert stored.read() == data
+
+    for callback in enqueued:
+        callback()  # the worker's turn (tasks run eagerly in tests)
+
+    job.refresh_from_db()
+    assert (job.status, job.report["created"]) == ("done", 2)
+    assert Interaction.objects.get(external_id="T2").agent == mine
+
+
+def test_a_small_file_is_still_imported_in_the_request(manager_api, mine, settings):
+    settings.ATTUNE_INTERACTION_IMPORT_IN_REQUEST_MAX_BYTES = 10_000
+
+    response = upload(manager_api, csv_bytes(HEADER, row("T1")))
+
+    assert (response.status_code, response.json()["created"]) == (200, 1)

@@ -21,7 +21,8 @@ MONDAY = datetime.datetime(2026, 11, 2, 12, tzinfo=UTC)
 
 
 def _csv(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written while sent, never whole in memory
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture

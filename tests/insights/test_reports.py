@@ -20,7 +20,8 @@ UTC = datetime.UTC
 
 
 def _csv(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written while sent, never whole in memory
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.fixture
