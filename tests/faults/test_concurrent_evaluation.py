@@ -76,14 +76,18 @@ def test_two_processes_evaluating_the_same_enrolment_give_one_decision_and_one_b
             # Locks taken in a savepoint go when it is rolled back: the row, not the table.
             enrolment_held = transaction.savepoint()
             Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-            evaluations = [certification_evaluate_task.delay(enrollment.pk) for _ in range(2)]
+            evaluations = [
+                certification_evaluate_task.apply_async((enrollment.pk,), ignore_result=False)
+                for _ in range(2)
+            ]
             assert wait_for(lambda: _waiting_for_a_lock() == 2, timeout=60), (
                 "the two evaluations never waited for the enrolment together"
             )
             transaction.savepoint_rollback(enrolment_held)
             decided = [evaluation.get(timeout=30) for evaluation in evaluations]
             decision = CertificationDecision.objects.get()
-            duplicate_award = badge_award_task.delay(decision.pk)  # and the decision's own
+            # A duplicate of the award the decision queued itself.
+            duplicate_award = badge_award_task.apply_async((decision.pk,), ignore_result=False)
             assert wait_for(lambda: _waiting_for_a_lock() == 2, timeout=30), (
                 "the two awards never waited for the badge table together"
             )

@@ -101,7 +101,8 @@ def test_two_beats_and_two_manual_sweeps_at_once_send_each_reminder_once(
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE accounts_outbox IN SHARE MODE")
-            beats = [reminders_sweep_task.delay() for _ in range(2)]
+            # Results are ignored unless asked for (CELERY_TASK_IGNORE_RESULT); the test reads them.
+            beats = [reminders_sweep_task.apply_async(ignore_result=False) for _ in range(2)]
             for thread in manual:
                 thread.start()
             assert wait_for(lambda: _waiting_to_write_the_outbox() == SWEEPS, timeout=60), (
