@@ -175,10 +175,23 @@ def current_phase_name(*, cohort: Cohort, phases: list[Phase], now: datetime.dat
 
 
 class _CohortFacts:
-    """Everything needed to tell each agent's progress, loaded in a fixed number of queries."""
+    """Everything needed to tell each agent's progress, loaded in a fixed number of queries.
 
-    def __init__(self, cohort: Cohort, enrollments: list[Enrollment]):
-        ids = [e.pk for e in enrollments]
+    `whole_cohort` reads the facts of every enrolment by cohort (no `IN` list that grows
+    with it); otherwise only those of `enrollments` (a page, or one agent) are read, and
+    only the coaching pairs they are in, so that the cost follows the rows shown.
+    """
+
+    def __init__(self, cohort: Cohort, enrollments: list[Enrollment], *, whole_cohort=False):
+        if whole_cohort:
+            mine = Q(enrollment__cohort_id=cohort.pk)
+            pair_filter = Q(cohort=cohort)
+        else:
+            ids = [e.pk for e in enrollments]
+            mine = Q(enrollment__in=ids)
+            pairs = CoachingPairMember.objects.filter(cohort=cohort, enrollment__in=ids)
+            pair_filter = Q(cohort=cohort, pair__in=pairs.values("pair"))
+        self.cohort = cohort
         self.items = list(
             cohort.schedule_items.filter(cancelled=False)
             .select_related("module")
@@ -186,20 +199,24 @@ class _CohortFacts:
         )
         self.phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
         self.attended = set(
-            Attendance.objects.filter(enrollment__in=ids, attended=True).values_list(
-                "enrollment_id", "item_id"
-            )
+            Attendance.objects.filter(mine, attended=True).values_list("enrollment_id", "item_id")
         )
-        self.progress = {
-            (p.enrollment_id, p.item_id): p
-            for p in ModuleProgress.objects.filter(enrollment__in=ids)
-        }
+        self.prework_done = set()
+        self.completed = set()
+        module_rows = ModuleProgress.objects.filter(mine).values_list(
+            "enrollment_id", "item_id", "prework_done_at", "practice_attended_at"
+        )
+        for enrollment_id, item_id, prework_done_at, practice_attended_at in module_rows:
+            if prework_done_at is not None:
+                self.prework_done.add((enrollment_id, item_id))
+                if practice_attended_at is not None:
+                    self.completed.add((enrollment_id, item_id))
         self.control = control_windows(agent_ids=[e.agent_id for e in enrollments])
         self.coaching_held = set()
         # (enrollment id, week) -> the partners' enrollment ids; plain tuples, since a
-        # cohort's whole pairing history is read at once.
+        # cohort's whole pairing history may be read at once.
         self.partner_ids: dict[tuple[int, int], list[int]] = {}
-        memberships = CoachingPairMember.objects.filter(cohort=cohort).values_list(
+        memberships = CoachingPairMember.objects.filter(pair_filter).values_list(
             "pair_id", "enrollment_id", "week", "pair__session"
         )
         by_pair = defaultdict(list)
@@ -212,44 +229,67 @@ class _CohortFacts:
                 self.partner_ids[(enrollment_id, week)] = [
                     other for other, _, _ in members if other != enrollment_id
                 ]
+        self._at: dict[datetime.datetime, tuple[str, list[tuple[ScheduleItem, bool]]]] = {}
 
     def is_done(self, enrollment_id: int, item: ScheduleItem) -> bool:
         if item.kind == ScheduleItem.Kind.WORKSHOP:
             return (enrollment_id, item.pk) in self.attended
         if item.kind == ScheduleItem.Kind.MODULE:
-            progress = self.progress.get((enrollment_id, item.pk))
-            return bool(progress and progress.completed)
+            return (enrollment_id, item.pk) in self.completed
         return (enrollment_id, item.coaching_week) in self.coaching_held
 
+    def _state_at(self, now) -> tuple[str, list[tuple[ScheduleItem, bool]]]:
+        """The phase and which items are due at `now`: the same for every agent, so
+        computed once."""
+        if now not in self._at:
+            self._at[now] = (
+                current_phase_name(cohort=self.cohort, phases=self.phases, now=now),
+                [(item, item.due_at <= now) for item in self.items],
+            )
+        return self._at[now]
+
     def agent_progress(self, cohort, enrollment, now) -> AgentProgress:
-        result = AgentProgress(
-            enrollment=enrollment,
-            current_phase=current_phase_name(cohort=cohort, phases=self.phases, now=now),
-        )
-        for item in self.items:
+        phase, items = self._state_at(now)
+        result = AgentProgress(enrollment=enrollment, current_phase=phase)
+        windows = self.control.get(enrollment.agent_id)
+        for item, due in items:
             if item.kind == ScheduleItem.Kind.COACHING and not self.partner_ids.get(
                 (enrollment.pk, item.coaching_week)
             ):
                 continue  # no partner that week (e.g. withdrawn): nothing to do
-            if item.kind != ScheduleItem.Kind.WORKSHOP and in_control(
-                self.control, enrollment.agent_id, item.starts_at, item.ends_at
+            if (
+                windows
+                and item.kind != ScheduleItem.Kind.WORKSHOP
+                and in_control(self.control, enrollment.agent_id, item.starts_at, item.ends_at)
             ):
                 continue  # an experiment's control group skips modules and coaching
-            result.items.append(
-                ItemState(item, self.is_done(enrollment.pk, item), item.due_at <= now)
-            )
+            result.items.append(ItemState(item, self.is_done(enrollment.pk, item), due))
         return result
 
 
-def cohort_progress(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[AgentProgress]:
-    """One row per enrolled agent: current phase, items done / due / overdue, % complete."""
-    now = now or timezone.now()
-    enrollments = list(
-        cohort.enrollments.select_related("agent", "agent__team").order_by(
-            "agent__display_name", "agent__email"
-        )
+def progress_enrollments(*, cohort: Cohort) -> QuerySet[Enrollment]:
+    """The cohort's enrolments in the order progress lists them, with what a row shows."""
+    return cohort.enrollments.select_related("agent", "agent__team").order_by(
+        "agent__display_name", "agent__email", "pk"
     )
-    facts = _CohortFacts(cohort, enrollments)
+
+
+def cohort_progress(
+    *,
+    cohort: Cohort,
+    now: datetime.datetime | None = None,
+    enrollments: list[Enrollment] | None = None,
+) -> list[AgentProgress]:
+    """One row per enrolled agent: current phase, items done / due / overdue, % complete.
+
+    Every enrolment of the cohort, or only `enrollments` (one page of
+    `progress_enrollments`): the facts read are those of the rows asked for.
+    """
+    now = now or timezone.now()
+    whole_cohort = enrollments is None
+    if whole_cohort:
+        enrollments = list(progress_enrollments(cohort=cohort))
+    facts = _CohortFacts(cohort, enrollments, whole_cohort=whole_cohort)
     return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
 
 
@@ -304,11 +344,7 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
                 enrollment=enrollment,
                 progress=progress,
                 this_week_module=module,
-                prework_done=bool(
-                    module
-                    and (p := facts.progress.get((enrollment.pk, module.pk)))
-                    and p.prework_done_at
-                ),
+                prework_done=bool(module and (enrollment.pk, module.pk) in facts.prework_done),
                 upcoming=[
                     i
                     for i in facts.items
