@@ -392,7 +392,11 @@ class RubricScore(models.Model):
 
     class Meta:
         ordering = ["-scored_at", "-id"]
-        indexes = [models.Index(fields=["subject", "context", "-scored_at"])]
+        indexes = [
+            models.Index(fields=["subject", "context", "-scored_at"]),
+            # The API's list is newest first: its first page reads the index, no sort.
+            models.Index(fields=["-scored_at", "-id"], name="rubric_score_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent__gte=Decimal(0)) & Q(percent__lte=Decimal(100)),
