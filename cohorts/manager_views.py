@@ -328,15 +328,19 @@ def _enrolled_page(request, cohort: Cohort, now) -> dict:
 
 
 def _behind_page(request, cohort: Cohort, now) -> dict:
-    """Who is behind, a page at a time. Telling who is behind reads every agent's facts
-    (one fixed set of queries); only the page shown is rendered."""
-    behind = [
-        row
-        for row in selectors.cohort_progress(cohort=cohort, now=now)
-        if row.enrollment.status == Enrollment.Status.ACTIVE and row.behind
-    ]
-    section = _section_page(request, behind, "behind", BEHIND_PER_PAGE, "behind")
-    return {"behind": section.page.object_list, "behind_section": section}
+    """Who is behind, a page at a time: the database tells who (one query, and one to
+    count them), and progress is told for the page's agents only."""
+    section = _section_page(
+        request,
+        selectors.behind_enrollments(cohort=cohort, now=now),
+        "behind",
+        BEHIND_PER_PAGE,
+        "behind",
+    )
+    rows = selectors.cohort_progress(
+        cohort=cohort, now=now, enrollments=list(section.page.object_list)
+    )
+    return {"behind": rows, "behind_section": section}
 
 
 def render_detail(request, cohort: Cohort, **state):

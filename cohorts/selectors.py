@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import (
@@ -291,6 +291,52 @@ def cohort_progress(
         enrollments = list(progress_enrollments(cohort=cohort))
     facts = _CohortFacts(cohort, enrollments, whole_cohort=whole_cohort)
     return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
+
+
+def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The cohort's active enrolments with an item due and not done, in progress order:
+    the rule of `AgentProgress.behind`, told by the database in one query so that who is
+    behind in a cohort of thousands needs no agent's progress in Python."""
+    from cohorts.models import ExperimentAssignment
+
+    enrollment, agent = OuterRef(OuterRef("pk")), OuterRef(OuterRef("agent_id"))
+    item = OuterRef("pk")
+    in_control = Exists(
+        ExperimentAssignment.objects.filter(
+            agent=agent,
+            group=ExperimentAssignment.Group.CONTROL,
+            experiment__window_start__lt=OuterRef("ends_at"),
+            experiment__window_end__gt=OuterRef("starts_at"),
+        )
+    )
+    attended = Exists(Attendance.objects.filter(enrollment=enrollment, item=item, attended=True))
+    completed = Exists(
+        ModuleProgress.objects.filter(
+            enrollment=enrollment,
+            item=item,
+            prework_done_at__isnull=False,
+            practice_attended_at__isnull=False,
+        )
+    )
+    week = OuterRef("coaching_week")
+    has_partner = Exists(
+        CoachingPairMember.objects.filter(
+            cohort=cohort, week=week, pair__members__enrollment=enrollment
+        ).exclude(enrollment=enrollment)
+    )
+    held = Exists(
+        CoachingPairMember.objects.filter(
+            enrollment=enrollment, week=week, pair__session=CoachingPair.Session.HELD
+        )
+    )
+    overdue = ScheduleItem.objects.filter(cohort=cohort, cancelled=False, due_at__lte=now).filter(
+        (Q(kind=ScheduleItem.Kind.WORKSHOP) & ~attended)
+        | (Q(kind=ScheduleItem.Kind.MODULE) & ~completed & ~in_control)
+        | (Q(kind=ScheduleItem.Kind.COACHING) & has_partner & ~held & ~in_control)
+    )
+    return progress_enrollments(cohort=cohort).filter(
+        Exists(overdue), status=Enrollment.Status.ACTIVE
+    )
 
 
 # --- My plan -------------------------------------------------------------------------------
