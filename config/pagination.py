@@ -38,7 +38,10 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.limit + 1].count()
+        # Neither the order nor the joined rows change how many there are; kept, they make
+        # the database sort the whole scope before it can stop at the bound.
+        rows = self.object_list.order_by().values("pk")
+        return rows[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
