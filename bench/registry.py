@@ -1,6 +1,7 @@
 """The benchmarks `python -m bench` knows, by name."""
 
 from bench.cohorts import cohort_progress, pair_rotation
+from bench.growth import growth, lists, my_plan
 from bench.insights import insights
 from bench.interactions import interaction_import
 from bench.reminders import reminder_sweep
@@ -11,4 +12,7 @@ BENCHMARKS = {
     "reminder_sweep": reminder_sweep,
     "interaction_import": interaction_import,
     "insights": insights,
+    "my_plan": my_plan,
+    "lists": lists,
+    "growth": growth,
 }
