@@ -131,11 +131,12 @@ def _review_queues(cohort, manager, agents: list[int], tag: str) -> User:
             "INSERT INTO reviews_reviewassignment (plan_id, agent_id, week, slot, "
             "interaction_id, reviewer_id, due_at, status, skip_reason, draft_values, "
             "draft_comments, draft_strength, draft_next_step, created_at) "
-            "SELECT %(plan)s, a.agent, %(week)s, 1, (SELECT min(id) FROM insights_interaction "
-            "WHERE source = %(source)s AND agent_id = a.agent), "
+            # The n-th agent's first interaction is the one numbered n - 1 (see _build).
+            "SELECT %(plan)s, a.agent, %(week)s, 1, i.id, "
             "(%(coaches)s::bigint[])[1 + (a.n - 1) / %(queue)s], %(due)s, 'assigned', '', "
             "'{}', '{}', '', '', now() FROM unnest(%(agents)s::bigint[]) WITH ORDINALITY "
-            "AS a(agent, n)",
+            "AS a(agent, n) JOIN insights_interaction i "
+            "ON i.source = %(source)s AND i.external_id = (a.n - 1)::text",
             {
                 "plan": plan.pk,
                 "week": datetime.date(2027, 2, 15),
