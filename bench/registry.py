@@ -2,6 +2,7 @@
 
 from bench.auth import api_auth
 from bench.cohorts import cohort_progress, pair_rotation
+from bench.growth import growth, lists, my_plan
 from bench.insights import insights
 from bench.interactions import interaction_import
 from bench.reminders import reminder_sweep
@@ -13,4 +14,7 @@ BENCHMARKS = {
     "interaction_import": interaction_import,
     "insights": insights,
     "api_auth": api_auth,
+    "my_plan": my_plan,
+    "lists": lists,
+    "growth": growth,
 }

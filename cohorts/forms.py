@@ -95,6 +95,9 @@ class RoomForm(forms.Form):
     item_field: str
 
     attended = forms.ModelMultipleChoiceField(queryset=Enrollment.objects.none(), required=False)
+    # The agents the form showed (one page of a large cohort): only they are recorded, so
+    # that saving one page leaves the others' records alone. Absent: every active agent.
+    shown = forms.ModelMultipleChoiceField(queryset=Enrollment.objects.none(), required=False)
     everyone = forms.BooleanField(required=False)
 
     def __init__(self, *args, cohort: Cohort, now: datetime.datetime, **kwargs):
@@ -102,14 +105,19 @@ class RoomForm(forms.Form):
         self.active = cohort.enrollments.filter(status=Enrollment.Status.ACTIVE)
         self.fields[self.item_field].queryset = started_items(cohort, self.kind, now)
         self.fields["attended"].queryset = self.active
+        self.fields["shown"].queryset = self.active
 
     def item(self) -> ScheduleItem:
         return self.cleaned_data[self.item_field]
 
     def attendance_map(self) -> dict[int, bool]:
-        """Every active agent: present if ticked (or everyone was), absent otherwise."""
+        """The agents shown (every active agent if the form did not say, or if everyone
+        was there): present if ticked (or everyone was), absent otherwise."""
         present = {enrollment.pk for enrollment in self.cleaned_data["attended"]}
         everyone = self.cleaned_data["everyone"]
+        shown = self.cleaned_data["shown"]
+        if shown and not everyone:
+            return {enrollment.pk: enrollment.pk in present for enrollment in shown}
         return {pk: everyone or pk in present for pk in self.active.values_list("pk", flat=True)}
 
     def error_text(self) -> str:

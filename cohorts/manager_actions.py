@@ -184,7 +184,9 @@ def _record_room(request, pk, form_class, service, section: str, message: str):
     else:
         text = message.format(title=item.title, count=sum(attended.values()), of=len(attended))
         messages.success(request, text, extra_tags=section)
-    return redirect(section_url(cohort, section, **{form.item_field: item.pk}))
+    # Back to the same page of agents, found by the same search.
+    kept = {name: request.POST[name] for name in ("q", "agents") if request.POST.get(name)}
+    return redirect(section_url(cohort, section, **{form.item_field: item.pk}, **kept))
 
 
 @login_required

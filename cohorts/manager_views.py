@@ -50,7 +50,13 @@ from programs.models import Phase
 
 DETAIL_TEMPLATE = "cohorts/manager/cohort_detail.html"
 RECENT_DECISIONS = 20
+# A cohort of thousands is shown a page at a time, each section paged on its own: the
+# page's cost follows what is shown, not the size of the cohort.
 ENROLLED_PER_PAGE = 50
+ROOM_PER_PAGE = 100  # agents ticked at once for attendance and live practice
+PAIRS_PER_PAGE = 50
+BEHIND_PER_PAGE = 50
+INVITATIONS_PER_PAGE = 50
 # Items a manager may move on the page: schedule_item_move refuses module windows.
 MOVABLE_KINDS = (ScheduleItem.Kind.WORKSHOP, ScheduleItem.Kind.COACHING)
 
@@ -205,21 +211,26 @@ def _selected(request, param: str, items: list[ScheduleItem]) -> ScheduleItem | 
     return chosen or (items[-1] if items else None)
 
 
-def _room_state(request, param: str, items: list[ScheduleItem], records, present: Q):
+def _room_state(request, param: str, items: list[ScheduleItem], records, present: Q, agents):
     """For attendance or live practice: the item shown (?param=, else the latest started),
-    the items with something recorded, and who was present at the one shown. `records`
-    are the recorded rows of `items`; `present` picks those that say present."""
+    the items with something recorded, and who was present at the one shown among
+    `agents` (the page of agents on the form). `records` are the recorded rows of `items`;
+    `present` picks those that say present."""
     recorded = set(records.values_list("item_id", flat=True).distinct())
     selected = _selected(request, param, items)
     present_ids = (
-        set(records.filter(present, item=selected).values_list("enrollment_id", flat=True))
+        set(
+            records.filter(present, item=selected, enrollment__in=agents).values_list(
+                "enrollment_id", flat=True
+            )
+        )
         if selected
         else set()
     )
     return selected, [item for item in items if item.pk in recorded], present_ids
 
 
-def _attendance_state(request, cohort: Cohort, now) -> dict:
+def _attendance_state(request, cohort: Cohort, now, agents) -> dict:
     workshops = list(started_items(cohort, ScheduleItem.Kind.WORKSHOP, now))
     selected, recorded, present = _room_state(
         request,
@@ -227,6 +238,7 @@ def _attendance_state(request, cohort: Cohort, now) -> dict:
         workshops,
         Attendance.objects.filter(item__in=workshops),
         Q(attended=True),
+        agents,
     )
     return {
         "workshops": workshops,
@@ -236,7 +248,7 @@ def _attendance_state(request, cohort: Cohort, now) -> dict:
     }
 
 
-def _practice_state(request, cohort: Cohort, now) -> dict:
+def _practice_state(request, cohort: Cohort, now, agents) -> dict:
     modules = list(started_items(cohort, ScheduleItem.Kind.MODULE, now))
     selected, recorded, practised = _room_state(
         request,
@@ -244,6 +256,7 @@ def _practice_state(request, cohort: Cohort, now) -> dict:
         modules,
         ModuleProgress.objects.filter(item__in=modules, practice_recorded_by__isnull=False),
         Q(practice_attended_at__isnull=False),
+        agents,
     )
     return {
         "modules": modules,
@@ -253,19 +266,81 @@ def _practice_state(request, cohort: Cohort, now) -> dict:
     }
 
 
-def _enrolled_page(request, progress: list) -> dict:
-    """One page of every enrolment (any status) with its progress and its history."""
-    page = Paginator(progress, ENROLLED_PER_PAGE).get_page(request.GET.get("enrolled"))
+@dataclass
+class SectionPage:
+    """One page of a section, with links to its neighbours that keep the rest of the query
+    (the search, the other sections' pages)."""
+
+    page: object
+    previous_url: str = ""
+    next_url: str = ""
+
+
+def _section_page(request, rows, param: str, per_page: int, anchor: str) -> SectionPage:
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    return SectionPage(
+        page,
+        link(page.previous_page_number()) if page.has_previous() else "",
+        link(page.next_page_number()) if page.has_next() else "",
+    )
+
+
+def agent_search(request, enrollments):
+    """`?q=`: the enrolments whose agent's name or e-mail contains it."""
+    wanted = request.GET.get("q", "").strip()
+    if not wanted:
+        return enrollments
+    return enrollments.filter(
+        Q(agent__display_name__icontains=wanted) | Q(agent__email__icontains=wanted)
+    )
+
+
+def _enrolled_page(request, cohort: Cohort, now) -> dict:
+    """One page of the enrolments (any status) the search finds, with their progress (told
+    for that page only) and their history."""
+    enrolled = _section_page(
+        request,
+        agent_search(request, selectors.progress_enrollments(cohort=cohort)),
+        "enrolled",
+        ENROLLED_PER_PAGE,
+        "enrolled",
+    )
+    rows = selectors.cohort_progress(
+        cohort=cohort, now=now, enrollments=list(enrolled.page.object_list)
+    )
     history = defaultdict(list)
     events = EnrollmentEvent.objects.filter(
-        enrollment__in=[row.enrollment.pk for row in page]
+        enrollment__in=[row.enrollment.pk for row in rows]
     ).select_related("by")
     for event in events.order_by("at", "id"):
         history[event.enrollment_id].append(event)
     return {
-        "enrolled_page": page,
-        "enrolled": [(row, history[row.enrollment.pk]) for row in page],
+        "enrolled_page": enrolled.page,
+        "enrolled_section": enrolled,
+        "enrolled": [(row, history[row.enrollment.pk]) for row in rows],
     }
+
+
+def _behind_page(request, cohort: Cohort, now) -> dict:
+    """Who is behind, a page at a time: the database tells who (one query, and one to
+    count them), and progress is told for the page's agents only."""
+    section = _section_page(
+        request,
+        selectors.behind_enrollments(cohort=cohort, now=now),
+        "behind",
+        BEHIND_PER_PAGE,
+        "behind",
+    )
+    rows = selectors.cohort_progress(
+        cohort=cohort, now=now, enrollments=list(section.page.object_list)
+    )
+    return {"behind": rows, "behind_section": section}
 
 
 def render_detail(request, cohort: Cohort, **state):
@@ -273,17 +348,34 @@ def render_detail(request, cohort: Cohort, **state):
     user, now = request.user, timezone.now()
     items = list(cohort.schedule_items.select_related("phase").order_by("starts_at", "id"))
     coaching_week = _coaching_week(items, now)
-    pairs = (
+    pairs = _section_page(
+        request,
         selectors.coaching_pair_visible_to(user=user)
         .filter(item=coaching_week)
         .prefetch_related("members__enrollment__agent")
+        .order_by("pk")
         if coaching_week
-        else []
+        else [],
+        "pairs",
+        PAIRS_PER_PAGE,
+        "pairs",
     )
-    progress = selectors.cohort_progress(cohort=cohort, now=now)
-    active = [row for row in progress if row.enrollment.status == Enrollment.Status.ACTIVE]
-    attendance = _attendance_state(request, cohort, now)
-    practice = _practice_state(request, cohort, now)
+    active = agent_search(
+        request,
+        cohort.enrollments.filter(status=Enrollment.Status.ACTIVE)
+        .select_related("agent")
+        .order_by("agent__display_name", "agent__email", "pk"),
+    )
+    room = _section_page(request, active, "agents", ROOM_PER_PAGE, "attendance")
+    room_agents = list(room.page.object_list)
+    statuses = dict(cohort.enrollments.values_list("status").annotate(n=Count("pk")).order_by())
+    invitations = _section_page(
+        request,
+        open_invitations(users=cohort.enrollments.values("agent")).order_by("user__email"),
+        "invitations",
+        INVITATIONS_PER_PAGE,
+        "invitations",
+    )
     context = {
         "nav": "cohorts",
         "cohort": cohort,
@@ -292,18 +384,22 @@ def render_detail(request, cohort: Cohort, **state):
         "is_open": cohort.status not in services.CLOSED_STATUSES,
         "is_running": cohort.is_started,
         "outcome_counts": {
-            status: sum(1 for row in progress if row.enrollment.status == status)
+            status: statuses.get(status, 0)
             for status in (Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED)
         },
         "movable_kinds": MOVABLE_KINDS,
         "timeline": _timeline(cohort, items),
         "coaching_week": coaching_week,
-        "pairs": pairs,
-        **attendance,
-        **practice,
-        "active_agents": [row.enrollment for row in active],
-        **_enrolled_page(request, progress),
-        "behind": [row for row in active if row.behind],
+        "pairs": pairs.page.object_list,
+        "pairs_section": pairs,
+        "search": request.GET.get("q", "").strip(),
+        **_attendance_state(request, cohort, now, room_agents),
+        **_practice_state(request, cohort, now, room_agents),
+        "active_agents": room_agents,
+        "room_section": room,
+        "active_count": statuses.get(Enrollment.Status.ACTIVE, 0),
+        **_enrolled_page(request, cohort, now),
+        **_behind_page(request, cohort, now),
         "calibrations": calibration_visible_to(user=user).select_related("rubric"),
         "booked": certification_selectors.assessment_visible_to(user=user)
         .filter(enrollment__cohort=cohort, status=RolePlayAssessment.Status.BOOKED)
@@ -312,9 +408,8 @@ def render_detail(request, cohort: Cohort, **state):
         "decisions": certification_selectors.decision_visible_to(user=user)
         .filter(enrollment__cohort=cohort)
         .select_related("agent", "revoked_by")[:RECENT_DECISIONS],
-        "invitations": open_invitations(users=cohort.enrollments.values("agent")).order_by(
-            "user__email"
-        ),
+        "invitations": invitations.page.object_list,
+        "invitations_section": invitations,
         "import_form": EnrollmentImportForm(),
         "revoke_decision": None,
         "revoke_errors": [],

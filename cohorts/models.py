@@ -399,6 +399,8 @@ class RubricScore(models.Model):
             models.Index(fields=["subject", "context", "-scored_at"]),
             # The reminder sweep looks only at scores recorded lately (certification).
             models.Index(fields=["created_at"], name="cohorts_score_created_idx"),
+            # The API's list is newest first: its first page reads the index, no sort.
+            models.Index(fields=["-scored_at", "-id"], name="rubric_score_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import (
@@ -188,10 +188,23 @@ def current_phase_name(*, cohort: Cohort, phases: list[Phase], now: datetime.dat
 
 
 class _CohortFacts:
-    """Everything needed to tell each agent's progress, loaded in a fixed number of queries."""
+    """Everything needed to tell each agent's progress, loaded in a fixed number of queries.
 
-    def __init__(self, cohort: Cohort, enrollments: list[Enrollment]):
-        ids = [e.pk for e in enrollments]
+    `whole_cohort` reads the facts of every enrolment by cohort (no `IN` list that grows
+    with it); otherwise only those of `enrollments` (a page, or one agent) are read, and
+    only the coaching pairs they are in, so that the cost follows the rows shown.
+    """
+
+    def __init__(self, cohort: Cohort, enrollments: list[Enrollment], *, whole_cohort=False):
+        if whole_cohort:
+            mine = Q(enrollment__cohort_id=cohort.pk)
+            pair_filter = Q(cohort=cohort)
+        else:
+            ids = [e.pk for e in enrollments]
+            mine = Q(enrollment__in=ids)
+            pairs = CoachingPairMember.objects.filter(cohort=cohort, enrollment__in=ids)
+            pair_filter = Q(cohort=cohort, pair__in=pairs.values("pair"))
+        self.cohort = cohort
         self.items = list(
             cohort.schedule_items.filter(cancelled=False)
             .select_related("module")
@@ -199,20 +212,24 @@ class _CohortFacts:
         )
         self.phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
         self.attended = set(
-            Attendance.objects.filter(enrollment__in=ids, attended=True).values_list(
-                "enrollment_id", "item_id"
-            )
+            Attendance.objects.filter(mine, attended=True).values_list("enrollment_id", "item_id")
         )
-        self.progress = {
-            (p.enrollment_id, p.item_id): p
-            for p in ModuleProgress.objects.filter(enrollment__in=ids)
-        }
+        self.prework_done = set()
+        self.completed = set()
+        module_rows = ModuleProgress.objects.filter(mine).values_list(
+            "enrollment_id", "item_id", "prework_done_at", "practice_attended_at"
+        )
+        for enrollment_id, item_id, prework_done_at, practice_attended_at in module_rows:
+            if prework_done_at is not None:
+                self.prework_done.add((enrollment_id, item_id))
+                if practice_attended_at is not None:
+                    self.completed.add((enrollment_id, item_id))
         self.control = control_windows(agent_ids=[e.agent_id for e in enrollments])
         self.coaching_held = set()
         # (enrollment id, week) -> the partners' enrollment ids; plain tuples, since a
-        # cohort's whole pairing history is read at once.
+        # cohort's whole pairing history may be read at once.
         self.partner_ids: dict[tuple[int, int], list[int]] = {}
-        memberships = CoachingPairMember.objects.filter(cohort=cohort).values_list(
+        memberships = CoachingPairMember.objects.filter(pair_filter).values_list(
             "pair_id", "enrollment_id", "week", "pair__session"
         )
         by_pair = defaultdict(list)
@@ -225,45 +242,114 @@ class _CohortFacts:
                 self.partner_ids[(enrollment_id, week)] = [
                     other for other, _, _ in members if other != enrollment_id
                 ]
+        self._at: dict[datetime.datetime, tuple[str, list[tuple[ScheduleItem, bool]]]] = {}
 
     def is_done(self, enrollment_id: int, item: ScheduleItem) -> bool:
         if item.kind == ScheduleItem.Kind.WORKSHOP:
             return (enrollment_id, item.pk) in self.attended
         if item.kind == ScheduleItem.Kind.MODULE:
-            progress = self.progress.get((enrollment_id, item.pk))
-            return bool(progress and progress.completed)
+            return (enrollment_id, item.pk) in self.completed
         return (enrollment_id, item.coaching_week) in self.coaching_held
 
+    def _state_at(self, now) -> tuple[str, list[tuple[ScheduleItem, bool]]]:
+        """The phase and which items are due at `now`: the same for every agent, so
+        computed once."""
+        if now not in self._at:
+            self._at[now] = (
+                current_phase_name(cohort=self.cohort, phases=self.phases, now=now),
+                [(item, item.due_at <= now) for item in self.items],
+            )
+        return self._at[now]
+
     def agent_progress(self, cohort, enrollment, now) -> AgentProgress:
-        result = AgentProgress(
-            enrollment=enrollment,
-            current_phase=current_phase_name(cohort=cohort, phases=self.phases, now=now),
-        )
-        for item in self.items:
+        phase, items = self._state_at(now)
+        result = AgentProgress(enrollment=enrollment, current_phase=phase)
+        windows = self.control.get(enrollment.agent_id)
+        for item, due in items:
             if item.kind == ScheduleItem.Kind.COACHING and not self.partner_ids.get(
                 (enrollment.pk, item.coaching_week)
             ):
                 continue  # no partner that week (e.g. withdrawn): nothing to do
-            if item.kind != ScheduleItem.Kind.WORKSHOP and in_control(
-                self.control, enrollment.agent_id, item.starts_at, item.ends_at
+            if (
+                windows
+                and item.kind != ScheduleItem.Kind.WORKSHOP
+                and in_control(self.control, enrollment.agent_id, item.starts_at, item.ends_at)
             ):
                 continue  # an experiment's control group skips modules and coaching
-            result.items.append(
-                ItemState(item, self.is_done(enrollment.pk, item), item.due_at <= now)
-            )
+            result.items.append(ItemState(item, self.is_done(enrollment.pk, item), due))
         return result
 
 
-def cohort_progress(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[AgentProgress]:
-    """One row per enrolled agent: current phase, items done / due / overdue, % complete."""
+def progress_enrollments(*, cohort: Cohort) -> QuerySet[Enrollment]:
+    """The cohort's enrolments in the order progress lists them, with what a row shows."""
+    return cohort.enrollments.select_related("agent", "agent__team").order_by(
+        "agent__display_name", "agent__email", "pk"
+    )
+
+
+def cohort_progress(
+    *,
+    cohort: Cohort,
+    now: datetime.datetime | None = None,
+    enrollments: list[Enrollment] | None = None,
+) -> list[AgentProgress]:
+    """One row per enrolled agent: current phase, items done / due / overdue, % complete.
+
+    Every enrolment of the cohort, or only `enrollments` (one page of
+    `progress_enrollments`): the facts read are those of the rows asked for.
+    """
     now = now or timezone.now()
-    enrollments = list(
-        cohort.enrollments.select_related("agent", "agent__team").order_by(
-            "agent__display_name", "agent__email"
+    whole_cohort = enrollments is None
+    if whole_cohort:
+        enrollments = list(progress_enrollments(cohort=cohort))
+    facts = _CohortFacts(cohort, enrollments, whole_cohort=whole_cohort)
+    return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
+
+
+def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The cohort's active enrolments with an item due and not done, in progress order:
+    the rule of `AgentProgress.behind`, told by the database in one query so that who is
+    behind in a cohort of thousands needs no agent's progress in Python."""
+    from cohorts.models import ExperimentAssignment
+
+    enrollment, agent = OuterRef(OuterRef("pk")), OuterRef(OuterRef("agent_id"))
+    item = OuterRef("pk")
+    in_control = Exists(
+        ExperimentAssignment.objects.filter(
+            agent=agent,
+            group=ExperimentAssignment.Group.CONTROL,
+            experiment__window_start__lt=OuterRef("ends_at"),
+            experiment__window_end__gt=OuterRef("starts_at"),
         )
     )
-    facts = _CohortFacts(cohort, enrollments)
-    return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
+    attended = Exists(Attendance.objects.filter(enrollment=enrollment, item=item, attended=True))
+    completed = Exists(
+        ModuleProgress.objects.filter(
+            enrollment=enrollment,
+            item=item,
+            prework_done_at__isnull=False,
+            practice_attended_at__isnull=False,
+        )
+    )
+    week = OuterRef("coaching_week")
+    has_partner = Exists(
+        CoachingPairMember.objects.filter(
+            cohort=cohort, week=week, pair__members__enrollment=enrollment
+        ).exclude(enrollment=enrollment)
+    )
+    held = Exists(
+        CoachingPairMember.objects.filter(
+            enrollment=enrollment, week=week, pair__session=CoachingPair.Session.HELD
+        )
+    )
+    overdue = ScheduleItem.objects.filter(cohort=cohort, cancelled=False, due_at__lte=now).filter(
+        (Q(kind=ScheduleItem.Kind.WORKSHOP) & ~attended)
+        | (Q(kind=ScheduleItem.Kind.MODULE) & ~completed & ~in_control)
+        | (Q(kind=ScheduleItem.Kind.COACHING) & has_partner & ~held & ~in_control)
+    )
+    return progress_enrollments(cohort=cohort).filter(
+        Exists(overdue), status=Enrollment.Status.ACTIVE
+    )
 
 
 # --- My plan -------------------------------------------------------------------------------
@@ -317,11 +403,7 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
                 enrollment=enrollment,
                 progress=progress,
                 this_week_module=module,
-                prework_done=bool(
-                    module
-                    and (p := facts.progress.get((enrollment.pk, module.pk)))
-                    and p.prework_done_at
-                ),
+                prework_done=bool(module and (enrollment.pk, module.pk) in facts.prework_done),
                 upcoming=[
                     i
                     for i in facts.items

@@ -22,6 +22,7 @@ from cohorts.services import experiment_create
 from config import limits
 from config.api import ScopedRelatedField
 from config.limits import ColumnRangeMixin
+from config.pagination import BoundedCountPagination
 from config.uploads import (
     ERRORS_CSV,
     ERRORS_PARAMETER,
@@ -79,6 +80,7 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = InteractionSerializer
     permission_classes = [IsNotHR]
+    pagination_class = BoundedCountPagination
     filterset_class = InteractionFilter
     search_fields = ["external_id", "agent__email"]
     ordering_fields = ["occurred_at", "csat", "handle_seconds"]

@@ -23,8 +23,12 @@ class Interaction(models.Model):
     source = models.CharField(max_length=50, help_text="Which helpdesk, e.g. zendesk.")
     external_id = models.CharField(max_length=100)
     channel = models.CharField(max_length=8, choices=Channel.choices)
+    # No index of its own: (agent, occurred_at) below serves every lookup by agent.
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interactions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interactions",
+        db_index=False,
     )
     occurred_at = models.DateTimeField()
     csat = models.PositiveSmallIntegerField(

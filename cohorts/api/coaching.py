@@ -19,6 +19,7 @@ from cohorts.api.serializers import (
 from cohorts.models import (
     RubricScore,
 )
+from config.pagination import BoundedCountPagination
 from programs.models import Rubric
 
 # --- Coaching pairs and scores -------------------------------------------------------------
@@ -100,6 +101,7 @@ class RubricScoreViewSet(
 
     serializer_class = RubricScoreSerializer
     permission_classes = [IsNotHR, CanRecordScores]
+    pagination_class = BoundedCountPagination
     filterset_fields = ["subject", "context", "cohort", "rubric"]
     ordering_fields = ["scored_at", "percent"]
 

@@ -26,6 +26,7 @@ from cohorts.enrollment_import import enrollment_import
 from cohorts.models import (
     Enrollment,
 )
+from config.pagination import ProgressPagination
 from config.parsers import JSONParser
 from config.uploads import ERRORS_CSV, ERRORS_PARAMETER, errors_csv_response
 
@@ -156,16 +157,20 @@ class CohortViewSet(viewsets.ModelViewSet):
         "behind": serializers.BooleanField(), "overdue_items": serializers.ListField(),
         "missing_items": serializers.ListField(),
     }, many=True))  # fmt: skip
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=ProgressPagination)
     def progress(self, request, pk=None):
-        """One row per agent: phase, items done / due / overdue, % complete, who is behind."""
+        """One row per agent: phase, items done / due / overdue, % complete, who is behind;
+        in pages of 500 agents (`?page=N`), `?behind=true` for those behind only."""
         cohort = self.get_object()
         _require_facilitator(request.user, cohort)
-        rows = selectors.cohort_progress(cohort=cohort)
-        status_filter = request.query_params.get("behind")
-        if status_filter in ("true", "1"):
-            rows = [row for row in rows if row.behind]
-        return Response([_progress_row(row) for row in rows])
+        if request.query_params.get("behind") in ("true", "1"):
+            # Who is behind is known only once every agent's progress is told.
+            everyone = selectors.cohort_progress(cohort=cohort)
+            rows = self.paginate_queryset([row for row in everyone if row.behind])
+        else:
+            page = self.paginate_queryset(selectors.progress_enrollments(cohort=cohort))
+            rows = selectors.cohort_progress(cohort=cohort, enrollments=page)
+        return self.get_paginated_response([_progress_row(row) for row in rows])
 
 
 def _progress_row(row: selectors.AgentProgress) -> dict:

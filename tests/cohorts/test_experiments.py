@@ -68,3 +68,34 @@ def test_control_agents_sit_out_coaching_and_modules_in_the_window(cohort):
 def test_an_experiment_needs_a_cohort_or_teams(cohort):
     with pytest.raises(services.ValidationError, match="cohort or some teams"):
         services.experiment_create(name="x", window_start=WINDOW[0], window_end=WINDOW[1])
+
+
+def test_the_database_finds_the_same_agents_behind_as_their_progress(cohort, facilitator):
+    from cohorts.models import CoachingPair, Enrollment, ScheduleItem
+    from cohorts.selectors import behind_enrollments
+
+    enrol(cohort, 8)
+    with time_machine.travel(BEFORE_START, tick=False):
+        services.cohort_start(cohort=cohort)
+    _experiment(cohort)
+    enrollments = list(cohort.enrollments.order_by("pk"))
+    # Some agents caught up on everything that is due by the window's end, others on part.
+    for item in cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP):
+        services.attendance_record(
+            item=item,
+            attended={e.pk: e.pk % 2 == 0 for e in enrollments},
+            by=facilitator,
+            now=WINDOW[1],
+        )
+    CoachingPair.objects.filter(cohort=cohort, week=1).update(session="held")
+    services.enrollment_withdraw(enrollment=enrollments[-1], by=facilitator, reason="left")
+
+    for moment in (BEFORE_START, WINDOW[0], WINDOW[1]):
+        expected = {
+            row.enrollment.pk
+            for row in cohort_progress(cohort=cohort, now=moment)
+            if row.behind and row.enrollment.status == Enrollment.Status.ACTIVE
+        }
+        found = set(behind_enrollments(cohort=cohort, now=moment).values_list("pk", flat=True))
+        assert found == expected, moment
+    assert expected
