@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cohorts.api.serializers import ENROLMENT_FILE_SIZE
 from cohorts.models import Cohort, Enrollment, EnrollmentEvent, ScheduleItem
+from cohorts.selectors import facilitator_choices
 from programs.models import Program
 
 REASON_LENGTH = EnrollmentEvent._meta.get_field("reason").max_length
@@ -22,14 +23,6 @@ REASON_LENGTH = EnrollmentEvent._meta.get_field("reason").max_length
 def time_zone_names() -> list[str]:
     """Every IANA zone this machine knows, sorted: the choices of a time-zone field."""
     return sorted(zoneinfo.available_timezones())
-
-
-def facilitator_choices():
-    """Who may facilitate a cohort: active training managers and coaches."""
-    User = get_user_model()
-    return User.objects.filter(
-        role__in=[User.Role.MANAGER, User.Role.COACH], is_active=True
-    ).order_by("display_name", "email")
 
 
 # --- Opening a cohort ----------------------------------------------------------------------

@@ -462,3 +462,12 @@ def coaching_pair_of_agent(*, user, pair_id: int) -> CoachingPair | None:
         .select_related("item", "cohort__program__rubric")
         .first()
     )
+
+
+def facilitator_choices() -> QuerySet:
+    """Who may facilitate a cohort: active training managers and coaches."""
+    from accounts.models import User
+
+    return User.objects.filter(
+        role__in=[User.Role.MANAGER, User.Role.COACH], is_active=True
+    ).order_by("display_name", "email")

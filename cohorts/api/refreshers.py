@@ -8,9 +8,9 @@ from rest_framework import mixins, serializers, viewsets
 from accounts.permissions import IsTrainingManager
 from cohorts import services
 from cohorts.api.serializers import OptionalURLField, VisibleProgramField, WallClockTimeField
-from cohorts.forms import facilitator_choices
 from cohorts.models import RefresherRun, RefresherSchedule
 from cohorts.scope import managed_refresher_schedules
+from cohorts.selectors import facilitator_choices
 
 
 class RefresherRunSerializer(serializers.ModelSerializer):
