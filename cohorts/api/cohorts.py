@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -36,6 +36,19 @@ from config.uploads import ERRORS_CSV, ERRORS_PARAMETER, errors_csv_response
 def _require_facilitator(user, cohort):
     if not selectors.is_facilitator(user=user, cohort=cohort):
         raise PermissionDenied("Only this cohort's facilitators may do this.")
+
+
+# One agent's progress in the cohort (the rows of GET /api/cohorts/{id}/progress/).
+PROGRESS_ROW_FIELDS = {
+    "enrollment": serializers.IntegerField(), "agent": serializers.IntegerField(),
+    "name": serializers.CharField(), "email": serializers.EmailField(),
+    "team": serializers.CharField(), "status": serializers.CharField(),
+    "current_phase": serializers.CharField(), "done": serializers.IntegerField(),
+    "due": serializers.IntegerField(), "overdue": serializers.IntegerField(),
+    "total": serializers.IntegerField(), "percent_complete": serializers.FloatField(),
+    "behind": serializers.BooleanField(), "overdue_items": serializers.ListField(),
+    "missing_items": serializers.ListField(),
+}  # fmt: skip
 
 
 class CohortViewSet(viewsets.ModelViewSet):
@@ -147,16 +160,18 @@ class CohortViewSet(viewsets.ModelViewSet):
         items = cohort.schedule_items.select_related("cohort").order_by("starts_at", "id")
         return Response(ScheduleItemSerializer(items, many=True).data)
 
-    @extend_schema(responses=inline_serializer("ProgressRow", {
-        "enrollment": serializers.IntegerField(), "agent": serializers.IntegerField(),
-        "name": serializers.CharField(), "email": serializers.EmailField(),
-        "team": serializers.CharField(), "status": serializers.CharField(),
-        "current_phase": serializers.CharField(), "done": serializers.IntegerField(),
-        "due": serializers.IntegerField(), "overdue": serializers.IntegerField(),
-        "total": serializers.IntegerField(), "percent_complete": serializers.FloatField(),
-        "behind": serializers.BooleanField(), "overdue_items": serializers.ListField(),
-        "missing_items": serializers.ListField(),
-    }, many=True))  # fmt: skip
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="Page number (500 agents a page)."),
+            OpenApiParameter("behind", bool, description="Only the agents who are behind."),
+        ],
+        responses=inline_serializer("PaginatedProgressRowList", {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": inline_serializer("ProgressRow", PROGRESS_ROW_FIELDS, many=True),
+        }),
+    )  # fmt: skip
     @action(detail=True, methods=["get"], pagination_class=ProgressPagination)
     def progress(self, request, pk=None):
         """One row per agent: phase, items done / due / overdue, % complete, who is behind;
