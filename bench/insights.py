@@ -16,6 +16,7 @@ from bench.cohorts import BEFORE_START, START, _program
 from bench.interactions import CHANNELS, SOURCE, _empty_interactions
 from cohorts import services
 from cohorts.models import Cohort, Enrollment, Experiment
+from insights.reports import MIN_GROUP
 
 AGENTS = 5_000
 TEAM_SIZE = 50
@@ -416,15 +417,31 @@ def _kpi_baseline(now: datetime.datetime) -> tuple:
 
 def _check_kpis(report: dict, raw: tuple) -> int:
     weekly, rubric, window = raw
+    by_week = {row[0].date().isoformat(): row for row in weekly}
+    scored_weeks = {row[0].date().isoformat() for row in rubric}
     weeks = report["figures"]["weeks"]
-    total = sum(week["interactions"] for week in weeks)
-    assert total == sum(row[1] for row in weekly) == INTERACTIONS, (total, len(weekly))
-    assert len(weeks) == len(weekly), (len(weeks), len(weekly))
+    for week in weeks:
+        row = by_week.get(week["week"])
+        if row is None:  # a week with rubric scores and no interactions
+            assert week["interactions"] is None, week
+        elif week["interactions"] is None:  # withheld from HR: too few agents that week
+            assert row[2] < MIN_GROUP, (week, row[:3])
+        else:
+            assert week["interactions"] == row[1], (week, row[:3])
+    assert sum(row[1] for row in weekly) == INTERACTIONS, len(weekly)
+    assert {week["week"] for week in weeks} == by_week.keys() | scored_weeks
     latest = report["figures"]["comparison"]["latest_30_days"]
     assert latest["agents"] == window[0][1], (latest, window)
-    scored = sum(row["rubric_n"] for row in report["rows"])
+    scored_by_week = {row[0].date().isoformat(): row for row in rubric}
+    scored = 0
+    for row in report["rows"]:
+        if row["rubric_n"] is not None:
+            scored += row["rubric_n"]
+        elif row["week"] in scored_by_week:  # withheld from HR: too few agents scored
+            assert scored_by_week[row["week"]][3] < MIN_GROUP, row["week"]
+            scored += scored_by_week[row["week"]][2]
     assert scored == sum(row[2] for row in rubric) == SCORES, scored
-    return total
+    return INTERACTIONS
 
 
 def _leading_baseline() -> tuple:
@@ -436,10 +453,19 @@ def _check_leading(report: dict, raw: tuple) -> int:
     # columns: week, interactions, agents, csat_n, csat_satisfied, ...
     csat = {row[0].date().isoformat(): round(100 * row[4] / row[3], 4) for row in weekly}
     scores = {row[0].date().isoformat(): round(float(row[1]) / row[2], 2) for row in rubric}
+    agents = {row[0].date().isoformat(): row[2] for row in weekly}
     for row in report["rows"]:
-        assert row["csat_satisfied_percent"] == csat[row["week"]], (row, csat.get(row["week"]))
-        assert row["rubric_percent"] == scores[row["week"]], (row, scores.get(row["week"]))
-    assert len(report["rows"]) == len(weekly), (len(report["rows"]), len(weekly))
+        week = row["week"]
+        if row["csat_satisfied_percent"] is None and week in csat:
+            assert agents[week] < MIN_GROUP, (row, agents[week])  # withheld from HR
+        else:
+            assert row["csat_satisfied_percent"] == csat.get(week), (row, csat.get(week))
+        scored_agents = {r[0].date().isoformat(): r[3] for r in rubric}
+        if row["rubric_percent"] is None and week in scores:
+            assert scored_agents[week] < MIN_GROUP, (row, scored_agents[week])  # withheld
+        else:
+            assert row["rubric_percent"] == scores.get(week), (row, scores.get(week))
+    assert len(report["rows"]) == len(csat.keys() | scores.keys()), len(report["rows"])
     return sum(row[1] for row in weekly)
 
 
