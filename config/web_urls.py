@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("audit.web_urls")),
     path("", include("reviews.web_urls")),
     path("", include("certification.web_urls")),
+    path("", include("wellbeing.web_urls")),
 ]

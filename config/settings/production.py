@@ -26,6 +26,16 @@ if not ALLOWED_HOSTS:
         "comma-separated (e.g. attune.example.com)."
     )
 
+# Agents' reflection journals are encrypted with this key; a key derived from SECRET_KEY
+# would make every entry unreadable the day the secret key is changed.
+ATTUNE_JOURNAL_KEY_FROM_SECRET = False
+if not env.list("ATTUNE_JOURNAL_KEYS", default=[]):
+    raise ImproperlyConfigured(
+        "Set the ATTUNE_JOURNAL_KEYS environment variable: the Fernet key that encrypts "
+        "agents' reflection journals (keep it apart from database backups). Make one with "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Load balancers and orchestrators probe the container over plain HTTP; a redirect to

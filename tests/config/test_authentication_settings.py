@@ -24,6 +24,7 @@ def _api_authentication(module: str, **environment) -> list[str]:
         DJANGO_SETTINGS_MODULE=module,
         SECRET_KEY="a-production-secret-for-this-test-only-0123456789",
         ALLOWED_HOSTS="attune.example",
+        ATTUNE_JOURNAL_KEYS="Yi1cEg4pV8LwUeIbbiGyGJzFnWhrG4QVFrJ-4Kp8zKk=",
         **environment,
     )
     code = (

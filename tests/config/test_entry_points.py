@@ -22,7 +22,11 @@ from django.db import connection
 from config.celery_app import app, ping
 
 ROOT = Path(settings.BASE_DIR)
-PRODUCTION = {"SECRET_KEY": "entry-point-test-" + "k" * 50, "ALLOWED_HOSTS": "127.0.0.1"}
+PRODUCTION = {
+    "SECRET_KEY": "entry-point-test-" + "k" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "ATTUNE_JOURNAL_KEYS": "Yi1cEg4pV8LwUeIbbiGyGJzFnWhrG4QVFrJ-4Kp8zKk=",
+}
 START_TIMEOUT = 30
 
 
@@ -173,8 +177,15 @@ def test_gunicorn_from_a_clean_environment_serves_production(tmp_path, static_ro
         ("", {"SECRET_KEY": settings.DEVELOPMENT_SECRET_KEY}, "the development key is refused"),
         ("ALLOWED_HOSTS", {}, "Set the ALLOWED_HOSTS environment variable"),
         ("", {"ALLOWED_HOSTS": ""}, "Set the ALLOWED_HOSTS environment variable"),
+        ("ATTUNE_JOURNAL_KEYS", {}, "Set the ATTUNE_JOURNAL_KEYS environment variable"),
     ],
-    ids=["no-secret-key", "development-key", "no-allowed-hosts", "empty-allowed-hosts"],
+    ids=[
+        "no-secret-key",
+        "development-key",
+        "no-allowed-hosts",
+        "empty-allowed-hosts",
+        "no-journal-key",
+    ],
 )
 def test_gunicorn_refuses_to_start_without_its_secrets(
     tmp_path, static_root, spawn, unset, replaced, message

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from wellbeing import views
+
+urlpatterns = [
+    path("journal/", views.journal, name="journal"),
+    path("journal/<int:pk>/edit/", views.journal_edit, name="journal-edit"),
+    path("journal/<int:pk>/delete/", views.journal_delete, name="journal-delete"),
+    path("journal/delete-all/", views.journal_delete_all, name="journal-delete-all"),
+    path("journal/export/", views.journal_export, name="journal-export"),
+    path("support/", views.support, name="support"),
+    path("support/manage/", views.support_manage, name="support-manage"),
+    path("support/manage/new/", views.support_edit, name="support-new"),
+    path("support/manage/<int:pk>/", views.support_edit, name="support-edit"),
+]
