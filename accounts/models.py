@@ -212,6 +212,8 @@ class ReminderKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", "QA review overdue"
     PROGRAM_OUTCOME = "program_outcome", "Your outcome when a cohort ends"
     INVITATION = "invitation", "Invitation to set a password"
+    DEBRIEF_REQUEST = "debrief_request", "A teammate asks you for a debrief"
+    WELLBEING_PULSE = "wellbeing_pulse", "Monthly wellbeing pulse (optional)"
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.

@@ -1,13 +1,24 @@
 """The journal (each person's own entries, nobody else's, whatever their role) and the
 support resources (everyone reads, training managers write)."""
 
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
+from accounts.models import User
 from accounts.permissions import IsManagerOrReadOnly
 from config.api import ModelCleanSerializer
-from wellbeing import selectors, services
-from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry, SupportResource
+from wellbeing import debriefs, pulse, selectors, services
+from wellbeing.models import (
+    JOURNAL_TEXT_MAX,
+    DebriefRequest,
+    JournalEntry,
+    PulseResponse,
+    SupportResource,
+)
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
@@ -28,6 +39,8 @@ class JournalEntryViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return JournalEntry.objects.none()
         return selectors.journal_of(user=self.request.user)
 
     def perform_create(self, serializer):
@@ -76,3 +89,140 @@ class SupportResourceViewSet(viewsets.ModelViewSet):
         for name, value in serializer.validated_data.items():
             setattr(resource, name, value)
         services.support_resource_save(resource=resource, by=self.request.user)
+
+
+# --- Debriefs ------------------------------------------------------------------------------
+
+
+class DebriefSerializer(serializers.ModelSerializer):
+    teammate = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
+
+    class Meta:
+        model = DebriefRequest
+        fields = ["id", "requester", "teammate", "requested_at", "status", "answered_at", "held_at"]
+        read_only_fields = ["requester", "requested_at", "status", "answered_at", "held_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            # Anyone else reads as "does not exist": nobody learns who is on which team.
+            self.fields["teammate"].queryset = debriefs.teammates(user=request.user)
+
+
+class DebriefMoveSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["accept", "decline", "held", "cancel"])
+
+
+class DebriefViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Debrief requests I made or received; nobody else reads them one by one. Agents ask
+    (`POST` with a teammate: someone of their team or their coaching partner); the teammate
+    accepts or declines; either marks it held; the requester may withdraw it. What was said
+    is never recorded."""
+
+    serializer_class = DebriefSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DebriefRequest.objects.none()
+        return debriefs.debriefs_of(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = debriefs.debrief_request(
+            requester=self.request.user, teammate=serializer.validated_data["teammate"]
+        )
+
+    @extend_schema(request=DebriefMoveSerializer, responses=DebriefSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Accept, decline, mark held, or withdraw (`{"action": "accept"}`)."""
+        move = DebriefMoveSerializer(data=request.data)
+        move.is_valid(raise_exception=True)
+        debrief = debriefs.debrief_move(
+            debrief=self.get_object(), by=request.user, action=move.validated_data["action"]
+        )
+        return Response(DebriefSerializer(debrief, context={"request": request}).data)
+
+
+# --- Pulse ---------------------------------------------------------------------------------
+
+
+class PulseResponseSerializer(serializers.ModelSerializer):
+    answers = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Item key to points on its scale (see GET /api/wellbeing/pulse/items/).",
+    )
+
+    class Meta:
+        model = PulseResponse
+        fields = ["id", "month", "answers", "burnout_score", "support_score", "submitted_at"]
+        read_only_fields = ["month", "burnout_score", "support_score", "submitted_at"]
+
+
+class PulseItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+    scale = serializers.ListField(child=serializers.DictField())
+    burnout = serializers.BooleanField(help_text="Part of the CBI work-related score.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    team = serializers.CharField()
+    respondents = serializers.IntegerField(allow_null=True)
+    response_rate = serializers.FloatField(allow_null=True)
+    burnout_score = serializers.FloatField(allow_null=True)
+    support_score = serializers.FloatField(allow_null=True)
+    withheld = serializers.CharField(allow_null=True)
+
+
+class PulseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """My own monthly pulse: `GET` lists my months (nobody else's, whoever asks), `POST`
+    records or replaces this month's answers (agents; every item optional, at least four
+    of the seven burnout items). `indicators` is the aggregate for HR and training
+    managers: per team and month, cells of fewer than 5 respondents withheld."""
+
+    serializer_class = PulseResponseSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PulseResponse.objects.none()
+        return pulse.my_trend(respondent=self.request.user).order_by("-month")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = pulse.pulse_submit(
+            respondent=request.user, answers=serializer.validated_data["answers"]
+        )
+        return Response(self.get_serializer(response).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=PulseItemSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def items(self, request):
+        """The questions and the points of each answer."""
+        return Response(
+            [
+                {
+                    "key": item.key,
+                    "text": item.text,
+                    "scale": [{"points": p, "label": label} for p, label in item.scale],
+                    "burnout": item.burnout,
+                }
+                for item in pulse.ITEMS
+            ]
+        )
+
+    @extend_schema(responses=IndicatorSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def indicators(self, request):
+        if not (request.user.is_hr or request.user.is_manager):
+            raise PermissionDenied("Burnout indicators are for HR and training managers.")
+        return Response(IndicatorSerializer(pulse.burnout_by_team_and_month(), many=True).data)

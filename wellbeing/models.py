@@ -74,3 +74,76 @@ class SupportResource(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DebriefRequest(models.Model):
+    """One agent asking a teammate for a short debrief after a hard contact.
+
+    Only the request and whether it happened are kept: never what was said."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Asked"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Not now"
+        HELD = "held", "Happened"
+        CANCELLED = "cancelled", "Withdrawn"
+
+    OPEN = (Status.REQUESTED, Status.ACCEPTED)
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debriefs_asked"
+    )
+    teammate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debriefs_received"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["requester", "-requested_at"], name="debrief_requester_newest"),
+            models.Index(fields=["teammate", "status"], name="debrief_teammate_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(requester=models.F("teammate")),
+                name="debrief_not_with_oneself",
+                violation_error_message="Ask someone else for a debrief.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Debrief {self.pk}"
+
+
+class PulseResponse(models.Model):
+    """One agent's answers to one month's wellbeing pulse. Only the respondent reads it;
+    everyone else sees monthly aggregates of 5 or more respondents (wellbeing/pulse.py)."""
+
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pulse_responses"
+    )
+    month = models.DateField(help_text="The first day of the month the answers are about.")
+    # Kept with the answers so that a later change of team does not move them.
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answers = models.JSONField(help_text="Item key to answer (0-100 on the instrument's scale).")
+    burnout_score = models.FloatField(
+        help_text="Work-related burnout, 0-100: the mean of the answered CBI items."
+    )
+    support_score = models.FloatField(null=True, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "month"], name="pulse_once_a_month"),
+        ]
+        indexes = [models.Index(fields=["month", "team"], name="pulse_month_team")]
+
+    def __str__(self):
+        return f"Pulse {self.pk}"

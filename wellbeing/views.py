@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from wellbeing import selectors, services
+from wellbeing import debriefs, pulse, selectors, services
 from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry, SupportResource
 
 ENTRIES_PER_PAGE = 20
@@ -170,3 +170,141 @@ def support_edit(request, pk: int | None = None):
     return render(
         request, "wellbeing/support_edit.html", context, status=400 if form.errors else 200
     )
+
+
+# --- Debriefs ------------------------------------------------------------------------------
+
+
+class DebriefForm(forms.Form):
+    teammate = forms.ModelChoiceField(
+        label="Whom to ask",
+        queryset=None,
+        empty_label=None,
+        help_text="Your coaching "
+        "partner is suggested first. They get a note in Attune and an e-mail.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        partners = list(debriefs.coaching_partners(user=user).values_list("pk", flat=True))
+        field = self.fields["teammate"]
+        field.queryset = debriefs.teammates(user=user)
+        field.label_from_instance = lambda person: (
+            f"{person.get_full_name() or person.email}"
+            + (" (your coaching partner)" if person.pk in partners else "")
+        )
+        if partners:
+            field.initial = partners[0]
+
+
+def _require_agent(user) -> None:
+    if user.role != user.Role.AGENT:
+        raise PermissionDenied("This page is for agents.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debrief_list(request):
+    """Ask a teammate for a debrief; the requests I made and received, and their answers."""
+    is_agent = request.user.role == request.user.Role.AGENT
+    form = DebriefForm(request.POST or None, user=request.user) if is_agent else None
+    if request.method == "POST":
+        _require_agent(request.user)
+        if form.is_valid():
+            try:
+                debrief = debriefs.debrief_request(
+                    requester=request.user, teammate=form.cleaned_data["teammate"]
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                name = debrief.teammate.get_short_name()
+                messages.success(request, f"{name} is asked. You will see the answer here.")
+                return redirect("web:debriefs")
+    mine = debriefs.debriefs_of(user=request.user)
+    context = {
+        "nav": "debriefs",
+        "form": form,
+        "asked": [d for d in mine if d.requester_id == request.user.pk][:20],
+        "received": [d for d in mine if d.teammate_id == request.user.pk][:20],
+        "resources": _resources_shown(),
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "wellbeing/debriefs.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def debrief_move(request, pk: int, action: str):
+    debrief = get_object_or_404(debriefs.debriefs_of(user=request.user), pk=pk)
+    try:
+        debriefs.debrief_move(debrief=debrief, by=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, {
+            "accept": "Accepted: find each other for five minutes.",
+            "decline": "Answered “not now”.",
+            "held": "Noted that it happened. Nothing of what was said is kept.",
+            "cancel": "The request is withdrawn.",
+        }[action])  # fmt: skip
+    return redirect("web:debriefs")
+
+
+# --- Pulse ---------------------------------------------------------------------------------
+
+
+class PulseForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in pulse.ITEMS:
+            self.fields[item.key] = forms.TypedChoiceField(
+                label=item.text,
+                choices=[(str(points), label) for points, label in item.scale],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def burnout_fields(self):
+        return [self[item.key] for item in pulse.ITEMS if item.burnout]
+
+    def own_fields(self):
+        return [self[item.key] for item in pulse.ITEMS if not item.burnout]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pulse_page(request):
+    """This month's optional pulse and my own trend."""
+    _require_agent(request.user)
+    current = pulse.my_answer_this_month(respondent=request.user)
+    initial = {key: str(value) for key, value in (current.answers if current else {}).items()}
+    form = PulseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pulse.pulse_submit(respondent=request.user, answers=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Thank you. Only you see your answers.")
+            return redirect("web:pulse")
+    context = {
+        "nav": "pulse",
+        "form": form,
+        "current": current,
+        "trend": pulse.my_trend(respondent=request.user),
+        "resources": _resources_shown(),
+    }
+    return render(request, "wellbeing/pulse.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def indicators(request):
+    """Burnout indicators by team and month, for HR and training managers: aggregates of
+    five or more respondents only."""
+    if not (request.user.is_hr or request.user.is_manager):
+        raise PermissionDenied("Burnout indicators are for HR and training managers.")
+    rows = pulse.burnout_by_team_and_month()
+    context = {"nav": "wellbeing", "rows": rows, "min_group": pulse.MIN_GROUP}
+    return render(request, "wellbeing/indicators.html", context)

@@ -1,0 +1,132 @@
+"""Debriefs: an agent asks their coaching partner or a teammate; only the two of them see
+the request; what was said is never recorded."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import Notification, Outbox, ReminderKind
+from accounts.reminders import outbox_deliver
+from cohorts.models import CoachingPairMember
+from tests.factories import AgentFactory, HRFactory, ManagerFactory, TeamFactory
+from wellbeing import debriefs
+from wellbeing.models import DebriefRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def pair(coaching_cohort):
+    """(an agent, their coaching partner this week)."""
+    member = CoachingPairMember.objects.filter(cohort=coaching_cohort, week=1).first()
+    other = CoachingPairMember.objects.filter(pair=member.pair).exclude(pk=member.pk).first()
+    return member.enrollment.agent, other.enrollment.agent
+
+
+def test_the_coaching_partner_is_suggested_and_teammates_may_be_asked(pair):
+    agent, partner = pair
+    same_team = AgentFactory(team=agent.team)
+    elsewhere = AgentFactory(team=TeamFactory(name="Elsewhere"))
+
+    assert list(debriefs.coaching_partners(user=agent)) == [partner]
+    reachable = set(debriefs.teammates(user=agent))
+    assert {partner, same_team} <= reachable
+    assert elsewhere not in reachable
+    assert agent not in reachable
+
+
+def test_asking_tells_the_teammate_in_the_app_and_by_e_mail(pair, mailoutbox):
+    agent, partner = pair
+
+    response = _api(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+
+    assert response.status_code == 201, response.data
+    row = Outbox.objects.get(kind=ReminderKind.DEBRIEF_REQUEST)
+    assert row.recipient == partner
+    assert outbox_deliver(outbox_id=row.pk)
+    note = Notification.objects.get(user=partner)
+    assert agent.get_short_name() in note.title
+    assert note.url.endswith(reverse("web:debriefs"))
+    assert len(mailoutbox) == 1
+
+
+def test_someone_outside_the_team_and_the_pair_cannot_be_asked(pair):
+    agent, _ = pair
+    stranger = AgentFactory(team=TeamFactory(name="Elsewhere"))
+
+    response = _api(agent).post("/api/wellbeing/debriefs/", {"teammate": stranger.pk})
+
+    assert response.status_code == 400
+    assert "teammate" in response.data
+    assert not DebriefRequest.objects.exists()
+
+
+def test_the_same_teammate_is_asked_at_most_once_a_day(pair):
+    agent, partner = pair
+    client = _api(agent)
+    assert client.post("/api/wellbeing/debriefs/", {"teammate": partner.pk}).status_code == 201
+
+    again = client.post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+
+    assert again.status_code == 400
+    assert "last 24 hours" in str(again.data["teammate"])
+
+
+def test_the_teammate_accepts_either_marks_it_held_and_nothing_else_moves(pair):
+    agent, partner = pair
+    debrief = debriefs.debrief_request(requester=agent, teammate=partner)
+    url = f"/api/wellbeing/debriefs/{debrief.pk}/move/"
+
+    assert _api(agent).post(url, {"action": "accept"}).status_code == 403
+    assert _api(partner).post(url, {"action": "accept"}).data["status"] == "accepted"
+    held = _api(agent).post(url, {"action": "held"})
+    assert held.data["status"] == "held"
+    assert held.data["held_at"] is not None
+    assert _api(agent).post(url, {"action": "cancel"}).status_code == 400
+    assert _api(partner).post(url, {"action": "shout"}).status_code == 400
+
+
+@pytest.mark.parametrize("factory", [AgentFactory, ManagerFactory, HRFactory])
+def test_nobody_but_the_two_of_them_reads_a_debrief(pair, factory):
+    agent, partner = pair
+    debrief = debriefs.debrief_request(requester=agent, teammate=partner)
+    client = _api(factory())
+
+    assert client.get("/api/wellbeing/debriefs/").data["results"] == []
+    assert client.get(f"/api/wellbeing/debriefs/{debrief.pk}/").status_code == 404
+    moved = client.post(f"/api/wellbeing/debriefs/{debrief.pk}/move/", {"action": "held"})
+    assert moved.status_code == 404
+
+
+def test_coaches_managers_and_hr_do_not_ask_for_debriefs(pair):
+    _, partner = pair
+
+    response = _api(ManagerFactory()).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+
+    assert response.status_code in (400, 403)
+    assert not DebriefRequest.objects.exists()
+
+
+def test_on_the_pages_an_agent_asks_and_the_partner_accepts(client, pair):
+    agent, partner = pair
+    client.force_login(agent)
+    page = client.get(reverse("web:debriefs")).content.decode()
+    assert "(your coaching partner)" in page
+
+    assert client.post(reverse("web:debriefs"), {"teammate": partner.pk}).status_code == 302
+    debrief = DebriefRequest.objects.get()
+    client.force_login(partner)
+    assert "Asked of me" in client.get(reverse("web:debriefs")).content.decode()
+    client.post(reverse("web:debrief-move", args=[debrief.pk, "accept"]))
+
+    debrief.refresh_from_db()
+    assert debrief.status == DebriefRequest.Status.ACCEPTED
+    client.force_login(AgentFactory())
+    outsider = client.post(reverse("web:debrief-move", args=[debrief.pk, "held"]))
+    assert outsider.status_code == 404
