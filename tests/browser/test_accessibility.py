@@ -43,11 +43,16 @@ EXPECTED = {
         "/cohorts/N/enrollments/N/withdraw/", "/cohorts/N/pairs/regenerate/",
         "/cohorts/N/schedule/N/move/", "/cohorts/N/schedule/resync/", "/role-plays/N/",
         "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
-        "/measurement/", "/measurement/N/",
+        "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
+        "/support/manage/new/", "/support/manage/N/",
     },
-    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/"},
-    "hr": {"/insights/", "/notifications/"},
-    "agent": {"/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/"},
+    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
+    "hr": {"/insights/", "/notifications/", "/wellbeing/", "/support/"},
+    "agent": {
+        "/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/",
+        "/pulse/", "/journal/", "/journal/N/edit/", "/journal/N/delete/", "/debriefs/",
+        "/support/",
+    },
 }  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from insights.demo import (
 )
 from programs.models import Program
 from reviews.demo import demo_reviews_create
+from wellbeing.demo import demo_wellbeing_create
 
 
 class Command(BaseCommand):
@@ -98,6 +99,16 @@ class Command(BaseCommand):
         self.stdout.write(
             "Its cohort's baseline and end-of-program assessment are side by side at "
             "/measurement/ (the follow-up comes three months after it finished)."
+        )
+        demo_wellbeing_create(
+            manager=manager,
+            agent=User.objects.get(email="agent@attune.example"),
+            partner=User.objects.get(email="agent2@attune.example"),
+            team_name=study.team.name,
+        )
+        self.stdout.write(
+            "Wellbeing: support resources, Ada's private journal, a debrief Ben asked of her, "
+            "and two months of pulse answers (HR's indicators at /wellbeing/)."
         )
         if no_serve:
             return
