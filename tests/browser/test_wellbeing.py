@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agent_keeps_a_private_journal_answers_the_pulse_and_asks_for_a_debrief(
-    page, live_server, coaching_cohort  # noqa: F811
+    page,
+    live_server,
+    coaching_cohort,  # noqa: F811
 ):
     member = CoachingPairMember.objects.filter(cohort=coaching_cohort, week=1).first()
     agent = member.enrollment.agent
