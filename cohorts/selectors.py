@@ -6,9 +6,22 @@ query counts are pinned in tests.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from cohorts.models import (
@@ -306,50 +319,139 @@ def cohort_progress(
     return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
 
 
-def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
-    """The cohort's active enrolments with an item due and not done, in progress order:
-    the rule of `AgentProgress.behind`, told by the database in one query so that who is
-    behind in a cohort of thousands needs no agent's progress in Python."""
-    from cohorts.models import ExperimentAssignment
+# --- Progress, told by the database ---------------------------------------------------------
 
-    enrollment, agent = OuterRef(OuterRef("pk")), OuterRef(OuterRef("agent_id"))
-    item = OuterRef("pk")
+# The agent's items, joined to each enrolment by `progress_of` (see `_applies`).
+_ITEM = "progress_item"
+
+
+class _JSONList(Aggregate):
+    """The group's values as a JSON list, in no particular order: `jsonb_agg` on
+    PostgreSQL, `json_group_array` on SQLite (both answer the same text)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _item(field: str) -> str:
+    return f"{_ITEM}__{field}"
+
+
+def _applies(*, cohort: Cohort) -> Q:
+    """Whether the joined item is one of the enrolment's (`AgentProgress.items`): every
+    workshop; modules and coaching weeks outside an experiment's control window, and a
+    coaching week only with a partner that week (e.g. not once withdrawn)."""
+    enrollment, week, kind = OuterRef("pk"), OuterRef(_item("coaching_week")), ScheduleItem.Kind
     in_control = Exists(
-        ExperimentAssignment.objects.filter(
-            agent=agent,
-            group=ExperimentAssignment.Group.CONTROL,
-            experiment__window_start__lt=OuterRef("ends_at"),
-            experiment__window_end__gt=OuterRef("starts_at"),
+        control_assignments_overlapping(
+            agent=OuterRef("agent_id"),
+            starts=OuterRef(_item("starts_at")),
+            ends=OuterRef(_item("ends_at")),
         )
     )
-    attended = Exists(Attendance.objects.filter(enrollment=enrollment, item=item, attended=True))
-    completed = Exists(
-        ModuleProgress.objects.filter(
-            enrollment=enrollment,
-            item=item,
-            prework_done_at__isnull=False,
-            practice_attended_at__isnull=False,
-        )
-    )
-    week = OuterRef("coaching_week")
+    # Correlated by equality only, so that PostgreSQL hashes it once rather than asking
+    # it again for every agent and week.
     has_partner = Exists(
-        CoachingPairMember.objects.filter(
-            cohort=cohort, week=week, pair__members__enrollment=enrollment
-        ).exclude(enrollment=enrollment)
+        CoachingPairMember.objects.filter(cohort=cohort, enrollment=enrollment, week=week).filter(
+            Exists(
+                CoachingPairMember.objects.filter(pair=OuterRef("pair")).exclude(
+                    enrollment=OuterRef("enrollment")
+                )
+            )
+        )
     )
+    # A relation's condition names the items by their path; what it asks of other tables
+    # refers to them by the relation's name.
+    return Q(cohort__schedule_items__cancelled=False) & (
+        Q(cohort__schedule_items__kind=kind.WORKSHOP)
+        | (Q(cohort__schedule_items__kind=kind.MODULE) & ~in_control)
+        | (Q(cohort__schedule_items__kind=kind.COACHING) & has_partner & ~in_control)
+    )
+
+
+def _done(*, cohort: Cohort) -> Q:
+    """Whether the enrolment did the joined item (`_CohortFacts.is_done`): attended the
+    workshop, did the module's pre-work and live practice, held the week's session."""
+    kind = ScheduleItem.Kind
     held = Exists(
         CoachingPairMember.objects.filter(
-            enrollment=enrollment, week=week, pair__session=CoachingPair.Session.HELD
+            cohort=cohort,
+            enrollment=OuterRef("pk"),
+            week=OuterRef(_item("coaching_week")),
+            pair__session=CoachingPair.Session.HELD,
         )
     )
-    overdue = ScheduleItem.objects.filter(cohort=cohort, cancelled=False, due_at__lte=now).filter(
-        (Q(kind=ScheduleItem.Kind.WORKSHOP) & ~attended)
-        | (Q(kind=ScheduleItem.Kind.MODULE) & ~completed & ~in_control)
-        | (Q(kind=ScheduleItem.Kind.COACHING) & has_partner & ~held & ~in_control)
+    return (
+        Q(**{_item("kind"): kind.WORKSHOP}, attended_item__isnull=False)
+        | Q(**{_item("kind"): kind.MODULE}, completed_item__isnull=False)
+        | (Q(**{_item("kind"): kind.COACHING}) & held)
     )
-    return progress_enrollments(cohort=cohort).filter(
-        Exists(overdue), status=Enrollment.Status.ACTIVE
+
+
+def progress_of(
+    enrollments: QuerySet[Enrollment], *, cohort: Cohort, now: datetime.datetime
+) -> QuerySet[Enrollment]:
+    """`enrollments` (of `cohort`) with their progress at `now`, counted by the database
+    in the query that reads them: `done`, `due`, `overdue` and `total` items, and
+    `overdue_item_ids` (a list in no order; `overdue_titles` names them in plan order).
+
+    The same rules as `AgentProgress`, in one grouped query whatever the number of
+    agents: each enrolment is joined to its own items, and to its attendance and module
+    progress on each of them."""
+    item = F(_ITEM)
+    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
+    return enrollments.annotate(
+        **{_ITEM: FilteredRelation("cohort__schedule_items", condition=_applies(cohort=cohort))},
+        attended_item=FilteredRelation(
+            "attendance", condition=Q(attendance__item=item, attendance__attended=True)
+        ),
+        completed_item=FilteredRelation(
+            "module_progress",
+            condition=Q(
+                module_progress__item=item,
+                module_progress__prework_done_at__isnull=False,
+                module_progress__practice_attended_at__isnull=False,
+            ),
+        ),
+    ).annotate(
+        total=Count(_ITEM),
+        done=Count(_ITEM, filter=done),
+        due=Count(_ITEM, filter=due),
+        overdue=Count(_ITEM, filter=due & ~done),
+        overdue_item_ids=_JSONList(_ITEM, filter=due & ~done),
     )
+
+
+def overdue_titles(*, cohort: Cohort) -> Callable[[list[int] | None], list[str]]:
+    """Names a row's `overdue_item_ids` in plan order (one query for the cohort)."""
+    items = cohort.schedule_items.order_by("starts_at", "id").values_list("pk", "title")
+    order = {pk: (n, title) for n, (pk, title) in enumerate(items)}
+    return lambda ids: [order[pk][1] for pk in sorted(ids or (), key=lambda pk: order[pk][0])]
+
+
+def progress_phase(*, cohort: Cohort, now: datetime.datetime) -> str:
+    """The cohort's current phase at `now` (the same for every agent): one query."""
+    phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
+    return current_phase_name(cohort=cohort, phases=phases, now=now)
+
+
+def percent_complete(*, done: int, total: int) -> float:
+    return round(100 * done / total, 1) if total else 0.0
+
+
+def enrollments_behind(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The cohort's enrolments (any status) with an item due and not done at `now`, in
+    progress order: the rule of `AgentProgress.behind`, told by the database."""
+    behind = progress_of(cohort.enrollments.all(), cohort=cohort, now=now).filter(overdue__gt=0)
+    return progress_enrollments(cohort=cohort).filter(pk__in=behind.values("pk"))
+
+
+def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The active ones among `enrollments_behind`: who a facilitator should chase."""
+    return enrollments_behind(cohort=cohort, now=now).filter(status=Enrollment.Status.ACTIVE)
 
 
 # --- My plan -------------------------------------------------------------------------------
