@@ -6,7 +6,6 @@ query counts are pinned in tests.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -357,7 +356,7 @@ def _applies(*, cohort: Cohort) -> Q:
     has_partner = Exists(
         CoachingPairMember.objects.filter(cohort=cohort, enrollment=enrollment, week=week).filter(
             Exists(
-                CoachingPairMember.objects.filter(pair=OuterRef("pair")).exclude(
+                CoachingPairMember.objects.filter(cohort=cohort, pair=OuterRef("pair")).exclude(
                     enrollment=OuterRef("enrollment")
                 )
             )
@@ -381,6 +380,7 @@ def _done(*, cohort: Cohort) -> Q:
             cohort=cohort,
             enrollment=OuterRef("pk"),
             week=OuterRef(_item("coaching_week")),
+            pair__cohort=cohort,
             pair__session=CoachingPair.Session.HELD,
         )
     )
@@ -425,21 +425,45 @@ def progress_of(
     )
 
 
-def overdue_titles(*, cohort: Cohort) -> Callable[[list[int] | None], list[str]]:
-    """Names a row's `overdue_item_ids` in plan order (one query for the cohort)."""
-    items = cohort.schedule_items.order_by("starts_at", "id").values_list("pk", "title")
-    order = {pk: (n, title) for n, (pk, title) in enumerate(items)}
-    return lambda ids: [order[pk][1] for pk in sorted(ids or (), key=lambda pk: order[pk][0])]
+@dataclass(frozen=True)
+class Progress:
+    """One agent's progress as the database counts it (`progress_of`)."""
+
+    current_phase: str
+    done: int
+    due: int
+    overdue: int
+    total: int
+    overdue_items: list[str]  # titles, in plan order
+
+    @property
+    def percent_complete(self) -> float:
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+    @property
+    def behind(self) -> bool:
+        return self.overdue > 0
 
 
-def progress_phase(*, cohort: Cohort, now: datetime.datetime) -> str:
-    """The cohort's current phase at `now` (the same for every agent): one query."""
+def progress_by_enrollment(
+    *, cohort: Cohort, now: datetime.datetime, enrollment_ids
+) -> dict[int, Progress]:
+    """Enrolment id -> `Progress`, for some enrolments of `cohort` (a page): three
+    queries whatever their number (the counts, the phases, the items' titles)."""
+    # Unordered: the rows are grouped by enrolment alone, and looked up by id.
+    enrollments = Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).order_by()
+    counts = progress_of(enrollments, cohort=cohort, now=now).values_list(
+        "pk", "done", "due", "overdue", "total", "overdue_item_ids"
+    )
     phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
-    return current_phase_name(cohort=cohort, phases=phases, now=now)
-
-
-def percent_complete(*, done: int, total: int) -> float:
-    return round(100 * done / total, 1) if total else 0.0
+    phase = current_phase_name(cohort=cohort, phases=phases, now=now)
+    titles = dict(cohort.schedule_items.order_by("starts_at", "id").values_list("pk", "title"))
+    progress = {}
+    for pk, done, due, overdue, total, overdue_ids in counts:
+        overdue_ids = set(overdue_ids or ())
+        overdue_items = [title for item, title in titles.items() if item in overdue_ids]
+        progress[pk] = Progress(phase, done, due, overdue, total, overdue_items)
+    return progress
 
 
 def enrollments_behind(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:

@@ -184,25 +184,22 @@ class CohortViewSet(viewsets.ModelViewSet):
             enrollments = selectors.enrollments_behind(cohort=cohort, now=now)
         else:
             enrollments = selectors.progress_enrollments(cohort=cohort)
-        page = self.paginate_queryset(enrollments.values_list("pk", flat=True))
-        rows = selectors.progress_of(
-            selectors.progress_enrollments(cohort=cohort).filter(pk__in=page),
-            cohort=cohort,
-            now=now,
-        ).values(*PROGRESS_VALUES)
-        phase = selectors.progress_phase(cohort=cohort, now=now)
-        titles = selectors.overdue_titles(cohort=cohort)
-        return self.get_paginated_response([_progress_row(row, phase, titles) for row in rows])
+        page = self.paginate_queryset(enrollments.values(*PROGRESS_VALUES))
+        progress = selectors.progress_by_enrollment(
+            cohort=cohort, now=now, enrollment_ids=[row["pk"] for row in page]
+        )
+        return self.get_paginated_response([_progress_row(row, progress) for row in page])
 
 
-# What a progress row reads of each enrolment (with its progress counts).
+# What a progress row reads of each enrolment; its progress is counted apart.
 PROGRESS_VALUES = (
     "pk", "agent_id", "agent__display_name", "agent__email", "agent__team__name", "status",
-    "missing_items", "done", "due", "overdue", "total", "overdue_item_ids",
+    "missing_items",
 )  # fmt: skip
 
 
-def _progress_row(row: dict, phase: str, titles) -> dict:
+def _progress_row(row: dict, progress: dict[int, selectors.Progress]) -> dict:
+    agent = progress[row["pk"]]
     return {
         "enrollment": row["pk"],
         "agent": row["agent_id"],
@@ -210,14 +207,14 @@ def _progress_row(row: dict, phase: str, titles) -> dict:
         "email": row["agent__email"],
         "team": row["agent__team__name"] or "",
         "status": row["status"],
-        "current_phase": phase,
-        "done": row["done"],
-        "due": row["due"],
-        "overdue": row["overdue"],
-        "total": row["total"],
-        "percent_complete": selectors.percent_complete(done=row["done"], total=row["total"]),
-        "behind": row["overdue"] > 0,
-        "overdue_items": titles(row["overdue_item_ids"]),
+        "current_phase": agent.current_phase,
+        "done": agent.done,
+        "due": agent.due,
+        "overdue": agent.overdue,
+        "total": agent.total,
+        "percent_complete": agent.percent_complete,
+        "behind": agent.behind,
+        "overdue_items": agent.overdue_items,
         "missing_items": row["missing_items"],
     }
 
