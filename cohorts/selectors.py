@@ -366,8 +366,13 @@ def _applies(*, cohort: Cohort) -> Q:
     # refers to them by the relation's name.
     return Q(cohort__schedule_items__cancelled=False) & (
         Q(cohort__schedule_items__kind=kind.WORKSHOP)
-        | (Q(cohort__schedule_items__kind=kind.MODULE) & ~in_control)
-        | (Q(cohort__schedule_items__kind=kind.COACHING) & has_partner & ~in_control)
+        | (
+            (
+                Q(cohort__schedule_items__kind=kind.MODULE)
+                | (Q(cohort__schedule_items__kind=kind.COACHING) & has_partner)
+            )
+            & ~in_control
+        )
     )
 
 
@@ -391,18 +396,10 @@ def _done(*, cohort: Cohort) -> Q:
     )
 
 
-def progress_of(
-    enrollments: QuerySet[Enrollment], *, cohort: Cohort, now: datetime.datetime
-) -> QuerySet[Enrollment]:
-    """`enrollments` (of `cohort`) with their progress at `now`, counted by the database
-    in the query that reads them: `done`, `due`, `overdue` and `total` items, and
-    `overdue_item_ids` (a list in no order; `overdue_titles` names them in plan order).
-
-    The same rules as `AgentProgress`, in one grouped query whatever the number of
-    agents: each enrolment is joined to its own items, and to its attendance and module
-    progress on each of them."""
+def _with_own_items(enrollments: QuerySet[Enrollment], *, cohort: Cohort) -> QuerySet[Enrollment]:
+    """Each enrolment joined to its own items (`_applies`), and to its attendance and
+    module progress on each of them: the rows `_done` reads."""
     item = F(_ITEM)
-    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
     return enrollments.annotate(
         **{_ITEM: FilteredRelation("cohort__schedule_items", condition=_applies(cohort=cohort))},
         attended_item=FilteredRelation(
@@ -416,13 +413,45 @@ def progress_of(
                 module_progress__practice_attended_at__isnull=False,
             ),
         ),
-    ).annotate(
+    )
+
+
+def progress_of(
+    enrollments: QuerySet[Enrollment], *, cohort: Cohort, now: datetime.datetime
+) -> QuerySet[Enrollment]:
+    """`enrollments` (of `cohort`) with their progress at `now`, counted by the database
+    in the query that reads them: `done`, `due`, `overdue` and `total` items, and
+    `overdue_item_ids` (a list in no order).
+
+    The same rules as `AgentProgress`, in one grouped query whatever the number of
+    agents (`_with_own_items`)."""
+    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
+    return _with_own_items(enrollments, cohort=cohort).annotate(
         total=Count(_ITEM),
         done=Count(_ITEM, filter=done),
         due=Count(_ITEM, filter=due),
         overdue=Count(_ITEM, filter=due & ~done),
         overdue_item_ids=_JSONList(_ITEM, filter=due & ~done),
     )
+
+
+def due_progress_by_kind(
+    *, cohort: Cohort, now: datetime.datetime, enrollment_ids
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """Enrolment id -> {item kind: (done, due)} over the items due at `now`: what the
+    completion rule reads (cohorts.completion), counted like `progress_of` in one query."""
+    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
+    counts = {}
+    for kind in ScheduleItem.Kind.values:
+        of_kind = due & Q(**{_item("kind"): kind})
+        counts[f"{kind}_done"] = Count(_ITEM, filter=of_kind & done)
+        counts[f"{kind}_due"] = Count(_ITEM, filter=of_kind)
+    enrollments = Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).order_by()
+    rows = _with_own_items(enrollments, cohort=cohort).annotate(**counts).values("pk", *counts)
+    return {
+        row["pk"]: {k: (row[f"{k}_done"], row[f"{k}_due"]) for k in ScheduleItem.Kind.values}
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
