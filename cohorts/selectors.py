@@ -305,7 +305,10 @@ def cohort_progress(
     now: datetime.datetime | None = None,
     enrollments: list[Enrollment] | None = None,
 ) -> list[AgentProgress]:
-    """One row per enrolled agent: current phase, items done / due / overdue, % complete.
+    """One row per enrolled agent with each of their items' state (`AgentProgress.items`),
+    told in Python from the cohort's facts: the per-item view that an agent's plan shows.
+    Lists of agents count progress in the database instead (`progress_of`), by the same
+    rules; tests hold the two to each other.
 
     Every enrolment of the cohort, or only `enrollments` (one page of
     `progress_enrollments`): the facts read are those of the rows asked for.
@@ -320,7 +323,7 @@ def cohort_progress(
 
 # --- Progress, told by the database ---------------------------------------------------------
 
-# The agent's items, joined to each enrolment by `progress_of` (see `_applies`).
+# The agent's own items, joined to each enrolment by `_with_own_items` (see `_applies`).
 _ITEM = "progress_item"
 
 
@@ -385,7 +388,7 @@ def _done(*, cohort: Cohort) -> Q:
             cohort=cohort,
             enrollment=OuterRef("pk"),
             week=OuterRef(_item("coaching_week")),
-            pair__cohort=cohort,
+            pair__cohort=cohort,  # so that PostgreSQL reads only this cohort's pairs
             pair__session=CoachingPair.Session.HELD,
         )
     )
