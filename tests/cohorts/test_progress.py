@@ -319,11 +319,13 @@ def test_an_agent_sees_only_cohorts_they_are_in(agent_api, started):
 def test_progress_counted_by_the_database_matches_each_agents_items(
     manager_api, cohort, facilitator
 ):
-    """The endpoint's counts (told in SQL) against the per-item progress of each agent,
-    through the cases that decide which items are an agent's and which are done: an
-    experiment's control group, a withdrawal, a week without a partner, a cancelled
-    workshop, pre-work without practice, sessions held or missed."""
+    """The endpoint's counts (told in SQL), and those the completion rule reads, against
+    the per-item progress of each agent, through the cases that decide which items are an
+    agent's and which are done: an experiment's control group, a withdrawal, a week
+    without a partner, a cancelled workshop, pre-work without practice, sessions held or
+    missed."""
     from cohorts.models import CoachingPair, CoachingPairMember, ScheduleItem
+    from cohorts.selectors import due_progress_by_kind
 
     enrollments = enrol(cohort, 9)
     with time_machine.travel(datetime.datetime(2026, 10, 20, tzinfo=UTC), tick=False):
@@ -398,6 +400,17 @@ def test_progress_counted_by_the_database_matches_each_agents_items(
             row["enrollment"] for row in rows if row["behind"]
         ]
         behind_counts.append(len(behind))
+        # What the completion rule reads: done and due per kind, over the items due.
+        by_kind = due_progress_by_kind(cohort=cohort, now=moment, enrollment_ids=list(expected))
+        for pk, agent in expected.items():
+            due = [state for state in agent.items if state.due]
+            assert by_kind[pk] == {
+                kind: (
+                    sum(s.done for s in due if s.item.kind == kind),
+                    sum(s.item.kind == kind for s in due),
+                )
+                for kind in ScheduleItem.Kind.values
+            }, moment
     # The cases above happened: some agent lost items to the control group or to a week
     # without a partner, and at some moment some were behind while others were not.
     assert len({len(agent.items) for agent in expected.values()}) > 1
