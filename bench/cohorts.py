@@ -187,6 +187,13 @@ ORDER BY u.display_name, u.email, e.id
 """
 
 
+# The API's fields for the baseline's columns before its percentage and overdue titles.
+PROGRESS_COLUMNS = (
+    "enrollment", "agent", "name", "email", "team", "status", "current_phase",
+    "done", "due", "overdue", "total",
+)  # fmt: skip
+
+
 def _record_some_progress(cohort: Cohort, facilitator: User) -> None:
     enrollments = list(cohort.enrollments.values_list("pk", flat=True))
     for n, item in enumerate(cohort.schedule_items.filter(kind=ScheduleItem.Kind.WORKSHOP)):
@@ -238,12 +245,13 @@ def _progress_result(name: str, cohort: Cohort, facilitator: User, repeat: int) 
 
     raw_rows = raw()
     assert len(raw_rows) == len(rows), (len(raw_rows), len(rows))
-    by_enrollment = {row["enrollment"]: row for row in rows}
-    for raw_row in raw_rows:
-        api_row = by_enrollment[raw_row[0]]
-        assert (api_row["done"], api_row["due"], api_row["overdue"], api_row["total"]) == tuple(
-            raw_row[7:11]
-        ), (api_row, raw_row)
+    # Row by row, in order, every column the baseline returns.
+    for api_row, raw_row in zip(rows, raw_rows, strict=True):
+        *same, percent, overdue_items = raw_row
+        assert [api_row[key] for key in PROGRESS_COLUMNS] == same, (api_row, raw_row)
+        assert api_row["percent_complete"] == float(percent), (api_row, raw_row)
+        assert api_row["overdue_items"] == (overdue_items or []), (api_row, raw_row)
+        assert api_row["behind"] == (api_row["overdue"] > 0), api_row
     baseline = median_time(raw, repeat=repeat)
     return Result(name, attune, baseline, len(rows))
 

@@ -10,7 +10,7 @@ coaching); a minimum is capped at that number, so nobody is asked for more than 
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment, ScheduleItem
-from cohorts.selectors import AgentProgress, _CohortFacts
+from cohorts.selectors import due_progress_by_kind
 
 KINDS = (
     (ScheduleItem.Kind.WORKSHOP, "completion_workshops_min", "workshops attended"),
@@ -19,16 +19,18 @@ KINDS = (
 )
 
 
-def missing_items(*, progress: AgentProgress, program, certified: bool) -> list[str]:
-    """What the rule still asks of one agent, in words; empty when they completed."""
+def missing_items(
+    *, due_by_kind: dict[str, tuple[int, int]], program, certified: bool
+) -> list[str]:
+    """What the rule still asks of one agent, in words; empty when they completed.
+    `due_by_kind`: item kind -> (done, due) over the agent's items due by now (at the
+    cohort's end that is all of them; a cohort closed early asks nobody for sessions that
+    never happened)."""
     missing = []
     for kind, field, label in KINDS:
-        # Only items due by now: at the cohort's end that is all of them; a cohort closed
-        # early asks nobody for sessions that never happened.
-        states = [state for state in progress.items if state.item.kind == kind and state.due]
+        done, due = due_by_kind.get(kind, (0, 0))
         wanted = getattr(program, field)
-        needed = len(states) if wanted is None else min(wanted, len(states))
-        done = sum(state.done for state in states)
+        needed = due if wanted is None else min(wanted, due)
         if done < needed:
             missing.append(f"{label}: {done} of {needed} needed")
     if program.completion_requires_certification and not certified:
@@ -54,13 +56,10 @@ def cohort_missing_items(
     """Enrolment id -> what it still misses, for the given enrolments of one cohort, in a
     fixed number of queries."""
     now = now or timezone.now()
-    facts = _CohortFacts(cohort, enrollments)
-    certified = certified_enrollments([e.pk for e in enrollments])
+    ids = [e.pk for e in enrollments]
+    counts = due_progress_by_kind(cohort=cohort, now=now, enrollment_ids=ids)
+    certified = certified_enrollments(ids)
     return {
-        enrollment.pk: missing_items(
-            progress=facts.agent_progress(cohort, enrollment, now),
-            program=cohort.program,
-            certified=enrollment.pk in certified,
-        )
-        for enrollment in enrollments
+        pk: missing_items(due_by_kind=counts[pk], program=cohort.program, certified=pk in certified)
+        for pk in ids
     }

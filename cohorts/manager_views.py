@@ -311,19 +311,18 @@ def _enrolled_page(request, cohort: Cohort, now) -> dict:
         ENROLLED_PER_PAGE,
         "enrolled",
     )
-    rows = selectors.cohort_progress(
-        cohort=cohort, now=now, enrollments=list(enrolled.page.object_list)
+    enrollments = list(enrolled.page.object_list)
+    progress = selectors.progress_by_enrollment(
+        cohort=cohort, now=now, enrollment_ids=[e.pk for e in enrollments]
     )
     history = defaultdict(list)
-    events = EnrollmentEvent.objects.filter(
-        enrollment__in=[row.enrollment.pk for row in rows]
-    ).select_related("by")
+    events = EnrollmentEvent.objects.filter(enrollment__in=enrollments).select_related("by")
     for event in events.order_by("at", "id"):
         history[event.enrollment_id].append(event)
     return {
         "enrolled_page": enrolled.page,
         "enrolled_section": enrolled,
-        "enrolled": [(row, history[row.enrollment.pk]) for row in rows],
+        "enrolled": [(e, progress[e.pk], history[e.pk]) for e in enrollments],
     }
 
 
@@ -337,10 +336,11 @@ def _behind_page(request, cohort: Cohort, now) -> dict:
         BEHIND_PER_PAGE,
         "behind",
     )
-    rows = selectors.cohort_progress(
-        cohort=cohort, now=now, enrollments=list(section.page.object_list)
+    enrollments = list(section.page.object_list)
+    progress = selectors.progress_by_enrollment(
+        cohort=cohort, now=now, enrollment_ids=[e.pk for e in enrollments]
     )
-    return {"behind": rows, "behind_section": section}
+    return {"behind": [(e, progress[e.pk]) for e in enrollments], "behind_section": section}
 
 
 def render_detail(request, cohort: Cohort, **state):

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import ReminderKind
 from accounts.reminders import Due, DueObject, DueSet
@@ -23,7 +24,11 @@ from cohorts.models import (
     RubricScore,
     ScheduleItem,
 )
-from cohorts.selectors import cohort_progress, control_assignments_overlapping
+from cohorts.selectors import (
+    control_assignments_overlapping,
+    enrollments_behind,
+    progress_by_enrollment,
+)
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -276,18 +281,22 @@ def _weekly_digest(now) -> list[Due]:
 
 def digest(context: dict) -> dict:
     """At delivery: who is behind in each of the facilitator's cohorts, and why."""
-    cohorts = []
+    cohorts, now = [], timezone.now()
     for cohort in Cohort.objects.filter(pk__in=context.get("cohort_ids", [])):
-        behind = [row for row in cohort_progress(cohort=cohort) if row.behind]
+        behind = list(
+            enrollments_behind(cohort=cohort, now=now).values_list(
+                "pk", "agent__display_name", "agent__email"
+            )
+        )
+        progress = progress_by_enrollment(
+            cohort=cohort, now=now, enrollment_ids=[pk for pk, _, _ in behind]
+        )
         cohorts.append(
             {
                 "name": cohort.name,
                 "behind": [
-                    {
-                        "name": row.enrollment.agent.display_name or row.enrollment.agent.email,
-                        "overdue": [item.title for item in row.overdue_items],
-                    }
-                    for row in behind
+                    {"name": name or email, "overdue": progress[pk].overdue_items}
+                    for pk, name, email in behind
                 ],
             }
         )

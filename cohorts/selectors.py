@@ -8,7 +8,19 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from cohorts.models import (
@@ -293,7 +305,10 @@ def cohort_progress(
     now: datetime.datetime | None = None,
     enrollments: list[Enrollment] | None = None,
 ) -> list[AgentProgress]:
-    """One row per enrolled agent: current phase, items done / due / overdue, % complete.
+    """One row per enrolled agent with each of their items' state (`AgentProgress.items`),
+    told in Python from the cohort's facts: the per-item view that an agent's plan shows.
+    Lists of agents count progress in the database instead (`progress_of`), by the same
+    rules; tests hold the two to each other.
 
     Every enrolment of the cohort, or only `enrollments` (one page of
     `progress_enrollments`): the facts read are those of the rows asked for.
@@ -306,50 +321,193 @@ def cohort_progress(
     return [facts.agent_progress(cohort, enrollment, now) for enrollment in enrollments]
 
 
-def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
-    """The cohort's active enrolments with an item due and not done, in progress order:
-    the rule of `AgentProgress.behind`, told by the database in one query so that who is
-    behind in a cohort of thousands needs no agent's progress in Python."""
-    from cohorts.models import ExperimentAssignment
+# --- Progress, told by the database ---------------------------------------------------------
 
-    enrollment, agent = OuterRef(OuterRef("pk")), OuterRef(OuterRef("agent_id"))
-    item = OuterRef("pk")
+# The agent's own items, joined to each enrolment by `_with_own_items` (see `_applies`).
+_ITEM = "progress_item"
+
+
+class _JSONList(Aggregate):
+    """The group's values as a JSON list, in no particular order: `jsonb_agg` on
+    PostgreSQL, `json_group_array` on SQLite (both answer the same text)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _item(field: str) -> str:
+    return f"{_ITEM}__{field}"
+
+
+def _applies(*, cohort: Cohort) -> Q:
+    """Whether the joined item is one of the enrolment's (`AgentProgress.items`): every
+    workshop; modules and coaching weeks outside an experiment's control window, and a
+    coaching week only with a partner that week (e.g. not once withdrawn)."""
+    enrollment, week, kind = OuterRef("pk"), OuterRef(_item("coaching_week")), ScheduleItem.Kind
     in_control = Exists(
-        ExperimentAssignment.objects.filter(
-            agent=agent,
-            group=ExperimentAssignment.Group.CONTROL,
-            experiment__window_start__lt=OuterRef("ends_at"),
-            experiment__window_end__gt=OuterRef("starts_at"),
+        control_assignments_overlapping(
+            agent=OuterRef("agent_id"),
+            starts=OuterRef(_item("starts_at")),
+            ends=OuterRef(_item("ends_at")),
         )
     )
-    attended = Exists(Attendance.objects.filter(enrollment=enrollment, item=item, attended=True))
-    completed = Exists(
-        ModuleProgress.objects.filter(
-            enrollment=enrollment,
-            item=item,
-            prework_done_at__isnull=False,
-            practice_attended_at__isnull=False,
-        )
-    )
-    week = OuterRef("coaching_week")
+    # Correlated by equality only, so that PostgreSQL hashes it once rather than asking
+    # it again for every agent and week.
     has_partner = Exists(
-        CoachingPairMember.objects.filter(
-            cohort=cohort, week=week, pair__members__enrollment=enrollment
-        ).exclude(enrollment=enrollment)
+        CoachingPairMember.objects.filter(cohort=cohort, enrollment=enrollment, week=week).filter(
+            Exists(
+                CoachingPairMember.objects.filter(cohort=cohort, pair=OuterRef("pair")).exclude(
+                    enrollment=OuterRef("enrollment")
+                )
+            )
+        )
     )
+    # A relation's condition names the items by their path; what it asks of other tables
+    # refers to them by the relation's name.
+    return Q(cohort__schedule_items__cancelled=False) & (
+        Q(cohort__schedule_items__kind=kind.WORKSHOP)
+        | (
+            (
+                Q(cohort__schedule_items__kind=kind.MODULE)
+                | (Q(cohort__schedule_items__kind=kind.COACHING) & has_partner)
+            )
+            & ~in_control
+        )
+    )
+
+
+def _done(*, cohort: Cohort) -> Q:
+    """Whether the enrolment did the joined item (`_CohortFacts.is_done`): attended the
+    workshop, did the module's pre-work and live practice, held the week's session."""
+    kind = ScheduleItem.Kind
     held = Exists(
         CoachingPairMember.objects.filter(
-            enrollment=enrollment, week=week, pair__session=CoachingPair.Session.HELD
+            cohort=cohort,
+            enrollment=OuterRef("pk"),
+            week=OuterRef(_item("coaching_week")),
+            pair__cohort=cohort,  # so that PostgreSQL reads only this cohort's pairs
+            pair__session=CoachingPair.Session.HELD,
         )
     )
-    overdue = ScheduleItem.objects.filter(cohort=cohort, cancelled=False, due_at__lte=now).filter(
-        (Q(kind=ScheduleItem.Kind.WORKSHOP) & ~attended)
-        | (Q(kind=ScheduleItem.Kind.MODULE) & ~completed & ~in_control)
-        | (Q(kind=ScheduleItem.Kind.COACHING) & has_partner & ~held & ~in_control)
+    return (
+        Q(**{_item("kind"): kind.WORKSHOP}, attended_item__isnull=False)
+        | Q(**{_item("kind"): kind.MODULE}, completed_item__isnull=False)
+        | (Q(**{_item("kind"): kind.COACHING}) & held)
     )
-    return progress_enrollments(cohort=cohort).filter(
-        Exists(overdue), status=Enrollment.Status.ACTIVE
+
+
+def _with_own_items(enrollments: QuerySet[Enrollment], *, cohort: Cohort) -> QuerySet[Enrollment]:
+    """Each enrolment joined to its own items (`_applies`), and to its attendance and
+    module progress on each of them: the rows `_done` reads."""
+    item = F(_ITEM)
+    return enrollments.annotate(
+        **{_ITEM: FilteredRelation("cohort__schedule_items", condition=_applies(cohort=cohort))},
+        attended_item=FilteredRelation(
+            "attendance", condition=Q(attendance__item=item, attendance__attended=True)
+        ),
+        completed_item=FilteredRelation(
+            "module_progress",
+            condition=Q(
+                module_progress__item=item,
+                module_progress__prework_done_at__isnull=False,
+                module_progress__practice_attended_at__isnull=False,
+            ),
+        ),
     )
+
+
+def progress_of(
+    enrollments: QuerySet[Enrollment], *, cohort: Cohort, now: datetime.datetime
+) -> QuerySet[Enrollment]:
+    """`enrollments` (of `cohort`) with their progress at `now`, counted by the database
+    in the query that reads them: `done`, `due`, `overdue` and `total` items, and
+    `overdue_item_ids` (a list in no order).
+
+    The same rules as `AgentProgress`, in one grouped query whatever the number of
+    agents (`_with_own_items`)."""
+    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
+    return _with_own_items(enrollments, cohort=cohort).annotate(
+        total=Count(_ITEM),
+        done=Count(_ITEM, filter=done),
+        due=Count(_ITEM, filter=due),
+        overdue=Count(_ITEM, filter=due & ~done),
+        overdue_item_ids=_JSONList(_ITEM, filter=due & ~done),
+    )
+
+
+def due_progress_by_kind(
+    *, cohort: Cohort, now: datetime.datetime, enrollment_ids
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """Enrolment id -> {item kind: (done, due)} over the items due at `now`: what the
+    completion rule reads (cohorts.completion), counted like `progress_of` in one query."""
+    done, due = _done(cohort=cohort), Q(**{_item("due_at__lte"): now})
+    counts = {}
+    for kind in ScheduleItem.Kind.values:
+        of_kind = due & Q(**{_item("kind"): kind})
+        counts[f"{kind}_done"] = Count(_ITEM, filter=of_kind & done)
+        counts[f"{kind}_due"] = Count(_ITEM, filter=of_kind)
+    enrollments = Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).order_by()
+    rows = _with_own_items(enrollments, cohort=cohort).annotate(**counts).values("pk", *counts)
+    return {
+        row["pk"]: {k: (row[f"{k}_done"], row[f"{k}_due"]) for k in ScheduleItem.Kind.values}
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One agent's progress as the database counts it (`progress_of`)."""
+
+    current_phase: str
+    done: int
+    due: int
+    overdue: int
+    total: int
+    overdue_items: list[str]  # titles, in plan order
+
+    @property
+    def percent_complete(self) -> float:
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+    @property
+    def behind(self) -> bool:
+        return self.overdue > 0
+
+
+def progress_by_enrollment(
+    *, cohort: Cohort, now: datetime.datetime, enrollment_ids
+) -> dict[int, Progress]:
+    """Enrolment id -> `Progress`, for some enrolments of `cohort` (a page): three
+    queries whatever their number (the counts, the phases, the items' titles)."""
+    # Unordered: the rows are grouped by enrolment alone, and looked up by id.
+    enrollments = Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).order_by()
+    counts = progress_of(enrollments, cohort=cohort, now=now).values_list(
+        "pk", "done", "due", "overdue", "total", "overdue_item_ids"
+    )
+    phases = list(Phase.objects.filter(program_id=cohort.program_id).order_by("order"))
+    phase = current_phase_name(cohort=cohort, phases=phases, now=now)
+    titles = dict(cohort.schedule_items.order_by("starts_at", "id").values_list("pk", "title"))
+    progress = {}
+    for pk, done, due, overdue, total, overdue_ids in counts:
+        overdue_ids = set(overdue_ids or ())
+        overdue_items = [title for item, title in titles.items() if item in overdue_ids]
+        progress[pk] = Progress(phase, done, due, overdue, total, overdue_items)
+    return progress
+
+
+def enrollments_behind(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The cohort's enrolments (any status) with an item due and not done at `now`, in
+    progress order: the rule of `AgentProgress.behind`, told by the database."""
+    behind = progress_of(cohort.enrollments.all(), cohort=cohort, now=now).filter(overdue__gt=0)
+    return progress_enrollments(cohort=cohort).filter(pk__in=behind.values("pk"))
+
+
+def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[Enrollment]:
+    """The active ones among `enrollments_behind`: who a facilitator should chase."""
+    return enrollments_behind(cohort=cohort, now=now).filter(status=Enrollment.Status.ACTIVE)
 
 
 # --- My plan -------------------------------------------------------------------------------

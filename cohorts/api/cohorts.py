@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -178,34 +179,43 @@ class CohortViewSet(viewsets.ModelViewSet):
         in pages of 500 agents (`?page=N`), `?behind=true` for those behind only."""
         cohort = self.get_object()
         _require_facilitator(request.user, cohort)
+        now = timezone.now()
         if request.query_params.get("behind") in ("true", "1"):
-            # Who is behind is known only once every agent's progress is told.
-            everyone = selectors.cohort_progress(cohort=cohort)
-            rows = self.paginate_queryset([row for row in everyone if row.behind])
+            enrollments = selectors.enrollments_behind(cohort=cohort, now=now)
         else:
-            page = self.paginate_queryset(selectors.progress_enrollments(cohort=cohort))
-            rows = selectors.cohort_progress(cohort=cohort, enrollments=page)
-        return self.get_paginated_response([_progress_row(row) for row in rows])
+            enrollments = selectors.progress_enrollments(cohort=cohort)
+        page = self.paginate_queryset(enrollments.values(*PROGRESS_VALUES))
+        progress = selectors.progress_by_enrollment(
+            cohort=cohort, now=now, enrollment_ids=[row["pk"] for row in page]
+        )
+        return self.get_paginated_response([_progress_row(row, progress) for row in page])
 
 
-def _progress_row(row: selectors.AgentProgress) -> dict:
-    agent = row.enrollment.agent
+# What a progress row reads of each enrolment; its progress is counted apart.
+PROGRESS_VALUES = (
+    "pk", "agent_id", "agent__display_name", "agent__email", "agent__team__name", "status",
+    "missing_items",
+)  # fmt: skip
+
+
+def _progress_row(row: dict, progress: dict[int, selectors.Progress]) -> dict:
+    agent = progress[row["pk"]]
     return {
-        "enrollment": row.enrollment.pk,
-        "agent": agent.pk,
-        "name": agent.display_name,
-        "email": agent.email,
-        "team": agent.team.name if agent.team else "",
-        "status": row.enrollment.status,
-        "current_phase": row.current_phase,
-        "done": row.done,
-        "due": row.due,
-        "overdue": row.overdue,
-        "total": len(row.items),
-        "percent_complete": row.percent_complete,
-        "behind": row.behind,
-        "overdue_items": [item.title for item in row.overdue_items],
-        "missing_items": row.enrollment.missing_items,
+        "enrollment": row["pk"],
+        "agent": row["agent_id"],
+        "name": row["agent__display_name"],
+        "email": row["agent__email"],
+        "team": row["agent__team__name"] or "",
+        "status": row["status"],
+        "current_phase": agent.current_phase,
+        "done": agent.done,
+        "due": agent.due,
+        "overdue": agent.overdue,
+        "total": agent.total,
+        "percent_complete": agent.percent_complete,
+        "behind": agent.behind,
+        "overdue_items": agent.overdue_items,
+        "missing_items": row["missing_items"],
     }
 
 
