@@ -6,8 +6,9 @@ every scale, 100,000 x scale interactions and 50,000 x scale rubric scores (so e
 has as much history at every scale). The `growth` benchmark times each endpoint and page
 at 1x and 10x and prints the ratio 10x / 1x with the query counts: an agent's plan and a
 coach's queue should stay flat (their own data does not grow), the manager's paged
-sections and lists nearly so. Data is built once per run and shared by `my_plan`,
-`cohort_progress` and `lists`.
+sections and lists nearly so. Data is built once per database: each benchmark runs in its
+own copy of the migrated database (bench/__main__.py), so `my_plan`, `cohort_progress` and
+`lists` each build what they read.
 """
 
 import datetime
@@ -47,14 +48,16 @@ class Data:
     coach: User
 
 
-_built: dict[int, Data] = {}
+_built: dict[tuple[str, int], Data] = {}
 
 
 def build(scale: int) -> Data:
-    """The data of one scale, built once per run."""
-    if scale not in _built:
-        _built[scale] = _build(scale)
-    return _built[scale]
+    """The data of one scale, built once per database (a benchmark's copy is dropped after
+    it, and with it what was built there)."""
+    key = (connection.settings_dict["NAME"], scale)
+    if key not in _built:
+        _built[key] = _build(scale)
+    return _built[key]
 
 
 def _build(scale: int) -> Data:
