@@ -8,7 +8,14 @@ import pytest
 
 from cohorts.models import RubricScore
 from config.pagination import BoundedCountPaginator
-from tests.factories import InteractionFactory, RubricFactory
+from tests.factories import (
+    AgentFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    InteractionFactory,
+    RubricFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +32,14 @@ def interactions(agent, count):
         InteractionFactory(agent=agent, occurred_at=START + datetime.timedelta(hours=n))
 
 
-def scores(subject, count):
+def scores(subject, count, *, scorer=None, cohort=None):
     rubric = RubricFactory()
     RubricScore.objects.bulk_create(
         RubricScore(
             rubric=rubric,
-            scorer=subject,
+            scorer=scorer or subject,
             subject=subject,
+            cohort=cohort,
             context=RubricScore.Context.QA,
             values={},
             percent=50,
@@ -101,3 +109,47 @@ def test_listing_rubric_scores_takes_two_queries_however_long_the_history(
         body = agent_api.get("/api/rubric-scores/").json()
 
     assert len(body["results"]) == 50
+
+
+@pytest.fixture
+def managed(manager_api):
+    """A cohort the manager facilitates and a team they manage, an agent in each, and an
+    agent in neither."""
+    cohort = CohortFactory(facilitators=[manager_api.user])
+    team = TeamFactory(name="Billing")
+    team.managers.add(manager_api.user)
+    in_cohort = EnrollmentFactory(cohort=cohort).agent
+    in_team = AgentFactory(team=team)
+    return cohort, in_cohort, in_team, AgentFactory()
+
+
+def test_a_manager_lists_their_cohorts_and_teams_interactions_in_two_queries(
+    manager_api, managed, django_assert_num_queries
+):
+    _, in_cohort, in_team, outsider = managed
+    for agent in (in_cohort, in_team, outsider):
+        interactions(agent, 30)
+
+    # the bounded count, the page of interactions with their agents' e-mails
+    with django_assert_num_queries(2):
+        body = manager_api.get("/api/interactions/").json()
+
+    assert (body["count"], len(body["results"])) == (60, 50)
+    agents = {row["agent_email"] for row in body["results"]}
+    assert agents == {in_cohort.email, in_team.email}
+
+
+def test_a_manager_lists_their_cohorts_scores_in_two_queries(
+    manager_api, managed, django_assert_num_queries
+):
+    cohort, in_cohort, in_team, _ = managed
+    scores(in_cohort, 60, scorer=manager_api.user, cohort=cohort)
+    scores(in_team, 5, scorer=manager_api.user)  # no cohort of theirs: not listed
+
+    # the bounded count, the page of scores with rubric version and scorer name
+    with django_assert_num_queries(2):
+        body = manager_api.get("/api/rubric-scores/").json()
+
+    assert (body["count"], len(body["results"])) == (60, 50)
+    assert {row["subject"] for row in body["results"]} == {in_cohort.pk}
+    assert body["results"][0]["scorer_name"] == manager_api.user.display_name
