@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohorts.models import (
@@ -378,10 +378,10 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
         .select_related("cohort", "cohort__program", "agent")
         .order_by("cohort__start_date")
     )
+    # The criteria of each score's rubric are the plan page's to read (the API shows none).
     scores = list(
         RubricScore.objects.filter(subject=user, superseded_by__isnull=True)  # in force
         .select_related("rubric", "scorer")
-        .prefetch_related(Prefetch("rubric__criteria"))
         .order_by("-scored_at")[:20]
     )
     plans = []
