@@ -50,6 +50,36 @@ class InteractionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InteractionRowSerializer(serializers.Serializer):
+    """An interaction as the list shows it, read from a `.values(*COLUMNS)` row: the fields
+    and formats of InteractionSerializer without a model instance (and the agent's) per row,
+    which cost as much as the rest of the page. Tests prove the two write the same JSON."""
+
+    COLUMNS = (
+        "id", "source", "external_id", "channel", "agent_id", "agent__email", "occurred_at",
+        "csat", "nps", "understood", "handle_seconds", "escalated", "resolved_first_contact",
+        "repeat_contact", "notes", "resolved", "resolution_seconds",
+    )  # fmt: skip
+
+    id = serializers.IntegerField()
+    source = serializers.CharField()
+    external_id = serializers.CharField()
+    channel = serializers.CharField()
+    agent = serializers.IntegerField(source="agent_id")
+    agent_email = serializers.EmailField(source="agent__email")
+    occurred_at = serializers.DateTimeField()
+    csat = serializers.IntegerField()
+    nps = serializers.IntegerField()
+    understood = serializers.IntegerField()
+    handle_seconds = serializers.IntegerField()
+    escalated = serializers.BooleanField()
+    resolved_first_contact = serializers.BooleanField()
+    repeat_contact = serializers.BooleanField()
+    notes = serializers.CharField()
+    resolved = serializers.BooleanField()
+    resolution_seconds = serializers.IntegerField()
+
+
 class InteractionFilter(filters.FilterSet):
     # Bounded like every date the API takes (config/limits.py): year 267 is no filter.
     occurred_after = filters.IsoDateTimeFilter(
@@ -86,13 +116,13 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["occurred_at", "csat", "handle_seconds"]
 
     def get_queryset(self):
-        # The columns a row shows (of the agent, the e-mail): the rest is never read.
-        shown = [name for name in InteractionSerializer.Meta.fields if name != "agent_email"]
-        return (
-            selectors.interaction_visible_to(user=self.request.user)
-            .select_related("agent")
-            .only(*shown, "agent__email")
-        )
+        return selectors.interaction_visible_to(user=self.request.user).select_related("agent")
+
+    def list(self, request, *args, **kwargs):
+        # Filtered, searched and ordered as any list; then read as rows of what is shown.
+        rows = self.filter_queryset(self.get_queryset()).values(*InteractionRowSerializer.COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(InteractionRowSerializer(page, many=True).data)
 
     @extend_schema(
         request=InteractionImportSerializer,

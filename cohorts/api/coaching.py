@@ -13,6 +13,7 @@ from cohorts import selectors, services
 from cohorts.api.serializers import (
     CoachingPairSerializer,
     PeerScoreSerializer,
+    RubricScoreRowSerializer,
     RubricScoreSerializer,
     SessionSerializer,
 )
@@ -92,16 +93,6 @@ class CanRecordScores(IsAuthenticated):
         return request.user.is_manager or request.user.role == User.Role.COACH
 
 
-# What RubricScoreSerializer shows (of the rubric its version, of the scorer the name; the
-# context tells counts_toward_certification): the rest, and the scorer's whole row, is never
-# read. A column missing here would cost a query per row (the list's query count is pinned).
-SCORE_COLUMNS_SHOWN = (
-    "id", "rubric", "rubric__version", "scorer", "scorer__display_name", "subject",
-    "context", "observed", "values", "percent", "cohort", "coaching_pair", "interaction_ref",
-    "feedback", "comments", "strength", "next_step", "acknowledged_at", "scored_at",
-)  # fmt: skip
-
-
 class RubricScoreViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -116,11 +107,15 @@ class RubricScoreViewSet(
     ordering_fields = ["scored_at", "percent"]
 
     def get_queryset(self):
-        return (
-            selectors.rubric_score_visible_to(user=self.request.user)
-            .select_related("rubric", "scorer")
-            .only(*SCORE_COLUMNS_SHOWN)
+        return selectors.rubric_score_visible_to(user=self.request.user).select_related(
+            "rubric", "scorer"
         )
+
+    def list(self, request, *args, **kwargs):
+        # Filtered and ordered as any list; then read as rows of what is shown.
+        rows = self.filter_queryset(self.get_queryset()).values(*RubricScoreRowSerializer.COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(RubricScoreRowSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=RubricScoreSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsNotHR])

@@ -153,3 +153,45 @@ def test_a_manager_lists_their_cohorts_scores_in_two_queries(
     assert (body["count"], len(body["results"])) == (60, 50)
     assert {row["subject"] for row in body["results"]} == {in_cohort.pk}
     assert body["results"][0]["scorer_name"] == manager_api.user.display_name
+
+
+def test_the_interaction_list_writes_each_row_as_its_detail_does(manager_api, managed):
+    _, in_cohort, in_team, _ = managed
+    InteractionFactory(
+        agent=in_cohort, channel="call", csat=4, nps=9, understood=7, handle_seconds=310,
+        escalated=True, resolved_first_contact=False, repeat_contact=None, notes="Refund",
+        resolved=True, resolution_seconds=86_400,
+        occurred_at=datetime.datetime(2026, 9, 2, 8, 30, 15, 120_000, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    InteractionFactory(agent=in_team, notes=None)  # every optional field empty
+
+    rows = manager_api.get("/api/interactions/").json()["results"]
+
+    assert len(rows) == 2
+    for row in rows:
+        assert row == manager_api.get(f"/api/interactions/{row['id']}/").json()
+
+
+def test_the_score_list_writes_each_row_as_its_detail_does(manager_api, managed):
+    cohort, in_cohort, _, _ = managed
+    rubric = RubricFactory()
+    common = {"rubric": rubric, "subject": in_cohort, "cohort": cohort, "percent": "66.67"}
+    RubricScore.objects.create(
+        **common, scorer=manager_api.user, context=RubricScore.Context.QA,
+        values={"tone": 3}, comments={"tone": "Warm"}, feedback="Good", strength="Tone",
+        next_step="Pace", interaction_ref="T-1", scored_at=START,
+        acknowledged_at=START + datetime.timedelta(days=1, microseconds=5),
+    )  # fmt: skip
+    RubricScore.objects.create(
+        **common,
+        scorer=AgentFactory(),
+        context=RubricScore.Context.PEER,
+        values={},
+        scored_at=START + datetime.timedelta(hours=1),
+    )
+
+    rows = manager_api.get("/api/rubric-scores/").json()["results"]
+
+    assert [row["counts_toward_certification"] for row in rows] == [False, True]
+    for row in rows:
+        assert row == manager_api.get(f"/api/rubric-scores/{row['id']}/").json()
