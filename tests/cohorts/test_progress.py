@@ -244,8 +244,10 @@ def test_my_plan_with_scores_reads_no_rubric_criteria(
     with time_machine.travel(week_one, tick=False), django_assert_num_queries(9):
         plan = client.get("/api/my-plan/").json()["plans"][0]
 
-    assert len(plan["scores"]) == 1
     assert plan["coaching_partners"]
+    # Each score as the agent reads it on its own.
+    [score] = plan["scores"]
+    assert score == client.get(f"/api/rubric-scores/{score['id']}/").json()
 
 
 def test_my_plan_is_empty_for_someone_not_enrolled(agent_api, started):
