@@ -20,7 +20,7 @@ from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
-from config.api import ScopedRelatedField
+from config.api import ScopedRelatedField, ValuesListMixin
 from config.limits import ColumnRangeMixin
 from config.pagination import BoundedCountPagination
 from config.uploads import (
@@ -105,10 +105,11 @@ class InteractionImportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
-class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
+class InteractionViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     """Helpdesk interactions you may see. Managers import them from CSV."""
 
     serializer_class = InteractionSerializer
+    row_serializer_class = InteractionRowSerializer
     permission_classes = [IsNotHR]
     pagination_class = BoundedCountPagination
     filterset_class = InteractionFilter
@@ -117,12 +118,6 @@ class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.interaction_visible_to(user=self.request.user).select_related("agent")
-
-    def list(self, request, *args, **kwargs):
-        # Filtered, searched and ordered as any list; then read as rows of what is shown.
-        rows = self.filter_queryset(self.get_queryset()).values(*InteractionRowSerializer.COLUMNS)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(InteractionRowSerializer(page, many=True).data)
 
     @extend_schema(
         request=InteractionImportSerializer,

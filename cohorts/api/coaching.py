@@ -20,6 +20,7 @@ from cohorts.api.serializers import (
 from cohorts.models import (
     RubricScore,
 )
+from config.api import ValuesListMixin
 from config.pagination import BoundedCountPagination
 from programs.models import Rubric
 
@@ -94,13 +95,14 @@ class CanRecordScores(IsAuthenticated):
 
 
 class RubricScoreViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    ValuesListMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
+    mixins.RetrieveModelMixin, viewsets.GenericViewSet,
 ):  # fmt: skip
     """Rubric scores, scoped: agents read scores about them, coaches the ones they gave,
     facilitators their cohorts'. HR gets 403. Peer scores are posted on the pair."""
 
     serializer_class = RubricScoreSerializer
+    row_serializer_class = RubricScoreRowSerializer
     permission_classes = [IsNotHR, CanRecordScores]
     pagination_class = BoundedCountPagination
     filterset_fields = ["subject", "context", "cohort", "rubric"]
@@ -110,12 +112,6 @@ class RubricScoreViewSet(
         return selectors.rubric_score_visible_to(user=self.request.user).select_related(
             "rubric", "scorer"
         )
-
-    def list(self, request, *args, **kwargs):
-        # Filtered and ordered as any list; then read as rows of what is shown.
-        rows = self.filter_queryset(self.get_queryset()).values(*RubricScoreRowSerializer.COLUMNS)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(RubricScoreRowSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses=RubricScoreSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsNotHR])
