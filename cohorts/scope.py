@@ -64,11 +64,14 @@ def managed_agents(*, user) -> QuerySet:
         return agents.none()
     if user.is_superuser:
         return agents
-    in_cohorts = Enrollment.objects.filter(cohort__facilitators=user).values("agent")
     # Two subqueries, no join: each agent appears once without a DISTINCT, so a list of
     # their rows (interactions, scores) can stop at its first page instead of sorting the
-    # whole scope first.
-    in_teams = Team.objects.filter(managers=user).values("pk")
+    # whole scope first. They read the many-to-many tables themselves: joining the cohorts
+    # and teams as well made every query in scope (a list's count and its page) ~1 ms
+    # slower on a 5,000-agent cohort, and told nothing more.
+    facilitated = Cohort.facilitators.through.objects.filter(user=user).values("cohort_id")
+    in_cohorts = Enrollment.objects.filter(cohort__in=facilitated).values("agent")
+    in_teams = Team.managers.through.objects.filter(user=user).values("team_id")
     return agents.filter(Q(pk__in=in_cohorts) | Q(team__in=in_teams))
 
 

@@ -6,7 +6,9 @@ query counts are pinned in tests.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from django.db.models import (
     Aggregate,
@@ -16,7 +18,6 @@ from django.db.models import (
     FilteredRelation,
     JSONField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -522,26 +523,36 @@ class Plan:
     upcoming: list[ScheduleItem]
     coaching_week: ScheduleItem | None
     partners: list[Enrollment]
-    scores: list[RubricScore]
+    scores: list[RubricScore] | list[dict]
 
 
 UPCOMING_LIMIT = 5
 
 
-def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
-    """The signed-in agent's plan in each cohort they are active in (usually one)."""
+def my_plan(
+    *, user, now: datetime.datetime | None = None, score_columns: Sequence[str] = ()
+) -> list[Plan]:
+    """The signed-in agent's plan in each cohort they are active in (usually one).
+
+    Scores are model instances with their rubric and scorer (the page), or with
+    `score_columns` `.values()` rows of those columns, which must hold `cohort_id` (the
+    API, which writes them as they are and needs no instance per score)."""
     now = now or timezone.now()
     enrollments = list(
         Enrollment.objects.filter(agent=user, status=Enrollment.Status.ACTIVE)
         .select_related("cohort", "cohort__program", "agent")
         .order_by("cohort__start_date")
     )
-    scores = list(
-        RubricScore.objects.filter(subject=user, superseded_by__isnull=True)  # in force
-        .select_related("rubric", "scorer")
-        .prefetch_related(Prefetch("rubric__criteria"))
-        .order_by("-scored_at")[:20]
+    in_force = RubricScore.objects.filter(subject=user, superseded_by__isnull=True).order_by(
+        "-scored_at"
     )
+    # The criteria of each score's rubric are the plan page's to read (the API shows none).
+    if score_columns:
+        scores = list(in_force.values(*score_columns)[:20])
+        cohort_of = itemgetter("cohort_id")
+    else:
+        scores = list(in_force.select_related("rubric", "scorer")[:20])
+        cohort_of = attrgetter("cohort_id")
     plans = []
     for enrollment in enrollments:
         cohort = enrollment.cohort
@@ -575,7 +586,7 @@ def my_plan(*, user, now: datetime.datetime | None = None) -> list[Plan]:
                 )
                 if coaching
                 else [],
-                scores=[s for s in scores if s.cohort_id in (None, cohort.pk)],
+                scores=[s for s in scores if cohort_of(s) in (None, cohort.pk)],
             )
         )
     return plans

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,7 +98,10 @@ def plan(request):
     now = timezone.now()
     zone = _zone(request.user)
     plans = []
-    for entry in selectors.my_plan(user=request.user, now=now):
+    entries = selectors.my_plan(user=request.user, now=now)
+    # Each score is shown criterion by criterion: one query for the rubrics' criteria.
+    prefetch_related_objects([s for e in entries for s in e.scores], "rubric__criteria")
+    for entry in entries:
         cohort_zone = ZoneInfo(entry.enrollment.cohort.time_zone)
         status = certification_status(enrollment=entry.enrollment, now=now)
         plans.append(

@@ -100,3 +100,19 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:  # rendering, or the schema: nothing may be chosen
             return self.queryset.none()
         return self.scope(user=request.user)
+
+
+class ValuesListMixin:
+    """For ViewSets whose list grows with history: the page is read as `.values()` rows of
+    `row_serializer_class.COLUMNS` and written by that serializer, with no model instance
+    per row (half a 50-row page's time went to building them). Filters, search, ordering
+    and pagination apply as to any list; retrieve and the schema keep `serializer_class`,
+    whose JSON the row serializer must match (each list's tests compare a row with its
+    detail)."""
+
+    row_serializer_class: type[serializers.Serializer]
+
+    def list(self, request, *args, **kwargs):
+        columns = self.row_serializer_class.COLUMNS
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*columns))
+        return self.get_paginated_response(self.row_serializer_class(page, many=True).data)

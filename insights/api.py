@@ -20,7 +20,7 @@ from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
-from config.api import ScopedRelatedField
+from config.api import ScopedRelatedField, ValuesListMixin
 from config.limits import ColumnRangeMixin
 from config.pagination import BoundedCountPagination
 from config.uploads import (
@@ -50,6 +50,36 @@ class InteractionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class InteractionRowSerializer(serializers.Serializer):
+    """An interaction as the list shows it, read from a `.values(*COLUMNS)` row: the fields
+    and formats of InteractionSerializer without a model instance (and the agent's) per row,
+    which cost as much as the rest of the page. Tests prove the two write the same JSON."""
+
+    COLUMNS = (
+        "id", "source", "external_id", "channel", "agent_id", "agent__email", "occurred_at",
+        "csat", "nps", "understood", "handle_seconds", "escalated", "resolved_first_contact",
+        "repeat_contact", "notes", "resolved", "resolution_seconds",
+    )  # fmt: skip
+
+    id = serializers.IntegerField()
+    source = serializers.CharField()
+    external_id = serializers.CharField()
+    channel = serializers.CharField()
+    agent = serializers.IntegerField(source="agent_id")
+    agent_email = serializers.EmailField(source="agent__email")
+    occurred_at = serializers.DateTimeField()
+    csat = serializers.IntegerField()
+    nps = serializers.IntegerField()
+    understood = serializers.IntegerField()
+    handle_seconds = serializers.IntegerField()
+    escalated = serializers.BooleanField()
+    resolved_first_contact = serializers.BooleanField()
+    repeat_contact = serializers.BooleanField()
+    notes = serializers.CharField()
+    resolved = serializers.BooleanField()
+    resolution_seconds = serializers.IntegerField()
+
+
 class InteractionFilter(filters.FilterSet):
     # Bounded like every date the API takes (config/limits.py): year 267 is no filter.
     occurred_after = filters.IsoDateTimeFilter(
@@ -75,10 +105,11 @@ class InteractionImportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
-class InteractionViewSet(viewsets.ReadOnlyModelViewSet):
+class InteractionViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     """Helpdesk interactions you may see. Managers import them from CSV."""
 
     serializer_class = InteractionSerializer
+    row_serializer_class = InteractionRowSerializer
     permission_classes = [IsNotHR]
     pagination_class = BoundedCountPagination
     filterset_class = InteractionFilter

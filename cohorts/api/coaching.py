@@ -13,12 +13,14 @@ from cohorts import selectors, services
 from cohorts.api.serializers import (
     CoachingPairSerializer,
     PeerScoreSerializer,
+    RubricScoreRowSerializer,
     RubricScoreSerializer,
     SessionSerializer,
 )
 from cohorts.models import (
     RubricScore,
 )
+from config.api import ValuesListMixin
 from config.pagination import BoundedCountPagination
 from programs.models import Rubric
 
@@ -93,13 +95,14 @@ class CanRecordScores(IsAuthenticated):
 
 
 class RubricScoreViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    ValuesListMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
+    mixins.RetrieveModelMixin, viewsets.GenericViewSet,
 ):  # fmt: skip
     """Rubric scores, scoped: agents read scores about them, coaches the ones they gave,
     facilitators their cohorts'. HR gets 403. Peer scores are posted on the pair."""
 
     serializer_class = RubricScoreSerializer
+    row_serializer_class = RubricScoreRowSerializer
     permission_classes = [IsNotHR, CanRecordScores]
     pagination_class = BoundedCountPagination
     filterset_fields = ["subject", "context", "cohort", "rubric"]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from cohorts import selectors
 from cohorts.api.serializers import (
     PersonSerializer,
-    RubricScoreSerializer,
+    RubricScoreRowSerializer,
 )
 
 # --- My plan -------------------------------------------------------------------------------
@@ -58,7 +58,8 @@ def _plan_dict(plan: selectors.Plan) -> dict:
             "total": len(progress.items),
             "percent_complete": progress.percent_complete,
         },
-        "scores": RubricScoreSerializer(plan.scores, many=True).data,
+        # Written as the rubric-score list writes them, from `.values()` rows.
+        "scores": RubricScoreRowSerializer(plan.scores, many=True).data,
     }
 
 
@@ -67,5 +68,7 @@ def _plan_dict(plan: selectors.Plan) -> dict:
 def my_plan(request):
     """The signed-in agent's plan: this week's module and pre-work, upcoming sessions in
     their local time, this week's coaching partner, progress and scores so far."""
-    plans = selectors.my_plan(user=request.user, now=timezone.now())
+    plans = selectors.my_plan(
+        user=request.user, now=timezone.now(), score_columns=RubricScoreRowSerializer.COLUMNS
+    )
     return Response({"plans": [_plan_dict(plan) for plan in plans]})

@@ -226,6 +226,31 @@ def test_my_plan_query_count_is_constant(agent_api, cohort, django_assert_num_qu
     assert response.status_code == 200
 
 
+def test_my_plan_with_scores_reads_no_rubric_criteria(
+    agent_api, started, django_assert_num_queries
+):
+    enrollment = started.enrollments.order_by("pk").first()
+    client = _api_as(agent_api, enrollment.agent)
+    week_one = datetime.datetime(2026, 11, 26, 15, tzinfo=UTC)  # day 32: coaching week 1
+    pair = started.coaching_pairs.get(week=1, members__enrollment=enrollment)
+    partner = pair.members.exclude(enrollment=enrollment).first().enrollment.agent
+    criteria = ["tone", "validation", "paraphrase", "question_quality", "actionable_closure"]
+    services.peer_score_create(
+        pair=pair, scorer=partner, subject=enrollment.agent, values=dict.fromkeys(criteria, 4)
+    )
+
+    # enrolments, scores with rubric and scorer (the API shows no criteria), schedule
+    # items, phases, attendance, module progress, control windows, the memberships of the
+    # agent's pairs, this week's partners
+    with time_machine.travel(week_one, tick=False), django_assert_num_queries(9):
+        plan = client.get("/api/my-plan/").json()["plans"][0]
+
+    assert plan["coaching_partners"]
+    # Each score as the agent reads it on its own.
+    [score] = plan["scores"]
+    assert score == client.get(f"/api/rubric-scores/{score['id']}/").json()
+
+
 def test_my_plan_is_empty_for_someone_not_enrolled(agent_api, started):
     assert agent_api.get("/api/my-plan/").json() == {"plans": []}
 
