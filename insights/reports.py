@@ -24,15 +24,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
     Min,
     Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, NullIf, TruncDate, TruncWeek
+from django.db.models.functions import Cast, TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,6 +46,7 @@ from cohorts.models import (
 )
 from cohorts.scope import managed_cohorts
 from insights import figures
+from insights.experiment_stats import experiment_group_stats
 from insights.models import BaselineAssessment, Interaction
 from programs.models import Module, RubricCriterion
 
@@ -874,19 +873,25 @@ def experiment_result(
     """
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
-    interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-    assigned = dict(
-        experiment.assignments.values("group").annotate(n=Count("pk")).values_list("group", "n")
-    )
-    assigned = {group: assigned.get(group, 0) for group in GROUPS}
     window = {"from": start.isoformat(), "to": end.isoformat()}
     notes = []
     if detail:
+        interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         rows = _experiment_agent_rows(experiment, interactions)
+        assigned = dict(
+            experiment.assignments.values("group").annotate(n=Count("pk")).values_list("group", "n")
+        )
+        assigned = {group: assigned.get(group, 0) for group in GROUPS}
         result = {"window": window, "agents_assigned": assigned, "unit": "agent",
                   "metrics": experiment_metrics(rows)}  # fmt: skip
         return {"figures": result, "rows": rows, "notes": notes}
-    stats = _experiment_group_stats(experiment, interactions)
+    assigned, stats = experiment_group_stats(
+        experiment_id=experiment.pk,
+        start=start,
+        end=end,
+        metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
+        groups=GROUPS,
+    )
     result = {"window": window, "agents_assigned": assigned, "unit": "agent",
               "metrics": _experiment_comparisons(stats)}  # fmt: skip
     summary = _group_summary_rows(stats)
@@ -925,99 +930,8 @@ def _experiment_agent_rows(experiment: Experiment, interactions) -> list[dict]:
     return rows
 
 
-def _agent_figure(metric: Metric):
-    """One agent's figure over their interactions, as `Metric.value` computes it from the
-    agent's sums (unrounded, in the same floating-point operations); NULL without data."""
-    condition = metric.condition()
-    n = NullIf(Count("pk", filter=condition), Value(0))
-    if metric.kind == "mean":
-        figure = Sum(Cast(F(metric.field), FloatField()), filter=condition) / n
-        if metric.divisor != 1:
-            figure = figure / Value(float(metric.divisor))
-    else:
-        successes = Count("pk", filter=condition & metric.successes())
-        if metric.kind == "nps":
-            successes = successes - Count("pk", filter=condition & Q(**{f"{metric.field}__lte": 6}))
-        figure = Cast(successes, FloatField()) * Value(100.0) / n
-    return ExpressionWrapper(figure, output_field=FloatField())
-
-
-def _experiment_group_stats(experiment: Experiment, interactions) -> dict:
-    """{(group, metric key): {agents, mean, variance, n, sum, sumsq, detractors}}: per group,
-    the count, mean and sample variance of the agents' figures (two passes, as
-    `_stats_from_rows`: the sum of squared deviations from the group's mean), and the
-    interaction-level sums, in one SQL query over each agent's figures."""
-    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
-    connection = connections[interactions.db]
-    quote = connection.ops.quote_name
-    parts = ("n", "sum", "sumsq", "detractors")
-    sums = {}  # the per-agent sums each metric's interaction-level figure needs
-    for metric in metrics:
-        aggregates = metric.aggregates()
-        sums |= {
-            f"{metric.key}_{part}": aggregates[f"{metric.key}_{part}"]
-            for part in parts
-            if f"{metric.key}_{part}" in aggregates
-        }
-    per_agent = (
-        interactions.filter(agent__in=experiment.assignments.values("agent"))
-        .order_by()
-        .values("agent")
-        .annotate(**{f"{metric.key}_figure": _agent_figure(metric) for metric in metrics}, **sums)
-    )
-    sql, params = per_agent.query.get_compiler(connection=connection).as_sql()
-    columns, means = ['g."group"'], ['g."group"']
-    for metric in metrics:
-        figure = quote(f"{metric.key}_figure")
-        means.append(f"avg(a.{figure}) AS {figure}")
-        columns += [
-            f"count(a.{figure})",
-            f"avg(a.{figure})",
-            f"sum((a.{figure} - m.{figure}) * (a.{figure} - m.{figure}))",
-            f"max(a.{figure}) - min(a.{figure})",
-            *(
-                f"sum(a.{quote(f'{metric.key}_{part}')})"
-                if f"{metric.key}_{part}" in sums
-                else "NULL"
-                for part in parts
-            ),
-        ]
-    query = f"""
-        WITH a AS ({sql}),
-        g AS (SELECT agent_id, "group" FROM cohorts_experimentassignment WHERE experiment_id = %s),
-        m AS (SELECT {", ".join(means)} FROM a JOIN g ON g.agent_id = a.agent GROUP BY g."group")
-        SELECT {", ".join(columns)}
-        FROM a JOIN g ON g.agent_id = a.agent JOIN m ON m."group" = g."group"
-        GROUP BY g."group"
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(query, (*params, experiment.pk))
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
-    stats = {}
-    for group in GROUPS:
-        empty = (0, None, None, None, None, None, None, None) * len(metrics)  # no agent with data
-        values = iter(found.get(group, empty))
-        for metric in metrics:
-            agents, mean, squares, spread, n, total, sumsq, detractors = (
-                next(values) for _ in range(8)
-            )
-            variance = None
-            if agents > 1:  # every figure the same is exactly no spread, whatever the rounding
-                variance = 0.0 if spread == 0 else squares / (agents - 1)
-            stats[group, metric.key] = {
-                "agents": agents,
-                "mean": mean,
-                "variance": variance,
-                "n": n,
-                "sum": total,
-                "sumsq": sumsq,
-                "detractors": detractors,
-            }
-    return stats
-
-
 def _stats_from_rows(rows: list[dict]) -> dict:
-    """`_experiment_group_stats` from a manager's per-agent rows (or their export)."""
+    """`experiment_group_stats` from a manager's per-agent rows (or their export)."""
     stats = {}
     for group in GROUPS:
         mine = [r for r in rows if r["group"] == group]
