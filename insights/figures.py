@@ -422,33 +422,48 @@ def kaplan_meier(
     events: Sequence[bool],
     *,
     at: Sequence[float] | None = None,
+    counts: Sequence[int] | None = None,
 ) -> dict[str, list]:
     """Kaplan-Meier (product-limit) survival estimate.
 
     ``events[i]`` is True when ``durations[i]`` ended in the event, False when it was
-    censored (still going when last seen). Returns ``times`` (distinct event times,
-    ascending), ``survival`` (S(t) just after each), ``at_risk`` (durations >= t; someone
-    censored at t counts as at risk at t) and ``events`` (events at t). With ``at``, also
-    ``survival_at`` (the right-continuous step function: 1.0 before the first event) and
-    ``at_risk_at`` (durations >= t) at those times; ``survival_at`` is None throughout when
-    there is no data. Empty input gives empty lists.
+    censored (still going when last seen). With ``counts``, line i stands for
+    ``counts[i]`` people with that duration and outcome (lifelines' ``weights``), so a
+    table counted in SQL gives the curve its people would. Returns ``times`` (distinct
+    event times, ascending), ``survival`` (S(t) just after each), ``at_risk`` (durations
+    >= t; someone censored at t counts as at risk at t) and ``events`` (events at t). With
+    ``at``, also ``survival_at`` (the right-continuous step function: 1.0 before the first
+    event) and ``at_risk_at`` (durations >= t) at those times; ``survival_at`` is None
+    throughout when there is no data. Empty input gives empty lists.
     """
     d = _finite_floats(durations, "durations")
-    if len(d) != len(events):
-        raise ValueError("durations and events must have the same length")
-    if any(v < 0 for v in d):
-        raise ValueError("durations must not be negative")
-    ordered = sorted(d)
-    event_times = Counter(v for v, e in zip(d, events, strict=True) if e)
+    weights = [1] * len(d) if counts is None else [int(c) for c in counts]
+    if not len(d) == len(events) == len(weights):
+        raise ValueError("durations, events and counts must have the same length")
+    if any(v < 0 for v in d) or any(c < 0 for c in weights):
+        raise ValueError("durations and counts must not be negative")
+    people, leaving = Counter(), Counter()  # per distinct duration
+    for v, e, c in zip(d, events, weights, strict=True):
+        people[v] += c
+        if e:
+            leaving[v] += c
+    ordered = sorted(people)
+    earlier = [0]  # earlier[i]: people with a duration below ordered[i]
+    for v in ordered:
+        earlier.append(earlier[-1] + people[v])
+    total = earlier[-1]
+
+    def at_risk_on(t: float) -> int:
+        return total - earlier[bisect_left(ordered, t)]
 
     times: list[float] = []
     survival: list[float] = []
     at_risk: list[int] = []
     event_counts: list[int] = []
     s = 1.0
-    for t in sorted(event_times):
-        n = len(ordered) - bisect_left(ordered, t)
-        k = event_times[t]
+    for t in sorted(v for v, k in leaving.items() if k):
+        n = at_risk_on(t)
+        k = leaving[t]
         s *= 1 - k / n
         times.append(t)
         survival.append(s)
@@ -463,10 +478,10 @@ def kaplan_meier(
     if at is not None:
         points = _finite_floats(at, "at")
         result["survival_at"] = [
-            (survival[i - 1] if (i := bisect_right(times, t)) else 1.0) if d else None
+            (survival[i - 1] if (i := bisect_right(times, t)) else 1.0) if total else None
             for t in points
         ]
-        result["at_risk_at"] = [len(ordered) - bisect_left(ordered, t) for t in points]
+        result["at_risk_at"] = [at_risk_on(t) for t in points]
     return result
 
 

@@ -26,11 +26,10 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    Min,
     Q,
     Sum,
 )
-from django.db.models.functions import Cast, TruncDate, TruncWeek
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,6 +47,7 @@ from cohorts.scope import managed_cohorts
 from insights import figures
 from insights.experiment_stats import experiment_group_stats
 from insights.models import BaselineAssessment, Interaction
+from insights.retention import FOLLOWED, landmark_rows
 from programs.models import Module, RubricCriterion
 
 MIN_GROUP = 5
@@ -366,64 +366,36 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     and leavers per agent-year of follow-up (annualised attrition).
     """
     as_of = as_of or timezone.localdate()
-    landmark_gap = datetime.timedelta(days=LANDMARK_DAYS)
-    enrolled = scope.enrollments()
-    # One row per enrolled agent, with day 1 of their first cohort in scope and the
-    # earliest completion of any of their enrolments, both from the database in one pass.
-    completed = Q(enrollments__status=Enrollment.Status.COMPLETED)
-    people = (
-        User.objects.filter(pk__in=enrolled.values("agent"))
-        .annotate(
-            first_day=Min(
-                "enrollments__cohort__start_date", filter=Q(enrollments__in=enrolled.values("pk"))
-            ),
-            # In the current time zone, as the landmark is a local date.
-            trained_on=Min(TruncDate("enrollments__status_changed_at"), filter=completed),
-        )
-        .order_by("pk")
-        # Only a reader of per-agent rows needs to know who each line is.
-        .values_list(
-            "email" if scope.detail else "pk", "hired_on", "left_on", "first_day", "trained_on"
-        )
+    found = landmark_rows(
+        enrollments=scope.enrollments(),
+        as_of=as_of,
+        landmark_days=LANDMARK_DAYS,
+        per_agent=scope.detail,  # only a reader of per-agent rows gets them
     )
-    # Per group, the agents' follow-up days and whether each left; per-agent rows only for
-    # readers who may see them.
-    followed = {"trained": ([], []), "untrained": ([], [])}
-    rows, agents, not_yet, left_before = [], 0, 0, 0
-    for who, hired, left, first, trained_on in people:
-        agents += 1
-        landmark = first + landmark_gap
-        if hired and hired > landmark:  # hired after the landmark: no time before it
-            landmark = hired
-        if landmark > as_of:
-            not_yet += 1
-            continue
-        if left and left <= landmark:
-            left_before += 1
-            continue
-        trained = trained_on is not None and trained_on <= landmark
-        group = "trained" if trained else "untrained"
-        end = left if left and left <= as_of else as_of
-        days, gone = (end - landmark).days, bool(left and left <= as_of)
-        followed[group][0].append(float(days))
-        followed[group][1].append(gone)
-        if scope.detail:
-            rows.append(
-                {
-                    "agent": who,
-                    "group": group,
-                    "landmark": landmark.isoformat(),
-                    "days": days,
-                    "left": gone,
-                }
-            )
+    rows = []
+    if scope.detail:
+        for who, status, landmark, days, gone in found:
+            if status in FOLLOWED:
+                rows.append(
+                    {"agent": who, "group": status, "landmark": landmark, "days": days,
+                     "left": gone}
+                )  # fmt: skip
+        found = [(status, days, gone, 1) for _, status, _, days, gone in found]
+    # Per status, the (days, left, agents) lines: the groups' tables, and the agents who
+    # are not followed.
+    tables = defaultdict(list)
+    for status, days, gone, count in found:
+        tables[status].append((days, gone, count))
+    agents = sum(count for _, _, _, count in found)
     notes: list[str] = []
     groups = {}
-    for group, (durations, events) in followed.items():
+    for group in FOLLOWED:
         hide_under = 0 if scope.detail else MIN_GROUP
-        groups[group] = _group_retention(durations, events, hide_under=hide_under)
+        groups[group] = _group_retention(tables[group], hide_under=hide_under)
         if not scope.detail:
-            groups[group] = _suppress(groups[group], len(durations), notes, f"retention, {group}")
+            groups[group] = _suppress(
+                groups[group], groups[group]["agents"], notes, f"retention, {group}"
+            )
     result = {
         "as_of": as_of.isoformat(),
         "method": (
@@ -432,9 +404,9 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
             f"from that day"
         ),
         "landmark_days": LANDMARK_DAYS,
-        "followed": sum(len(durations) for durations, _ in followed.values()),
-        "landmark_not_reached": not_yet,
-        "left_before_landmark": left_before,
+        "followed": sum(count for group in FOLLOWED for _, _, count in tables[group]),
+        "landmark_not_reached": sum(count for _, _, count in tables["not_reached"]),
+        "left_before_landmark": sum(count for _, _, count in tables["left_before"]),
         "groups": groups,
     }
     if not scope.detail:
@@ -458,25 +430,29 @@ def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     """One group's curve, counts at risk and attrition from its per-agent rows. With
     `hide_under`, the curve stops where fewer agents than that are still at risk and such
     counts at risk are None (each would describe fewer people than the privacy rule)."""
-    durations = [float(r["days"]) for r in rows]
-    events = [r["left"] in (True, "True") for r in rows]
-    return _group_retention(durations, events, hide_under=hide_under)
+    table = [(r["days"], r["left"] in (True, "True"), 1) for r in rows]
+    return _group_retention(table, hide_under=hide_under)
 
 
-def _group_retention(durations: list[float], events: list[bool], *, hide_under: int) -> dict:
-    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS)
+def _group_retention(table: list[tuple[int, bool, int]], *, hide_under: int) -> dict:
+    """From (days followed, left, agents) lines."""
+    durations = [float(days) for days, _, _ in table]
+    events = [bool(gone) for _, gone, _ in table]
+    counts = [count for _, _, count in table]
+    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS, counts=counts)
     keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
     at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
     survival_at = [
         s if n is not None else None
         for s, n in zip(curve.get("survival_at", []), at_risk_at, strict=True)
     ]
-    follow_up = math.fsum(durations)
+    follow_up = math.fsum(float(days) * count for days, _, count in table)
+    leavers = sum(count for _, gone, count in table if gone)
     return {
-        "agents": len(durations),
-        "leavers": sum(events),
+        "agents": sum(counts),
+        "leavers": leavers,
         "follow_up_days": follow_up,
-        "annualised_attrition": figures.annualised_attrition(sum(events), follow_up),
+        "annualised_attrition": figures.annualised_attrition(leavers, follow_up),
         "curve": {k: [curve[k][i] for i in keep] for k in ("times", "survival", "at_risk")},
         "at_risk": dict(zip(map(str, RISK_POINTS_DAYS), at_risk_at, strict=True)),
         "survival_at": dict(zip(map(str, RISK_POINTS_DAYS), survival_at, strict=True)),
