@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
@@ -164,20 +163,24 @@ def detectable_noncentrality(power: float, alpha: float = 0.05, df: float | None
     def shortfall(nc: float) -> float:
         return _t_power(abs(nc), df, critical) - power
 
-    start = critical + _t_ppf(power, df)
-    with warnings.catch_warnings():
-        # A step onto the flat part of the power curve (tiny df, high power) is a warning
-        # from scipy; the bracket answers those.
-        warnings.simplefilter("error", RuntimeWarning)
-        try:
-            root, found = optimize.newton(
-                shortfall, start, x1=start * 1.001, tol=1e-13, maxiter=50, full_output=True
-            )
-        except (RuntimeWarning, RuntimeError):
-            root, found = math.nan, None
-    if found is not None and found.converged and math.isfinite(root) and root != 0:
-        return abs(float(root))
-    return _bracketed_root(shortfall)
+    return _secant_root(shortfall, critical + _t_ppf(power, df)) or _bracketed_root(shortfall)
+
+
+def _secant_root(shortfall, start: float, *, tol: float = 1e-13) -> float | None:
+    """Secant steps from `start`, as scipy.optimize.newton takes them without a derivative,
+    but without its per-step numpy.isclose and warnings, which cost as much as the
+    noncentral t it evaluates. None when a step lands where the curve is flat (tiny df,
+    high power) or it does not settle in 50 steps: the caller brackets instead."""
+    x0, x1 = start, start * 1.001
+    y0, y1 = shortfall(x0), shortfall(x1)
+    for _ in range(50):
+        if y1 == y0 or not math.isfinite(y1):
+            return None
+        x0, x1, y0 = x1, x1 - y1 * (x1 - x0) / (y1 - y0), y1
+        if abs(x1 - x0) <= tol:
+            return abs(x1) if math.isfinite(x1) and x1 != 0 else None
+        y1 = shortfall(x1)
+    return None
 
 
 @functools.lru_cache(maxsize=16)
