@@ -352,7 +352,7 @@ def funnel_report(scope: Scope) -> dict:
 # --- Retention -----------------------------------------------------------------------------
 
 
-def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
+def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = True) -> dict:
     """Kaplan-Meier retention by training, as a landmark analysis.
 
     Grouping agents by "ever trained" and following them from hire would favour training:
@@ -363,17 +363,18 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     rule, on or before the landmark), until they leave or `as_of`. Agents whose landmark is
     still ahead, or who
     left before it, are counted but not followed. Figures: the curves with counts at risk,
-    and leavers per agent-year of follow-up (annualised attrition).
+    and leavers per agent-year of follow-up (annualised attrition). A manager's per-agent
+    rows are read only with `rows` (the figures are the same without them).
     """
     as_of = as_of or timezone.localdate()
     found = landmark_rows(
         enrollments=scope.enrollments(),
         as_of=as_of,
         landmark_days=LANDMARK_DAYS,
-        per_agent=scope.detail,  # only a reader of per-agent rows gets them
+        per_agent=scope.detail and rows,  # only a reader of per-agent rows gets them
     )
-    rows = []
-    if scope.detail:
+    per_agent, rows = scope.detail and rows, []
+    if per_agent:
         for who, status, landmark, days, gone in found:
             if status in FOLLOWED:
                 rows.append(

@@ -134,3 +134,13 @@ def test_hrs_retention_is_one_query(hr_api, agents, django_assert_num_queries):
     # the agents placed and counted per (group, days, left)
     with django_assert_num_queries(1):
         assert hr_api.get("/api/insights/retention/").status_code == 200
+
+
+def test_a_manager_asking_for_figures_only_gets_the_same_figures_without_rows(agents):
+    manager = reports.Scope(cohorts=None, detail=True)
+
+    with_rows = reports.retention(manager, as_of=AS_OF)
+    figures_only = reports.retention(manager, as_of=AS_OF, rows=False)
+
+    assert figures_only["figures"] == with_rows["figures"]
+    assert figures_only["rows"] == [] < with_rows["rows"]
