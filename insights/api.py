@@ -498,7 +498,10 @@ class InsightsViewSet(viewsets.ViewSet):
     @INSIGHT_SCHEMA
     @action(detail=False, methods=["get"])
     def retention(self, request):
-        return insight_response(request, reports.retention(_scope(request)), "retention")
+        params = request.query_params
+        rows = params.get("include") == "rows" or params.get("export") == "rows"
+        report = reports.retention(_scope(request), rows=rows)
+        return insight_response(request, report, "retention")
 
     @INSIGHT_SCHEMA
     @action(detail=False, methods=["get"])

@@ -24,15 +24,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
-    Min,
     Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, NullIf, TruncDate, TruncWeek
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -48,7 +45,9 @@ from cohorts.models import (
 )
 from cohorts.scope import managed_cohorts
 from insights import figures
+from insights.experiment_stats import experiment_group_stats
 from insights.models import BaselineAssessment, Interaction
+from insights.retention import FOLLOWED, landmark_rows
 from programs.models import Module, RubricCriterion
 
 MIN_GROUP = 5
@@ -353,7 +352,7 @@ def funnel_report(scope: Scope) -> dict:
 # --- Retention -----------------------------------------------------------------------------
 
 
-def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
+def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = True) -> dict:
     """Kaplan-Meier retention by training, as a landmark analysis.
 
     Grouping agents by "ever trained" and following them from hire would favour training:
@@ -364,67 +363,40 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
     rule, on or before the landmark), until they leave or `as_of`. Agents whose landmark is
     still ahead, or who
     left before it, are counted but not followed. Figures: the curves with counts at risk,
-    and leavers per agent-year of follow-up (annualised attrition).
+    and leavers per agent-year of follow-up (annualised attrition). A manager's per-agent
+    rows are read only with `rows` (the figures are the same without them).
     """
     as_of = as_of or timezone.localdate()
-    landmark_gap = datetime.timedelta(days=LANDMARK_DAYS)
-    enrolled = scope.enrollments()
-    # One row per enrolled agent, with day 1 of their first cohort in scope and the
-    # earliest completion of any of their enrolments, both from the database in one pass.
-    completed = Q(enrollments__status=Enrollment.Status.COMPLETED)
-    people = (
-        User.objects.filter(pk__in=enrolled.values("agent"))
-        .annotate(
-            first_day=Min(
-                "enrollments__cohort__start_date", filter=Q(enrollments__in=enrolled.values("pk"))
-            ),
-            # In the current time zone, as the landmark is a local date.
-            trained_on=Min(TruncDate("enrollments__status_changed_at"), filter=completed),
-        )
-        .order_by("pk")
-        # Only a reader of per-agent rows needs to know who each line is.
-        .values_list(
-            "email" if scope.detail else "pk", "hired_on", "left_on", "first_day", "trained_on"
-        )
+    found = landmark_rows(
+        enrollments=scope.enrollments(),
+        as_of=as_of,
+        landmark_days=LANDMARK_DAYS,
+        per_agent=scope.detail and rows,  # only a reader of per-agent rows gets them
     )
-    # Per group, the agents' follow-up days and whether each left; per-agent rows only for
-    # readers who may see them.
-    followed = {"trained": ([], []), "untrained": ([], [])}
-    rows, agents, not_yet, left_before = [], 0, 0, 0
-    for who, hired, left, first, trained_on in people:
-        agents += 1
-        landmark = first + landmark_gap
-        if hired and hired > landmark:  # hired after the landmark: no time before it
-            landmark = hired
-        if landmark > as_of:
-            not_yet += 1
-            continue
-        if left and left <= landmark:
-            left_before += 1
-            continue
-        trained = trained_on is not None and trained_on <= landmark
-        group = "trained" if trained else "untrained"
-        end = left if left and left <= as_of else as_of
-        days, gone = (end - landmark).days, bool(left and left <= as_of)
-        followed[group][0].append(float(days))
-        followed[group][1].append(gone)
-        if scope.detail:
-            rows.append(
-                {
-                    "agent": who,
-                    "group": group,
-                    "landmark": landmark.isoformat(),
-                    "days": days,
-                    "left": gone,
-                }
-            )
+    per_agent, rows = scope.detail and rows, []
+    if per_agent:
+        for who, status, landmark, days, gone in found:
+            if status in FOLLOWED:
+                rows.append(
+                    {"agent": who, "group": status, "landmark": landmark, "days": days,
+                     "left": gone}
+                )  # fmt: skip
+        found = [(status, days, gone, 1) for _, status, _, days, gone in found]
+    # Per status, the (days, left, agents) lines: the groups' tables, and the agents who
+    # are not followed.
+    tables = defaultdict(list)
+    for status, days, gone, count in found:
+        tables[status].append((days, gone, count))
+    agents = sum(count for _, _, _, count in found)
     notes: list[str] = []
     groups = {}
-    for group, (durations, events) in followed.items():
+    for group in FOLLOWED:
         hide_under = 0 if scope.detail else MIN_GROUP
-        groups[group] = _group_retention(durations, events, hide_under=hide_under)
+        groups[group] = _group_retention(tables[group], hide_under=hide_under)
         if not scope.detail:
-            groups[group] = _suppress(groups[group], len(durations), notes, f"retention, {group}")
+            groups[group] = _suppress(
+                groups[group], groups[group]["agents"], notes, f"retention, {group}"
+            )
     result = {
         "as_of": as_of.isoformat(),
         "method": (
@@ -433,9 +405,9 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None) -> dict:
             f"from that day"
         ),
         "landmark_days": LANDMARK_DAYS,
-        "followed": sum(len(durations) for durations, _ in followed.values()),
-        "landmark_not_reached": not_yet,
-        "left_before_landmark": left_before,
+        "followed": sum(count for group in FOLLOWED for _, _, count in tables[group]),
+        "landmark_not_reached": sum(count for _, _, count in tables["not_reached"]),
+        "left_before_landmark": sum(count for _, _, count in tables["left_before"]),
         "groups": groups,
     }
     if not scope.detail:
@@ -459,25 +431,29 @@ def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     """One group's curve, counts at risk and attrition from its per-agent rows. With
     `hide_under`, the curve stops where fewer agents than that are still at risk and such
     counts at risk are None (each would describe fewer people than the privacy rule)."""
-    durations = [float(r["days"]) for r in rows]
-    events = [r["left"] in (True, "True") for r in rows]
-    return _group_retention(durations, events, hide_under=hide_under)
+    table = [(r["days"], r["left"] in (True, "True"), 1) for r in rows]
+    return _group_retention(table, hide_under=hide_under)
 
 
-def _group_retention(durations: list[float], events: list[bool], *, hide_under: int) -> dict:
-    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS)
+def _group_retention(table: list[tuple[int, bool, int]], *, hide_under: int) -> dict:
+    """From (days followed, left, agents) lines."""
+    durations = [float(days) for days, _, _ in table]
+    events = [bool(gone) for _, gone, _ in table]
+    counts = [count for _, _, count in table]
+    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS, counts=counts)
     keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
     at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
     survival_at = [
         s if n is not None else None
         for s, n in zip(curve.get("survival_at", []), at_risk_at, strict=True)
     ]
-    follow_up = math.fsum(durations)
+    follow_up = math.fsum(float(days) * count for days, _, count in table)
+    leavers = sum(count for _, gone, count in table if gone)
     return {
-        "agents": len(durations),
-        "leavers": sum(events),
+        "agents": sum(counts),
+        "leavers": leavers,
         "follow_up_days": follow_up,
-        "annualised_attrition": figures.annualised_attrition(sum(events), follow_up),
+        "annualised_attrition": figures.annualised_attrition(leavers, follow_up),
         "curve": {k: [curve[k][i] for i in keep] for k in ("times", "survival", "at_risk")},
         "at_risk": dict(zip(map(str, RISK_POINTS_DAYS), at_risk_at, strict=True)),
         "survival_at": dict(zip(map(str, RISK_POINTS_DAYS), survival_at, strict=True)),
@@ -874,19 +850,25 @@ def experiment_result(
     """
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
-    interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-    assigned = dict(
-        experiment.assignments.values("group").annotate(n=Count("pk")).values_list("group", "n")
-    )
-    assigned = {group: assigned.get(group, 0) for group in GROUPS}
     window = {"from": start.isoformat(), "to": end.isoformat()}
     notes = []
     if detail:
+        interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         rows = _experiment_agent_rows(experiment, interactions)
+        assigned = dict(
+            experiment.assignments.values("group").annotate(n=Count("pk")).values_list("group", "n")
+        )
+        assigned = {group: assigned.get(group, 0) for group in GROUPS}
         result = {"window": window, "agents_assigned": assigned, "unit": "agent",
                   "metrics": experiment_metrics(rows)}  # fmt: skip
         return {"figures": result, "rows": rows, "notes": notes}
-    stats = _experiment_group_stats(experiment, interactions)
+    assigned, stats = experiment_group_stats(
+        experiment_id=experiment.pk,
+        start=start,
+        end=end,
+        metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
+        groups=GROUPS,
+    )
     result = {"window": window, "agents_assigned": assigned, "unit": "agent",
               "metrics": _experiment_comparisons(stats)}  # fmt: skip
     summary = _group_summary_rows(stats)
@@ -925,99 +907,8 @@ def _experiment_agent_rows(experiment: Experiment, interactions) -> list[dict]:
     return rows
 
 
-def _agent_figure(metric: Metric):
-    """One agent's figure over their interactions, as `Metric.value` computes it from the
-    agent's sums (unrounded, in the same floating-point operations); NULL without data."""
-    condition = metric.condition()
-    n = NullIf(Count("pk", filter=condition), Value(0))
-    if metric.kind == "mean":
-        figure = Sum(Cast(F(metric.field), FloatField()), filter=condition) / n
-        if metric.divisor != 1:
-            figure = figure / Value(float(metric.divisor))
-    else:
-        successes = Count("pk", filter=condition & metric.successes())
-        if metric.kind == "nps":
-            successes = successes - Count("pk", filter=condition & Q(**{f"{metric.field}__lte": 6}))
-        figure = Cast(successes, FloatField()) * Value(100.0) / n
-    return ExpressionWrapper(figure, output_field=FloatField())
-
-
-def _experiment_group_stats(experiment: Experiment, interactions) -> dict:
-    """{(group, metric key): {agents, mean, variance, n, sum, sumsq, detractors}}: per group,
-    the count, mean and sample variance of the agents' figures (two passes, as
-    `_stats_from_rows`: the sum of squared deviations from the group's mean), and the
-    interaction-level sums, in one SQL query over each agent's figures."""
-    metrics = [METRICS[key] for key in EXPERIMENT_METRICS]
-    connection = connections[interactions.db]
-    quote = connection.ops.quote_name
-    parts = ("n", "sum", "sumsq", "detractors")
-    sums = {}  # the per-agent sums each metric's interaction-level figure needs
-    for metric in metrics:
-        aggregates = metric.aggregates()
-        sums |= {
-            f"{metric.key}_{part}": aggregates[f"{metric.key}_{part}"]
-            for part in parts
-            if f"{metric.key}_{part}" in aggregates
-        }
-    per_agent = (
-        interactions.filter(agent__in=experiment.assignments.values("agent"))
-        .order_by()
-        .values("agent")
-        .annotate(**{f"{metric.key}_figure": _agent_figure(metric) for metric in metrics}, **sums)
-    )
-    sql, params = per_agent.query.get_compiler(connection=connection).as_sql()
-    columns, means = ['g."group"'], ['g."group"']
-    for metric in metrics:
-        figure = quote(f"{metric.key}_figure")
-        means.append(f"avg(a.{figure}) AS {figure}")
-        columns += [
-            f"count(a.{figure})",
-            f"avg(a.{figure})",
-            f"sum((a.{figure} - m.{figure}) * (a.{figure} - m.{figure}))",
-            f"max(a.{figure}) - min(a.{figure})",
-            *(
-                f"sum(a.{quote(f'{metric.key}_{part}')})"
-                if f"{metric.key}_{part}" in sums
-                else "NULL"
-                for part in parts
-            ),
-        ]
-    query = f"""
-        WITH a AS ({sql}),
-        g AS (SELECT agent_id, "group" FROM cohorts_experimentassignment WHERE experiment_id = %s),
-        m AS (SELECT {", ".join(means)} FROM a JOIN g ON g.agent_id = a.agent GROUP BY g."group")
-        SELECT {", ".join(columns)}
-        FROM a JOIN g ON g.agent_id = a.agent JOIN m ON m."group" = g."group"
-        GROUP BY g."group"
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(query, (*params, experiment.pk))
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
-    stats = {}
-    for group in GROUPS:
-        empty = (0, None, None, None, None, None, None, None) * len(metrics)  # no agent with data
-        values = iter(found.get(group, empty))
-        for metric in metrics:
-            agents, mean, squares, spread, n, total, sumsq, detractors = (
-                next(values) for _ in range(8)
-            )
-            variance = None
-            if agents > 1:  # every figure the same is exactly no spread, whatever the rounding
-                variance = 0.0 if spread == 0 else squares / (agents - 1)
-            stats[group, metric.key] = {
-                "agents": agents,
-                "mean": mean,
-                "variance": variance,
-                "n": n,
-                "sum": total,
-                "sumsq": sumsq,
-                "detractors": detractors,
-            }
-    return stats
-
-
 def _stats_from_rows(rows: list[dict]) -> dict:
-    """`_experiment_group_stats` from a manager's per-agent rows (or their export)."""
+    """`experiment_group_stats` from a manager's per-agent rows (or their export)."""
     stats = {}
     for group in GROUPS:
         mine = [r for r in rows if r["group"] == group]

@@ -139,7 +139,7 @@ def hr_insights(request):
         context.update(
             detail=scope.detail,
             funnel=_funnel(reports.funnel_report(scope), filters),
-            retention=_retention(reports.retention(scope), filters),
+            retention=_retention(reports.retention(scope, rows=False), filters),
             kpis=kpis,
             leading=_leading(reports.leading_indicator(scope, weekly=weekly), filters),
             roi=_roi(request.GET, kpi_report["figures"]["comparison"]),

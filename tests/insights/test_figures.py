@@ -2,6 +2,7 @@
 
 import json
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -563,3 +564,53 @@ def test_the_direct_distribution_functions_give_scipys_own_values_to_the_bit():
     for x in (-2.0, 0.0, 1.5, 8.0):
         assert f._norm_sf(x) == stats.norm.sf(x)
     assert f._norm_ppf(0.975) == stats.norm.ppf(0.975)
+
+
+def _detectable_noncentrality_by_bracket(power, alpha, df):
+    """The search as it was: brentq over [0, 10] (widened until power is reached) on the
+    power from scipy.stats.nct itself."""
+    from scipy import optimize
+
+    critical = stats.t.ppf(1 - alpha / 2, df)
+
+    def shortfall(nc):
+        lower = stats.nct.sf(critical, df, -nc)
+        return stats.nct.sf(critical, df, nc) + (0.0 if math.isnan(lower) else lower) - power
+
+    high = 10.0
+    while shortfall(high) < 0:
+        high *= 2
+    return optimize.brentq(shortfall, 0.0, high, xtol=1e-12, rtol=1e-12)
+
+
+@pytest.mark.parametrize("df", [1.0, 1.3, 2.0, 3.7, 8.0, 24.5, 97.0, 1_000.0, 250_000.0])
+def test_the_detectable_difference_search_agrees_with_the_bracketed_one(df):
+    """The secant search from t(1 - alpha/2) + t(power) finds the root the bracketed search
+    found (to 1e-9; in practice 1e-12), including where it falls back to the bracket."""
+    from insights.figures import detectable_noncentrality
+
+    for power in (0.5, 0.8, 0.95, 0.99):
+        for alpha in (0.01, 0.05, 0.1):
+            expected = _detectable_noncentrality_by_bracket(power, alpha, df)
+            found = detectable_noncentrality(power, alpha, df)
+            assert found == pytest.approx(expected, rel=TOL), (power, alpha)
+
+
+def test_kaplan_meier_from_counts_is_the_curve_of_the_people_they_stand_for():
+    rng = np.random.default_rng(17)
+    durations = rng.integers(0, 60, 400).tolist()
+    events = (rng.random(400) < 0.3).tolist()
+    lines = Counter(zip(durations, events, strict=True))
+    points = [0, 10, 30, 59, 90]
+
+    counted = kaplan_meier(
+        [d for d, _ in lines], [e for _, e in lines], at=points, counts=list(lines.values())
+    )
+
+    assert counted == kaplan_meier(durations, events, at=points)  # to the bit
+    assert len(lines) < 400  # repeated lines, each counted once
+
+
+def test_kaplan_meier_refuses_negative_counts():
+    with pytest.raises(ValueError, match="negative"):
+        kaplan_meier([1, 2], [True, False], counts=[1, -1])
