@@ -24,11 +24,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
+    DateField,
     ExpressionWrapper,
     F,
     FloatField,
     Min,
     Q,
+    QuerySet,
     Sum,
     Value,
 )
@@ -48,7 +50,7 @@ from cohorts.models import (
 )
 from cohorts.scope import managed_cohorts
 from insights import figures
-from insights.models import BaselineAssessment, Interaction
+from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from programs.models import Module, RubricCriterion
 
 MIN_GROUP = 5
@@ -581,6 +583,15 @@ INTERACTION_AGGREGATES = {
     **{name: agg for metric in INTERACTION_METRICS for name, agg in metric.aggregates().items()},
 }
 RUBRIC_FIGURES = ("rubric_percent", "rubric_of_5")
+# What the per-(agent, week) rollup (InteractionWeek) holds: every aggregate but the
+# distinct-agent counts, which are counted over its rows.
+WEEKLY_SUMS = {
+    name: aggregate
+    for name, aggregate in INTERACTION_AGGREGATES.items()
+    if name != "agents" and not name.endswith("_agents")
+}
+# The week of an interaction: the date of its Monday in the current time zone.
+INTERACTION_WEEK = Cast(TruncWeek("occurred_at"), DateField())
 
 
 def _cells(raw: dict, scope: Scope, *, label: str, notes: list) -> tuple[dict, dict]:
@@ -643,12 +654,114 @@ def kpi_values(row: dict) -> dict:
 
 def _interactions(scope: Scope, start=None, end=None):
     interactions = Interaction.objects.filter(agent__in=scope.agents())
-    start, end = start or scope.start, end or scope.end
     if start:
         interactions = interactions.filter(occurred_at__gte=start)
     if end:
         interactions = interactions.filter(occurred_at__lt=end)
     return interactions
+
+
+def week_start(week: datetime.date) -> datetime.datetime:
+    """The moment a week (its Monday) begins: local midnight in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(week, datetime.time.min))
+
+
+def _whole_weeks(start, end) -> tuple[datetime.date | None, datetime.date | None]:
+    """The Mondays of the first week wholly on or after `start` and of the first week not
+    wholly before `end` (None: unbounded): the weeks in between are read from the rollup."""
+    first = last = None
+    if start:
+        day = timezone.localdate(start)
+        first = day - datetime.timedelta(days=day.weekday())
+        if week_start(first) != start:
+            first += datetime.timedelta(days=7)
+    if end:
+        day = timezone.localdate(end)
+        last = day - datetime.timedelta(days=day.weekday())
+    return first, last
+
+
+def _sum_parts(scope: Scope, start, end, *, by_week: bool) -> list[QuerySet]:
+    """Per agent (and week, with `by_week`) the WEEKLY_SUMS of the interactions in scope
+    from `start` to `end`: the weeks wholly inside from the rollup, the rest (the partial
+    weeks at either end) from the interactions themselves."""
+    first, last = _whole_weeks(start, end)
+    keys = ["agent_id", "week"] if by_week else ["agent_id"]
+    if first and last and first >= last:  # no whole week inside: all from the interactions
+        raw = _interactions(scope, start, end).order_by().annotate(week=INTERACTION_WEEK)
+        return [raw.values(*keys).annotate(**WEEKLY_SUMS)]
+    rollup = InteractionWeek.objects.filter(agent__in=scope.agents())
+    if first:
+        rollup = rollup.filter(week__gte=first)
+    if last:
+        rollup = rollup.filter(week__lt=last)
+    if by_week:
+        parts = [rollup.order_by().values(*keys, *WEEKLY_SUMS)]
+    else:
+        parts = [rollup.order_by().values(*keys).annotate(**{n: Sum(n) for n in WEEKLY_SUMS})]
+    edges = ((start, first and week_start(first)), (last and week_start(last), end))
+    for edge_start, edge_end in edges:
+        if edge_start and edge_end and edge_start < edge_end:
+            raw = _interactions(scope, edge_start, edge_end).order_by()
+            parts.append(raw.annotate(week=INTERACTION_WEEK).values(*keys).annotate(**WEEKLY_SUMS))
+    return parts
+
+
+def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
+    """INTERACTION_AGGREGATES of the interactions in scope from `start` to `end`, per week
+    (with "week", in order) or in all (one row), in one query over `_sum_parts`: the sums
+    added up, each distinct-agent count counted over the agents' rows."""
+    parts = _sum_parts(scope, start, end, by_week=by_week)
+    connection = connections[parts[0].db]
+    quote = connection.ops.quote_name
+    keys = ["agent_id", "week"] if by_week else ["agent_id"]
+    names = ", ".join(quote(name) for name in [*keys, *WEEKLY_SUMS])
+    union, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:  # a scope that can match nobody
+            continue
+        union.append(f"SELECT {names} FROM ({sql}) p")
+        params.extend(part_params)
+    columns = ["count(DISTINCT u.agent_id)"]
+    columns += [f"sum(u.{quote(name)})" for name in WEEKLY_SUMS]
+    agents = [name for name in INTERACTION_AGGREGATES if name.endswith("_agents")]
+    for name in agents:
+        n = quote(name.removesuffix("_agents") + "_n")
+        columns.append(f"count(DISTINCT CASE WHEN u.{n} > 0 THEN u.agent_id END)")
+    week = ["u.week"] if by_week else []
+    query = f"SELECT {', '.join([*week, *columns])} FROM ({' UNION ALL '.join(union)}) u"
+    if by_week:
+        query += " GROUP BY u.week ORDER BY u.week"
+    found = []
+    if union:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            found = cursor.fetchall()
+    elif not by_week:
+        found = [(0, *(None for _ in WEEKLY_SUMS), *(0 for _ in agents))]
+    rows = []
+    for values in found:
+        values = list(values)
+        row = {"week": as_week(values.pop(0)).isoformat()} if by_week else {}
+        row["agents"] = values.pop(0)
+        for name, aggregate in WEEKLY_SUMS.items():
+            value = values.pop(0)
+            if isinstance(aggregate, Count):  # a count, 0 over no rows
+                row[name] = int(value or 0)
+            else:
+                row[name] = None if value is None else float(value)
+        row |= dict(zip(agents, values, strict=True))
+        rows.append(row)
+    return rows
+
+
+def as_week(value) -> datetime.date:
+    """A week (its Monday) as the database returns it: a date, or SQLite's text."""
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
 
 
 def _scores(scope: Scope, start=None, end=None):
@@ -693,15 +806,9 @@ def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
 
 def weekly_kpis(scope: Scope) -> dict:
     """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors."""
-    weekly = (
-        _interactions(scope)
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("week")
-        .annotate(**INTERACTION_AGGREGATES)
-        .order_by("week")
-    )
+    weekly = _interaction_totals(scope, scope.start, scope.end, by_week=True)
     rubric = _rubric_weekly(scope)
-    by_week = {row["week"].date().isoformat(): row for row in weekly}
+    by_week = {row["week"]: row for row in weekly}
     rows, withheld, series = [], [], []
     for week in sorted(by_week.keys() | rubric.keys()):
         raw = {key: by_week.get(week, {}).get(key) for key in INTERACTION_AGGREGATES}
@@ -729,7 +836,7 @@ def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
         windows = {"baseline": (baseline.window_start, baseline.window_end)} | windows
     result = {}
     for name, (start, stop) in windows.items():
-        totals = _interactions(scope, start, stop).aggregate(**INTERACTION_AGGREGATES)
+        (totals,) = _interaction_totals(scope, start, stop, by_week=False)
         totals |= _scores(scope, start, stop).aggregate(**RUBRIC_AGGREGATES)
         label = name.replace("_", " ")
         withheld = []

@@ -1,0 +1,116 @@
+"""The per-(agent, week) rollup of interactions (`InteractionWeek`), kept current by the
+writers of interactions.
+
+Every writer recomputes the rows of the (agent, week) pairs it touched, set-based, in the
+transaction of its write: the pairs of the interactions it is about to change or delete
+before the write (recomputed without them), and the pairs of the interactions it wrote
+after it. A recompute reads the pairs' interactions again, so it is exact whatever ran
+before it, and running it twice changes nothing.
+
+    with transaction.atomic():
+        interaction_weeks_refresh(interactions=about_to_change, without=True)
+        ... update or delete them ...
+        interaction_weeks_refresh(interactions=written)
+
+`interaction_weeks_rebuild` recomputes everything (the management command
+`rebuild_interaction_weeks`, after a bulk load in SQL or a change of TIME_ZONE, which moves
+the week boundaries); `interaction_weeks_mismatched` compares recent weeks with the source
+(the reconciliation check `interaction_weeks_out_of_date`).
+"""
+
+import datetime
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from insights.models import Interaction, InteractionWeek
+from insights.reports import INTERACTION_WEEK as WEEK
+from insights.reports import WEEKLY_SUMS as SUMS
+from insights.reports import as_week, week_start
+
+COLUMNS = ["agent_id", "week", *SUMS]
+PAIRS = "insights_interactionweek_pairs"  # a temporary table of the pairs to recompute
+
+
+def interaction_weeks_refresh(*, interactions: QuerySet, without: bool = False) -> None:
+    """Recompute the rollup rows of every (agent, week) pair of `interactions` from the
+    interactions stored now; with `without`, leaving `interactions` themselves out (they
+    are about to be changed or deleted). Five statements whatever the number of pairs:
+    the pairs into a temporary table, their range of weeks, a delete and an insert, and
+    the drop (three when `interactions` is empty: no delete or insert)."""
+    connection = connections[interactions.db]
+    pairs = interactions.order_by().annotate(week=WEEK).values("agent_id", "week").distinct()
+    sql, params = pairs.query.get_compiler(connection=connection).as_sql()
+    # No savepoint: a failure rolls the caller's write back with it (the table included).
+    with transaction.atomic(using=interactions.db, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {PAIRS} AS {sql}", params)
+        try:
+            cursor.execute(f"SELECT min(week), max(week) FROM {PAIRS}")
+            first, last = cursor.fetchone()
+            if first is not None:
+                source = Interaction.objects.using(interactions.db).filter(
+                    agent__in=RawSQL(f"SELECT agent_id FROM {PAIRS}", ()),
+                    **_bounds(first, last),
+                )
+                if without:
+                    source = source.exclude(pk__in=interactions.order_by().values("pk"))
+                _recompute(cursor, source, connection)
+        finally:
+            cursor.execute(f"DROP TABLE {PAIRS}")
+
+
+def _bounds(first, last) -> dict:
+    """A range of moments that holds every interaction of the weeks `first` to `last`, a
+    day wider on each side: the recompute groups by the week itself, the range only
+    narrows what it reads."""
+    day = datetime.timedelta(days=1)
+    return {
+        "occurred_at__gte": week_start(as_week(first)) - day,
+        "occurred_at__lt": week_start(as_week(last) + 7 * day) + day,
+    }
+
+
+def _recompute(cursor, source: QuerySet, connection) -> None:
+    """Replace the rows of the pairs in PAIRS with the sums of `source` (interactions of
+    the pairs' agents over their weeks); a pair without interactions left has no row."""
+    table = InteractionWeek._meta.db_table
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {PAIRS} p"
+        f" WHERE p.agent_id = {table}.agent_id AND p.week = {table}.week)"
+    )
+    sums = source.order_by().annotate(week=WEEK).values("agent_id", "week").annotate(**SUMS)
+    sql, params = sums.query.get_compiler(connection=connection).as_sql()
+    names = ", ".join(quote(name) for name in COLUMNS)
+    # A writer that recomputed the same pair and committed after this transaction's delete
+    # read its snapshot: its row is replaced, by sums that see its interactions too.
+    replace = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in SUMS)
+    cursor.execute(
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM ({sql}) s"
+        f" WHERE EXISTS (SELECT 1 FROM {PAIRS} p"
+        f" WHERE p.agent_id = s.agent_id AND p.week = s.week)"
+        f" ON CONFLICT (agent_id, week) DO UPDATE SET {replace}",
+        params,
+    )
+
+
+def interaction_weeks_rebuild(*, using: str = "default") -> int:
+    """Recompute the whole rollup from the interactions, in one transaction; returns the
+    number of rows."""
+    connection = connections[using]
+    table = InteractionWeek._meta.db_table
+    quote = connection.ops.quote_name
+    sums = (
+        Interaction.objects.using(using)
+        .order_by()
+        .annotate(week=WEEK)
+        .values("agent_id", "week")
+        .annotate(**SUMS)
+    )
+    sql, params = sums.query.get_compiler(connection=connection).as_sql()
+    names = ", ".join(quote(name) for name in COLUMNS)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM ({sql}) s", params)
+        return cursor.rowcount
