@@ -20,6 +20,7 @@ the week boundaries); `interaction_weeks_mismatched` compares recent weeks with 
 
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -41,7 +42,10 @@ def interaction_weeks_refresh(*, interactions: QuerySet, without: bool = False) 
     the drop (three when `interactions` is empty: no delete or insert)."""
     connection = connections[interactions.db]
     pairs = interactions.order_by().annotate(week=WEEK).values("agent_id", "week").distinct()
-    sql, params = pairs.query.get_compiler(connection=connection).as_sql()
+    try:
+        sql, params = pairs.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
+        return
     # No savepoint: a failure rolls the caller's write back with it (the table included).
     with transaction.atomic(using=interactions.db, savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {PAIRS} AS {sql}", params)
@@ -95,22 +99,62 @@ def _recompute(cursor, source: QuerySet, connection) -> None:
     )
 
 
-def interaction_weeks_rebuild(*, using: str = "default") -> int:
-    """Recompute the whole rollup from the interactions, in one transaction; returns the
-    number of rows."""
+def _fresh_sums(*, using: str, since: datetime.date | None) -> QuerySet:
+    """The rollup's rows as the interactions give them now (from the week of `since`)."""
+    sums = Interaction.objects.using(using).order_by().annotate(week=WEEK)
+    if since:
+        monday = _monday(since)
+        day = datetime.timedelta(days=1)
+        sums = sums.filter(occurred_at__gte=week_start(monday) - day, week__gte=monday)
+    return sums.values("agent_id", "week").annotate(**SUMS)
+
+
+def interaction_weeks_rebuild(*, using: str = "default", since: datetime.date | None = None) -> int:
+    """Recompute the rollup from the interactions, in one transaction: every week, or the
+    weeks from the one holding `since` on. Returns the number of rows written."""
     connection = connections[using]
     table = InteractionWeek._meta.db_table
-    quote = connection.ops.quote_name
-    sums = (
-        Interaction.objects.using(using)
-        .order_by()
-        .annotate(week=WEEK)
-        .values("agent_id", "week")
-        .annotate(**SUMS)
+    names = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
+    sql, params = (
+        _fresh_sums(using=using, since=since).query.get_compiler(connection=connection).as_sql()
     )
-    sql, params = sums.query.get_compiler(connection=connection).as_sql()
-    names = ", ".join(quote(name) for name in COLUMNS)
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM ({sql}) s", params)
-        return cursor.rowcount
+    stale = InteractionWeek.objects.using(using)
+    if since:
+        stale = stale.filter(week__gte=_monday(since))
+    with transaction.atomic(using=using):
+        stale.delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM ({sql}) s", params)
+            return cursor.rowcount
+
+
+def interaction_weeks_mismatched(
+    *, since: datetime.date, using: str = "default"
+) -> list[tuple[int, datetime.date]]:
+    """The (agent id, week) pairs, from the week holding `since` on, whose rollup row is
+    not what the interactions give now (a row that differs, is missing or should not be
+    there), in one query."""
+    since = _monday(since)
+    connection = connections[using]
+    names = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
+    compiled = [
+        query.query.get_compiler(connection=connection).as_sql()
+        for query in (
+            _fresh_sums(using=using, since=since),
+            InteractionWeek.objects.using(using).filter(week__gte=since).values(*COLUMNS),
+        )
+    ]
+    (fresh, fresh_params), (stored, stored_params) = compiled
+    query = (
+        f"SELECT agent_id, week FROM (SELECT {names} FROM ({fresh}) f"
+        f" EXCEPT SELECT {names} FROM ({stored}) s) a"
+        f" UNION SELECT agent_id, week FROM (SELECT {names} FROM ({stored}) s"
+        f" EXCEPT SELECT {names} FROM ({fresh}) f) b ORDER BY 2, 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*fresh_params, *stored_params, *stored_params, *fresh_params))
+        return [(agent, as_week(week)) for agent, week in cursor.fetchall()]
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())

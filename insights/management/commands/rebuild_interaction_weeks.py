@@ -1,0 +1,26 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+
+from insights.interaction_weeks import interaction_weeks_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the weekly rollup of interactions (insights.InteractionWeek) from the "
+        "interactions: after loading interactions in SQL, or after changing TIME_ZONE, which "
+        "moves the week boundaries. In one transaction; the reports read the old rows until "
+        "it commits."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--since",
+            type=datetime.date.fromisoformat,
+            help="Only the weeks from the one holding this day (YYYY-MM-DD) on.",
+        )
+
+    def handle(self, *args, since=None, **options):
+        rows = interaction_weeks_rebuild(since=since)
+        where = f" from the week of {since}" if since else ""
+        self.stdout.write(f"Rebuilt the weekly rollup{where}: {rows} (agent, week) rows.")
