@@ -710,7 +710,8 @@ def _sum_parts(scope: Scope, start, end, *, by_week: bool) -> list[QuerySet]:
 def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
     """INTERACTION_AGGREGATES of the interactions in scope from `start` to `end`, per week
     (with "week", in order) or in all (one row), in one query over `_sum_parts`: the sums
-    added up, each distinct-agent count counted over the agents' rows."""
+    added up, each distinct-agent count counted over the agents' rows (the agents with
+    values for the metric)."""
     parts = _sum_parts(scope, start, end, by_week=by_week)
     connection = connections[parts[0].db]
     quote = connection.ops.quote_name
@@ -724,14 +725,21 @@ def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) ->
             continue
         union.append(f"SELECT {names} FROM ({sql}) p")
         params.extend(part_params)
-    columns = ["count(DISTINCT u.agent_id)"]
+    # By week, an (agent, week) pair has one row in one part (the parts hold different
+    # weeks); over a range, an agent has a row in each part: added up per agent first. So
+    # each distinct-agent count is a count of rows.
+    rows_of = " UNION ALL ".join(union)
+    if not by_week:
+        sums = ", ".join(f"sum({quote(name)}) AS {quote(name)}" for name in WEEKLY_SUMS)
+        rows_of = f"SELECT agent_id, {sums} FROM ({rows_of}) r GROUP BY agent_id"
+    columns = ["count(*)"]
     columns += [f"sum(u.{quote(name)})" for name in WEEKLY_SUMS]
     agents = [name for name in INTERACTION_AGGREGATES if name.endswith("_agents")]
     for name in agents:
         n = quote(name.removesuffix("_agents") + "_n")
-        columns.append(f"count(DISTINCT CASE WHEN u.{n} > 0 THEN u.agent_id END)")
+        columns.append(f"count(CASE WHEN u.{n} > 0 THEN 1 END)")
     week = ["u.week"] if by_week else []
-    query = f"SELECT {', '.join([*week, *columns])} FROM ({' UNION ALL '.join(union)}) u"
+    query = f"SELECT {', '.join([*week, *columns])} FROM ({rows_of}) u"
     if by_week:
         query += " GROUP BY u.week ORDER BY u.week"
     found = []
