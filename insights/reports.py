@@ -804,7 +804,7 @@ def _rubric_weekly(scope: Scope) -> dict:
 def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
     """Weekly KPIs, and the baseline window against the latest 30 days. `weekly` is
     `weekly_kpis(scope)` when the caller already has it (the page shares it with the
-    leading indicator: one pass over the interactions instead of two)."""
+    leading indicator: one read of the weekly figures instead of two)."""
     weekly = weekly or weekly_kpis(scope)
     notes = list(weekly["notes"])
     comparison = _baseline_vs_latest(scope, notes)
@@ -813,7 +813,9 @@ def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
 
 
 def weekly_kpis(scope: Scope) -> dict:
-    """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors."""
+    """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors. The
+    interaction figures are added up from the weekly rollup (`_interaction_totals`), the
+    rubric average from the scores."""
     weekly = _interaction_totals(scope, scope.start, scope.end, by_week=True)
     rubric = _rubric_weekly(scope)
     by_week = {row["week"]: row for row in weekly}
