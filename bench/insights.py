@@ -16,6 +16,7 @@ from bench.cohorts import BEFORE_START, START, _program
 from bench.interactions import CHANNELS, SOURCE, _empty_interactions
 from cohorts import services
 from cohorts.models import Cohort, Enrollment, Experiment
+from cohorts.services.scores import rubric_score_weeks_rebuild
 from insights.interaction_weeks import interaction_weeks_rebuild
 from insights.reports import MIN_GROUP
 
@@ -210,10 +211,11 @@ def _build() -> Data:
     agents = _agents(rng, now.date())
     cohorts = _cohorts(program, agents)
     _copy_interactions(rng, agents, now)
-    # COPY bypasses the writers that keep the weekly rollup current: built as after any
+    # COPY bypasses the writers that keep the weekly rollups current: built as after any
     # load in SQL (the command rebuild_interaction_weeks).
     interaction_weeks_rebuild()
     _copy_scores(rng, agents, program.rubric_id, manager.pk, now)
+    rubric_score_weeks_rebuild()
     experiment = services.experiment_create(
         name="Bench experiment",
         cohort=cohorts[-1],
@@ -225,8 +227,8 @@ def _build() -> Data:
     with connection.cursor() as cursor:
         cursor.execute(
             "VACUUM (ANALYZE) insights_interaction, insights_interactionweek, "
-            "cohorts_rubricscore, accounts_user, cohorts_enrollment, cohorts_attendance, "
-            "cohorts_moduleprogress"
+            "cohorts_rubricscore, cohorts_rubricscoreweek, accounts_user, cohorts_enrollment, "
+            "cohorts_attendance, cohorts_moduleprogress"
         )
     return Data(now, agents, hr, experiment)
 

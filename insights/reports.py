@@ -16,6 +16,7 @@ rule cell by cell, and no feedback text is read here.
 """
 
 import datetime
+import decimal
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from django.db.models import (
     FloatField,
     Min,
     Q,
-    QuerySet,
     Sum,
     Value,
 )
@@ -46,9 +46,11 @@ from cohorts.models import (
     ExperimentAssignment,
     ModuleProgress,
     RubricScore,
+    RubricScoreWeek,
     ScheduleItem,
 )
 from cohorts.scope import managed_cohorts
+from cohorts.services.scores import SCORE_WEEK
 from insights import figures
 from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from programs.models import Module, RubricCriterion
@@ -681,42 +683,40 @@ def _whole_weeks(start, end) -> tuple[datetime.date | None, datetime.date | None
     return first, last
 
 
-def _sum_parts(scope: Scope, start, end, *, by_week: bool) -> list[QuerySet]:
-    """Per agent (and week, with `by_week`) the WEEKLY_SUMS of the interactions in scope
-    from `start` to `end`: the weeks wholly inside from the rollup, the rest (the partial
-    weeks at either end) from the interactions themselves."""
+def _week_parts(rollup, raw, start, end, *, key: str, sums: dict, by_week: bool) -> list:
+    """Per person (`key`) and week, or per person, the `sums` of the rows in scope from
+    `start` to `end`: the weeks wholly inside from `rollup` (a rollup's rows in scope), the
+    rest (the partial weeks at either end) from `raw(start, end)` (the source rows, with
+    their `week`)."""
     first, last = _whole_weeks(start, end)
-    keys = ["agent_id", "week"] if by_week else ["agent_id"]
-    if first and last and first >= last:  # no whole week inside: all from the interactions
-        raw = _interactions(scope, start, end).order_by().annotate(week=INTERACTION_WEEK)
-        return [raw.values(*keys).annotate(**WEEKLY_SUMS)]
-    rollup = InteractionWeek.objects.filter(agent__in=scope.agents())
+    keys = [key, "week"] if by_week else [key]
+    if first and last and first >= last:  # no whole week inside: all from the source rows
+        return [raw(start, end).values(*keys).annotate(**sums)]
     if first:
         rollup = rollup.filter(week__gte=first)
     if last:
         rollup = rollup.filter(week__lt=last)
     if by_week:
-        parts = [rollup.order_by().values(*keys, *WEEKLY_SUMS)]
+        parts = [rollup.order_by().values(*keys, *sums)]
     else:
-        parts = [rollup.order_by().values(*keys).annotate(**{n: Sum(n) for n in WEEKLY_SUMS})]
+        parts = [rollup.order_by().values(*keys).annotate(**{n: Sum(n) for n in sums})]
     edges = ((start, first and week_start(first)), (last and week_start(last), end))
     for edge_start, edge_end in edges:
         if edge_start and edge_end and edge_start < edge_end:
-            raw = _interactions(scope, edge_start, edge_end).order_by()
-            parts.append(raw.annotate(week=INTERACTION_WEEK).values(*keys).annotate(**WEEKLY_SUMS))
+            parts.append(raw(edge_start, edge_end).values(*keys).annotate(**sums))
     return parts
 
 
-def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
-    """INTERACTION_AGGREGATES of the interactions in scope from `start` to `end`, per week
-    (with "week", in order) or in all (one row), in one query over `_sum_parts`: the sums
-    added up, each distinct-agent count counted over the agents' rows (the agents with
-    values for the metric)."""
-    parts = _sum_parts(scope, start, end, by_week=by_week)
+def _added_up(parts: list, *, key: str, sums: dict, counts: dict, by_week: bool) -> list[dict]:
+    """The `sums` of `parts` (`_week_parts`) added up per week (with "week", in order) or in
+    all (one row), in one query; each of `counts` ({name: column}) the number of people
+    with that column above 0 (None: every person). By week, a person has one row in one
+    part (the parts hold different weeks); over a range, a row in each part: added up per
+    person first. So each distinct count is a count of rows."""
     connection = connections[parts[0].db]
     quote = connection.ops.quote_name
-    keys = ["agent_id", "week"] if by_week else ["agent_id"]
-    names = ", ".join(quote(name) for name in [*keys, *WEEKLY_SUMS])
+    keys = [key, "week"] if by_week else [key]
+    names = ", ".join(quote(name) for name in [*keys, *sums])
     union, params = [], []
     for part in parts:
         try:
@@ -725,19 +725,15 @@ def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) ->
             continue
         union.append(f"SELECT {names} FROM ({sql}) p")
         params.extend(part_params)
-    # By week, an (agent, week) pair has one row in one part (the parts hold different
-    # weeks); over a range, an agent has a row in each part: added up per agent first. So
-    # each distinct-agent count is a count of rows.
     rows_of = " UNION ALL ".join(union)
     if not by_week:
-        sums = ", ".join(f"sum({quote(name)}) AS {quote(name)}" for name in WEEKLY_SUMS)
-        rows_of = f"SELECT agent_id, {sums} FROM ({rows_of}) r GROUP BY agent_id"
-    columns = ["count(*)"]
-    columns += [f"sum(u.{quote(name)})" for name in WEEKLY_SUMS]
-    agents = [name for name in INTERACTION_AGGREGATES if name.endswith("_agents")]
-    for name in agents:
-        n = quote(name.removesuffix("_agents") + "_n")
-        columns.append(f"count(CASE WHEN u.{n} > 0 THEN 1 END)")
+        added = ", ".join(f"sum({quote(name)}) AS {quote(name)}" for name in sums)
+        rows_of = f"SELECT {key}, {added} FROM ({rows_of}) r GROUP BY {key}"
+    columns = [f"sum(u.{quote(name)})" for name in sums]
+    columns += [
+        "count(*)" if column is None else f"count(CASE WHEN u.{quote(column)} > 0 THEN 1 END)"
+        for column in counts.values()
+    ]
     week = ["u.week"] if by_week else []
     query = f"SELECT {', '.join([*week, *columns])} FROM ({rows_of}) u"
     if by_week:
@@ -748,21 +744,62 @@ def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) ->
             cursor.execute(query, params)
             found = cursor.fetchall()
     elif not by_week:
-        found = [(0, *(None for _ in WEEKLY_SUMS), *(0 for _ in agents))]
+        found = [(*(None for _ in sums), *(0 for _ in counts))]
     rows = []
     for values in found:
         values = list(values)
         row = {"week": as_week(values.pop(0)).isoformat()} if by_week else {}
-        row["agents"] = values.pop(0)
-        for name, aggregate in WEEKLY_SUMS.items():
-            value = values.pop(0)
-            if isinstance(aggregate, Count):  # a count, 0 over no rows
-                row[name] = int(value or 0)
-            else:
-                row[name] = None if value is None else float(value)
-        row |= dict(zip(agents, values, strict=True))
+        for name, aggregate in sums.items():
+            row[name] = _converted(values.pop(0), aggregate)
+        row |= dict(zip(counts, values, strict=True))
         rows.append(row)
     return rows
+
+
+def _converted(value, aggregate):
+    """A sum as the ORM's aggregate gives it: a count is an int (0 over no rows), a sum of
+    floats a float, of decimals a Decimal of their places (SQLite's sums are floats)."""
+    if isinstance(aggregate, Count):
+        return int(value or 0)
+    if value is None:
+        return None
+    if aggregate.output_field.get_internal_type() == "DecimalField":
+        if isinstance(value, float):
+            value = decimal.Context(prec=15).create_decimal_from_float(value)
+        return decimal.Decimal(value).quantize(PLACES)
+    return float(value)
+
+
+def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
+    """INTERACTION_AGGREGATES of the interactions in scope from `start` to `end`, per week
+    or in all, from the weekly rollup and the partial weeks' interactions: the sums added
+    up, each distinct-agent count the agents with values for the metric."""
+
+    def raw(a, b):
+        return _interactions(scope, a, b).order_by().annotate(week=INTERACTION_WEEK)
+
+    rollup = InteractionWeek.objects.filter(agent__in=scope.agents())
+    parts = _week_parts(rollup, raw, start, end, key="agent_id", sums=WEEKLY_SUMS, by_week=by_week)
+    counts = {"agents": None} | {
+        name: name.removesuffix("_agents") + "_n"
+        for name in INTERACTION_AGGREGATES
+        if name.endswith("_agents")
+    }
+    return _added_up(parts, key="agent_id", sums=WEEKLY_SUMS, counts=counts, by_week=by_week)
+
+
+def _rubric_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
+    """RUBRIC_AGGREGATES of the scores in scope (calibration aside) from `start` to `end`,
+    per week or in all, from the weekly rollup of scores and the partial weeks' scores."""
+
+    def raw(a, b):
+        return _scores(scope, a, b).order_by().annotate(week=SCORE_WEEK)
+
+    rollup = RubricScoreWeek.objects.filter(subject__in=scope.agents())
+    sums = {"rubric_sum": Sum("percent", output_field=PERCENT_SUM), "rubric_n": Count("pk")}
+    parts = _week_parts(rollup, raw, start, end, key="subject_id", sums=sums, by_week=by_week)
+    counts = {"rubric_agents": None}
+    return _added_up(parts, key="subject_id", sums=sums, counts=counts, by_week=by_week)
 
 
 def as_week(value) -> datetime.date:
@@ -784,6 +821,10 @@ def _scores(scope: Scope, start=None, end=None):
     return scores
 
 
+# A sum of rubric percentages, as Sum("percent") gives it.
+PERCENT_SUM = RubricScore._meta.get_field("percent").clone()
+PLACES = decimal.Decimal(1).scaleb(-PERCENT_SUM.decimal_places)
+
 RUBRIC_AGGREGATES = {
     "rubric_sum": Sum("percent"),
     "rubric_n": Count("pk"),
@@ -792,13 +833,8 @@ RUBRIC_AGGREGATES = {
 
 
 def _rubric_weekly(scope: Scope) -> dict:
-    weekly = (
-        _scores(scope)
-        .annotate(week=TruncWeek("scored_at"))
-        .values("week")
-        .annotate(**RUBRIC_AGGREGATES)
-    )
-    return {row["week"].date().isoformat(): row for row in weekly}
+    weekly = _rubric_totals(scope, scope.start, scope.end, by_week=True)
+    return {row["week"]: row for row in weekly}
 
 
 def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
@@ -847,7 +883,7 @@ def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
     result = {}
     for name, (start, stop) in windows.items():
         (totals,) = _interaction_totals(scope, start, stop, by_week=False)
-        totals |= _scores(scope, start, stop).aggregate(**RUBRIC_AGGREGATES)
+        totals |= _rubric_totals(scope, start, stop, by_week=False)[0]
         label = name.replace("_", " ")
         withheld = []
         values, totals = _cells(totals, scope, label=label, notes=withheld)

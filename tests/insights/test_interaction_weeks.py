@@ -13,6 +13,8 @@ from django.db.models.functions import TruncWeek
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from cohorts.models import RubricScore, RubricScoreWeek
+from cohorts.services.scores import rubric_score_create
 from insights import reports
 from insights.interaction_import import interaction_import
 from insights.interaction_weeks import (
@@ -22,7 +24,15 @@ from insights.interaction_weeks import (
 )
 from insights.models import Interaction, InteractionWeek
 from insights.reconcile import interaction_weeks_out_of_date
-from tests.factories import AgentFactory, HRFactory, InteractionFactory, UserFactory
+from programs.services import rubric_publish
+from tests.factories import (
+    AgentFactory,
+    HRFactory,
+    InteractionFactory,
+    ManagerFactory,
+    RubricCriterionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +126,68 @@ def assert_rollup_agrees(scope, start=None, end=None) -> None:
             assert {k: type(v) for k, v in got_row.items()} == {
                 k: type(v) for k, v in expected_row.items()
             }
+
+
+def raw_rubric_totals(start=None, end=None, *, by_week: bool) -> list[dict]:
+    """The rubric aggregates computed from the scores, as the reports did before the
+    rollup of scores."""
+    scores = RubricScore.objects.filter(subject__role="agent").exclude(context="calibration")
+    if start:
+        scores = scores.filter(scored_at__gte=start)
+    if end:
+        scores = scores.filter(scored_at__lt=end)
+    if not by_week:
+        return [scores.aggregate(**reports.RUBRIC_AGGREGATES)]
+    weekly = (
+        scores.annotate(week=TruncWeek("scored_at"))
+        .values("week")
+        .annotate(**reports.RUBRIC_AGGREGATES)
+        .order_by("week")
+    )
+    return [{**row, "week": row["week"].date().isoformat()} for row in weekly]
+
+
+@pytest.fixture
+def scored(agents):
+    """Scores through the service, every agent a few a week for six weeks, calibration
+    scores among them (left out of the figures)."""
+    rubric = rubric_publish(rubric=RubricCriterionFactory(key="tone", scale_max=5).rubric)
+    scorer, rng = ManagerFactory(), random.Random(3)
+    for n in range(60):
+        rubric_score_create(
+            rubric=rubric, scorer=scorer, subject=rng.choice(agents),
+            context="calibration" if n % 7 == 0 else "qa", values={"tone": rng.randint(1, 5)},
+            scored_at=MONDAY + datetime.timedelta(seconds=rng.randrange(42 * 86_400)),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, None),
+        (MONDAY + datetime.timedelta(days=3, hours=5), MONDAY + datetime.timedelta(days=30)),
+        (MONDAY + datetime.timedelta(days=7), MONDAY + datetime.timedelta(days=21)),
+        (MONDAY + datetime.timedelta(days=8), MONDAY + datetime.timedelta(days=10)),
+    ],
+)
+def test_rubric_figures_from_the_rollup_of_scores_equal_the_raw_ones(scored, scope, start, end):
+    assert RubricScoreWeek.objects.exists()
+    for by_week in (True, False):
+        got = reports._rubric_totals(scope, start, end, by_week=by_week)
+        assert got == raw_rubric_totals(start, end, by_week=by_week)
+
+
+def test_the_rebuild_recomputes_the_rollup_of_scores_too(scored, scope):
+    expected = list(RubricScoreWeek.objects.order_by("subject", "week").values())
+    RubricScoreWeek.objects.all().delete()
+
+    call_command("rebuild_interaction_weeks", stdout=io.StringIO())
+
+    assert list(RubricScoreWeek.objects.order_by("subject", "week").values()) != []
+    rebuilt = RubricScoreWeek.objects.order_by("subject", "week")
+    assert [(r.subject_id, r.week, r.rubric_n, r.rubric_sum) for r in rebuilt] == [
+        (r["subject_id"], r["week"], r["rubric_n"], r["rubric_sum"]) for r in expected
+    ]
 
 
 def test_figures_from_the_rollup_equal_the_raw_ones_after_an_import(agents, scope):
@@ -259,10 +331,12 @@ def test_the_weekly_kpis_read_the_rollup_not_the_interactions(
 ):
     imported(agents)
 
-    # The weekly sums (one query over the rollup), the weekly rubric scores.
+    # The weekly sums of the interactions, then of the scores: one query over each rollup.
     with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2):
         reports.weekly_kpis(scope)
 
-    sql = queries.captured_queries[0]["sql"]
-    assert f'"{Interaction._meta.db_table}"' not in sql
-    assert f'"{InteractionWeek._meta.db_table}"' in sql
+    interactions, scores = (query["sql"] for query in queries.captured_queries)
+    assert f'"{Interaction._meta.db_table}"' not in interactions
+    assert f'"{InteractionWeek._meta.db_table}"' in interactions
+    assert f'"{RubricScore._meta.db_table}"' not in scores
+    assert f'"{RubricScoreWeek._meta.db_table}"' in scores
