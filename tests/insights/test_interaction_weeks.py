@@ -208,6 +208,25 @@ def test_figures_from_the_rollup_equal_the_raw_ones_after_an_import(agents, scop
     assert_rollup_agrees(scope, None, MONDAY + datetime.timedelta(days=17))
 
 
+def test_a_range_ending_in_a_week_with_nothing_after_its_end_reads_that_week_from_the_rollup(
+    agents, scope, django_assert_num_queries
+):
+    imported(agents, weeks=3)  # nothing after 28 September
+    end = MONDAY + datetime.timedelta(days=23)  # Wednesday 30 September
+    start = end - datetime.timedelta(days=10)
+
+    assert_rollup_agrees(scope, start, end)
+    # The look for interactions after the end in its week (none), then one query: the last
+    # week is the rollup's, only the first partial week is read from the interactions.
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2):
+        reports._interaction_totals(scope, start, end, by_week=True)
+    sql = queries.captured_queries[1]["sql"]
+    assert sql.count(f'FROM "{Interaction._meta.db_table}"') == 1
+    # An interaction after the end in that week: read from the interactions, left out.
+    InteractionFactory(agent=agents[0], occurred_at=end + datetime.timedelta(hours=1), csat=1)
+    assert_rollup_agrees(scope, start, end)
+
+
 def test_figures_agree_after_an_import_moves_interactions_to_other_agents_and_weeks(agents, scope):
     imported(agents)
 

@@ -336,9 +336,11 @@ def test_insight_endpoints_run_a_constant_number_of_queries(
     # modules
     with django_assert_max_num_queries(4):
         assert hr_api.get("/api/insights/funnel/").status_code == 200
-    # kpis: weekly interactions, weekly rubric, latest baseline; for the latest 30 days its
-    # interactions, rubric scores, employment (attrition) and criterion scores
-    with django_assert_max_num_queries(7):
+    # kpis: weekly interactions, weekly rubric scores (each from its weekly rollup), latest
+    # baseline; for the latest 30 days: whether the rest of the current week holds
+    # interactions, then the interactions (the rollup's whole weeks and the partial ones');
+    # the same two for rubric scores; employment (attrition) and criterion scores
+    with django_assert_max_num_queries(9):
         assert hr_api.get("/api/insights/kpis/").status_code == 200
     # retention: the agents with their first cohort day and earliest completion
     with django_assert_max_num_queries(1):
