@@ -498,7 +498,10 @@ class SetBasedImport(_Import):
         if _source_is_new(self.report.source):
             created = self._insert_new(cursor, names, good)
             if created is not None:
-                interaction_weeks_refresh(interactions=written)
+                # Every row of the source is one this import wrote: no need to match them
+                # against the staged rows.
+                source = Interaction.objects.filter(source=self.report.source)
+                interaction_weeks_refresh(interactions=source)
                 return created, 0
         interaction_weeks_refresh(interactions=written, without=True)
         counts = self._upsert(cursor, names, update, good)
