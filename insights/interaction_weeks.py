@@ -46,22 +46,21 @@ def interaction_weeks_refresh(*, interactions: QuerySet, without: bool = False) 
         sql, params = pairs.query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:  # a filter that can match nothing (an empty list of ids)
         return
-    # No savepoint: a failure rolls the caller's write back with it (the table included).
+    # No savepoint: a failure rolls the caller's write back with it, and the table too (it
+    # is created in the same transaction), so there is nothing to drop then.
     with transaction.atomic(using=interactions.db, savepoint=False), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {PAIRS} AS {sql}", params)
-        try:
-            cursor.execute(f"SELECT min(week), max(week) FROM {PAIRS}")
-            first, last = cursor.fetchone()
-            if first is not None:
-                source = Interaction.objects.using(interactions.db).filter(
-                    agent__in=RawSQL(f"SELECT agent_id FROM {PAIRS}", ()),
-                    **_bounds(first, last),
-                )
-                if without:
-                    source = source.exclude(pk__in=interactions.order_by().values("pk"))
-                _recompute(cursor, source, connection)
-        finally:
-            cursor.execute(f"DROP TABLE {PAIRS}")
+        cursor.execute(f"SELECT min(week), max(week) FROM {PAIRS}")
+        first, last = cursor.fetchone()
+        if first is not None:
+            source = Interaction.objects.using(interactions.db).filter(
+                agent__in=RawSQL(f"SELECT agent_id FROM {PAIRS}", ()),
+                **_bounds(first, last),
+            )
+            if without:
+                source = source.exclude(pk__in=interactions.order_by().values("pk"))
+            _recompute(cursor, source, connection)
+        cursor.execute(f"DROP TABLE {PAIRS}")
 
 
 def _bounds(first, last) -> dict:
