@@ -28,6 +28,8 @@ from bench.__main__ import Result
 from bench.cohorts import _cohort, _program
 from bench.insights import _record_progress
 from cohorts.models import CoachingPair, Enrollment
+from cohorts.services.scores import rubric_score_weeks_rebuild
+from insights.interaction_weeks import interaction_weeks_rebuild
 from reviews.models import ReviewPlan
 
 AGENTS = 500  # at 1x
@@ -110,6 +112,9 @@ def _build(scale: int) -> Data:
                 "count": SCORES * scale,
             },
         )
+    # The inserts bypass the writers that keep the weekly rollups current.
+    interaction_weeks_rebuild()
+    rubric_score_weeks_rebuild()
     coach = _review_queues(cohort, manager, agents, tag)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -127,7 +127,8 @@ def _empty_both() -> None:
 def _empty_interactions() -> None:
     with connection.cursor() as cursor:
         # CASCADE: baseline items and calibrations refer to interactions (none in the bench).
-        cursor.execute("TRUNCATE insights_interaction CASCADE")
+        # The weekly rollup goes with them.
+        cursor.execute("TRUNCATE insights_interaction, insights_interactionweek CASCADE")
 
 
 def _empty_raw_table() -> None:

@@ -444,6 +444,32 @@ class RubricScore(models.Model):
         ]
 
 
+class RubricScoreWeek(models.Model):
+    """One agent's rubric scores in one week, summed: what HR's weekly rubric average adds
+    up. Calibration scores are left out, as the reports leave them out.
+
+    `week` is the Monday of the week in settings.TIME_ZONE, as the reports bucket scores
+    (TruncWeek). Derived data, kept current by `rubric_score_create` (the only writer of
+    scores) and rebuilt with the interactions' rollup (`rebuild_interaction_weeks`).
+    """
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week = models.DateField()
+    rubric_n = models.PositiveIntegerField()
+    rubric_sum = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "week"], name="rubric_score_week_once")
+        ]
+        indexes = [models.Index(fields=["week"])]
+
+    def __str__(self):
+        return f"{self.subject_id} in the week of {self.week}"
+
+
 class Experiment(models.Model):
     """A controlled A/B test: agents of a cohort or of some teams are assigned at random,
     within each team, to the treatment (scripts and coaching) or the control group

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import path
 
 from config.admin import SuperuserOnlyAdmin
 from insights import services
+from insights.interaction_weeks import interaction_weeks_refresh
 from insights.models import (
     BaselineAssessment,
     BaselineItem,
@@ -28,6 +30,24 @@ class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     raw_id_fields = ("agent",)
     change_list_template = "admin/insights/interaction/change_list.html"
 
+    # Each write recomputes the weekly rollup's rows of the weeks it leaves and enters.
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if change:
+            interaction_weeks_refresh(interactions=_stored(obj), without=True)
+        super().save_model(request, obj, form, change)
+        interaction_weeks_refresh(interactions=_stored(obj))
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        interaction_weeks_refresh(interactions=_stored(obj), without=True)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        interaction_weeks_refresh(interactions=queryset, without=True)
+        super().delete_queryset(request, queryset)
+
     def get_urls(self):
         import_view = interaction_import_view(self.admin_site)
 
@@ -39,6 +59,10 @@ class InteractionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
         view = self.admin_site.admin_view(guarded)
         return [path("import/", view, name="insights_interaction_import"), *super().get_urls()]
+
+
+def _stored(interaction: Interaction):
+    return Interaction.objects.filter(pk=interaction.pk)
 
 
 class BaselineItemInline(admin.TabularInline):

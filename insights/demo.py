@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from insights.interaction_weeks import interaction_weeks_refresh
 from insights.models import Interaction
 
 DEMO_SOURCE = "demo-helpdesk"
@@ -44,6 +45,7 @@ def demo_interactions_create(*, agents: list[User], per_agent: int = 30) -> int:
             _resolve(interaction, resolution_rng, now)
             rows.append(interaction)
     Interaction.objects.bulk_create(rows)
+    interaction_weeks_refresh(interactions=Interaction.objects.filter(source=DEMO_SOURCE))
     return len(rows)
 
 

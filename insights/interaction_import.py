@@ -67,6 +67,7 @@ from django.db.models.functions import Lower
 from accounts.models import User
 from config.csv_cells import control_character_reason, csv_error_reason
 from config.uploads import capped
+from insights.interaction_weeks import interaction_weeks_refresh
 from insights.models import Interaction
 
 BATCH = 5000  # rows per write and per transaction
@@ -437,10 +438,19 @@ class _Import:
             existing = _existing_ids(source, [row.values[EXTERNAL_ID] for row in rows])
             return len(rows) - len(existing), len(existing)
         update = [COLUMNS[column.position] for column in self.columns[1:]]
+        written = Interaction.objects.filter(
+            source=source, external_id__in=[row.values[EXTERNAL_ID] for row in rows]
+        )
         with transaction.atomic():
+            # The weekly rollup: the weeks the updated rows leave, then those the batch's
+            # rows are in now.
+            interaction_weeks_refresh(interactions=written, without=True)
             if connection.vendor == "postgresql":
-                return _copy_upsert(source, rows, update)
-            return _bulk_upsert(source, rows, update)
+                counts = _copy_upsert(source, rows, update)
+            else:
+                counts = _bulk_upsert(source, rows, update)
+            interaction_weeks_refresh(interactions=written)
+            return counts
 
 
 def agents_by_email(allowed: QuerySet, emails: set[str]) -> tuple[dict[str, int], set[str]]:

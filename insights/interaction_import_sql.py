@@ -23,6 +23,7 @@ import csv
 import io
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 
 import insights.interaction_import as portable
 from insights.interaction_import import (
@@ -44,6 +45,7 @@ from insights.interaction_import import (
     not_importable_reason,
     unknown_agent_reason,
 )
+from insights.interaction_weeks import interaction_weeks_refresh
 from insights.models import Interaction
 
 STAGE = "insights_interaction_stage"
@@ -487,21 +489,44 @@ class SetBasedImport(_Import):
             return cursor.fetchone()
         names = [_model_column(column.position) for column in self.columns]
         update = [*names[1:], "imported_at"]
+        # The interactions of the good rows (the stored ones before the write, all of them
+        # after): their (agent, week) rows of the weekly rollup are recomputed.
+        written = Interaction.objects.filter(
+            source=self.report.source,
+            external_id__in=RawSQL(f"SELECT c.external_id FROM {VALID_IDS} c WHERE {good}", ()),
+        )
         if _source_is_new(self.report.source):
-            # A source's first import: a plain INSERT, cheaper than the upsert's speculative
-            # insertion. Should another import of the source commit rows meanwhile, the
-            # unique constraint refuses this one and the upsert below runs instead.
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        f"INSERT INTO {table} (source, {', '.join(names)}, imported_at)"
-                        f" SELECT %s, {', '.join('c.' + name for name in names)}, now()"
-                        f" FROM {VALID} c WHERE {good}",
-                        [self.report.source],
-                    )
-                    return cursor.rowcount, 0
-            except IntegrityError:
-                pass
+            created = self._insert_new(cursor, names, good)
+            if created is not None:
+                # Every row of the source is one this import wrote: no need to match them
+                # against the staged rows.
+                source = Interaction.objects.filter(source=self.report.source)
+                interaction_weeks_refresh(interactions=source)
+                return created, 0
+        interaction_weeks_refresh(interactions=written, without=True)
+        counts = self._upsert(cursor, names, update, good)
+        interaction_weeks_refresh(interactions=written)
+        return counts
+
+    def _insert_new(self, cursor, names: list[str], good: str) -> int | None:
+        """A source's first import: a plain INSERT, cheaper than the upsert's speculative
+        insertion; None when another import of the source committed rows meanwhile (the
+        unique constraint refuses this one, and the upsert runs instead)."""
+        table = Interaction._meta.db_table
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    f"INSERT INTO {table} (source, {', '.join(names)}, imported_at)"
+                    f" SELECT %s, {', '.join('c.' + name for name in names)}, now()"
+                    f" FROM {VALID} c WHERE {good}",
+                    [self.report.source],
+                )
+                return cursor.rowcount
+        except IntegrityError:
+            return None
+
+    def _upsert(self, cursor, names: list[str], update: list[str], good: str) -> tuple[int, int]:
+        table = Interaction._meta.db_table
         assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in update)
         cursor.execute(
             f"""

@@ -101,6 +101,64 @@ class Interaction(models.Model):
         return f"{self.source}:{self.external_id}"
 
 
+class InteractionWeek(models.Model):
+    """One agent's interactions in one week, summed: what the KPI reports add up.
+
+    `week` is the Monday of the week in settings.TIME_ZONE, as the reports bucket
+    interactions (TruncWeek). Per metric (reports.INTERACTION_METRICS) its `<key>_n` values,
+    `<key>_sum` (sum of values, or of successes), `<key>_sumsq` for means and
+    `<key>_detractors` for NPS, each what reports.Metric.aggregates() gives over the
+    agent's interactions of the week; an agent counts among a metric's contributors in a
+    week when its `<key>_n` is above 0. Derived data, kept current by every writer of
+    interactions (insights.interaction_weeks) and rebuilt by `rebuild_interaction_weeks`.
+    """
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    week = models.DateField()
+    interactions = models.PositiveIntegerField()
+    csat_satisfied_percent_n = models.PositiveIntegerField()
+    csat_satisfied_percent_sum = models.PositiveIntegerField()
+    csat_mean_n = models.PositiveIntegerField()
+    csat_mean_sum = models.FloatField(null=True)
+    csat_mean_sumsq = models.FloatField(null=True)
+    nps_n = models.PositiveIntegerField()
+    nps_sum = models.PositiveIntegerField()
+    nps_detractors = models.PositiveIntegerField()
+    understood_mean_n = models.PositiveIntegerField()
+    understood_mean_sum = models.FloatField(null=True)
+    understood_mean_sumsq = models.FloatField(null=True)
+    aht_seconds_n = models.PositiveIntegerField()
+    aht_seconds_sum = models.FloatField(null=True)
+    aht_seconds_sumsq = models.FloatField(null=True)
+    escalation_percent_n = models.PositiveIntegerField()
+    escalation_percent_sum = models.PositiveIntegerField()
+    fcr_percent_n = models.PositiveIntegerField()
+    fcr_percent_sum = models.PositiveIntegerField()
+    repeat_contact_percent_n = models.PositiveIntegerField()
+    repeat_contact_percent_sum = models.PositiveIntegerField()
+    resolution_hours_n = models.PositiveIntegerField()
+    resolution_hours_sum = models.FloatField(null=True)
+    resolution_hours_sumsq = models.FloatField(null=True)
+    escalations_resolved_percent_n = models.PositiveIntegerField()
+    escalations_resolved_percent_sum = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index the writers' recompute and the agent-scoped reads use.
+            models.UniqueConstraint(fields=["agent", "week"], name="interaction_week_once"),
+            # A week without interactions has no row (the writers delete it).
+            models.CheckConstraint(
+                condition=Q(interactions__gt=0), name="interaction_week_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["week"])]
+
+    def __str__(self):
+        return f"{self.agent_id} in the week of {self.week}"
+
+
 class BaselineAssessment(models.Model):
     """A reproducible random sample of interactions, scored by reviewers with the rubric.
 

@@ -16,6 +16,7 @@ rule cell by cell, and no feedback text is read here.
 """
 
 import datetime
+import decimal
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
+    DateField,
     F,
     FloatField,
     Q,
@@ -41,12 +43,14 @@ from cohorts.models import (
     ExperimentAssignment,
     ModuleProgress,
     RubricScore,
+    RubricScoreWeek,
     ScheduleItem,
 )
 from cohorts.scope import managed_cohorts
+from cohorts.services.scores import SCORE_WEEK
 from insights import figures
 from insights.experiment_stats import experiment_group_stats
-from insights.models import BaselineAssessment, Interaction
+from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from insights.retention import FOLLOWED, landmark_rows
 from programs.models import Module, RubricCriterion
 
@@ -557,6 +561,15 @@ INTERACTION_AGGREGATES = {
     **{name: agg for metric in INTERACTION_METRICS for name, agg in metric.aggregates().items()},
 }
 RUBRIC_FIGURES = ("rubric_percent", "rubric_of_5")
+# What the per-(agent, week) rollup (InteractionWeek) holds: every aggregate but the
+# distinct-agent counts, which are counted over its rows.
+WEEKLY_SUMS = {
+    name: aggregate
+    for name, aggregate in INTERACTION_AGGREGATES.items()
+    if name != "agents" and not name.endswith("_agents")
+}
+# The week of an interaction: the date of its Monday in the current time zone.
+INTERACTION_WEEK = Cast(TruncWeek("occurred_at"), DateField())
 
 
 def _cells(raw: dict, scope: Scope, *, label: str, notes: list) -> tuple[dict, dict]:
@@ -619,12 +632,164 @@ def kpi_values(row: dict) -> dict:
 
 def _interactions(scope: Scope, start=None, end=None):
     interactions = Interaction.objects.filter(agent__in=scope.agents())
-    start, end = start or scope.start, end or scope.end
     if start:
         interactions = interactions.filter(occurred_at__gte=start)
     if end:
         interactions = interactions.filter(occurred_at__lt=end)
     return interactions
+
+
+def week_start(week: datetime.date) -> datetime.datetime:
+    """The moment a week (its Monday) begins: local midnight in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(week, datetime.time.min))
+
+
+def _whole_weeks(start, end) -> tuple[datetime.date | None, datetime.date | None]:
+    """The Mondays of the first week wholly on or after `start` and of the first week not
+    wholly before `end` (None: unbounded): the weeks in between are read from the rollup."""
+    first = last = None
+    if start:
+        day = timezone.localdate(start)
+        first = day - datetime.timedelta(days=day.weekday())
+        if week_start(first) != start:
+            first += datetime.timedelta(days=7)
+    if end:
+        day = timezone.localdate(end)
+        last = day - datetime.timedelta(days=day.weekday())
+    return first, last
+
+
+def _week_parts(rollup, raw, start, end, *, key: str, sums: dict, by_week: bool) -> list:
+    """Per person (`key`) and week, or per person, the `sums` of the rows in scope from
+    `start` to `end`: the weeks wholly inside from `rollup` (a rollup's rows in scope), the
+    rest (the partial weeks at either end) from `raw(start, end)` (the source rows, with
+    their `week`)."""
+    first, last = _whole_weeks(start, end)
+    keys = [key, "week"] if by_week else [key]
+    if first and last and first >= last:  # no whole week inside: all from the source rows
+        return [raw(start, end).values(*keys).annotate(**sums)]
+    if last and week_start(last) < end:
+        # A range that ends now ends in the current week, and nothing is stored after now:
+        # when the rest of that week holds no rows in scope, the week's rollup rows are
+        # exactly its rows in range (one indexed look instead of reading up to a week).
+        following = week_start(last + datetime.timedelta(days=7))
+        if not raw(end, following).exists():
+            last, end = last + datetime.timedelta(days=7), following
+    if first:
+        rollup = rollup.filter(week__gte=first)
+    if last:
+        rollup = rollup.filter(week__lt=last)
+    if by_week:
+        parts = [rollup.order_by().values(*keys, *sums)]
+    else:
+        parts = [rollup.order_by().values(*keys).annotate(**{n: Sum(n) for n in sums})]
+    edges = ((start, first and week_start(first)), (last and week_start(last), end))
+    for edge_start, edge_end in edges:
+        if edge_start and edge_end and edge_start < edge_end:
+            parts.append(raw(edge_start, edge_end).values(*keys).annotate(**sums))
+    return parts
+
+
+def _added_up(parts: list, *, key: str, sums: dict, counts: dict, by_week: bool) -> list[dict]:
+    """The `sums` of `parts` (`_week_parts`) added up per week (with "week", in order) or in
+    all (one row), in one query; each of `counts` ({name: column}) the number of people
+    with that column above 0 (None: every person). By week, a person has one row in one
+    part (the parts hold different weeks); over a range, a row in each part: added up per
+    person first. So each distinct count is a count of rows."""
+    connection = connections[parts[0].db]
+    quote = connection.ops.quote_name
+    keys = [key, "week"] if by_week else [key]
+    names = ", ".join(quote(name) for name in [*keys, *sums])
+    union, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:  # a scope that can match nobody
+            continue
+        union.append(f"SELECT {names} FROM ({sql}) p")
+        params.extend(part_params)
+    rows_of = " UNION ALL ".join(union)
+    if not by_week:
+        added = ", ".join(f"sum({quote(name)}) AS {quote(name)}" for name in sums)
+        rows_of = f"SELECT {key}, {added} FROM ({rows_of}) r GROUP BY {key}"
+    columns = [f"sum(u.{quote(name)})" for name in sums]
+    columns += [
+        "count(*)" if column is None else f"count(CASE WHEN u.{quote(column)} > 0 THEN 1 END)"
+        for column in counts.values()
+    ]
+    week = ["u.week"] if by_week else []
+    query = f"SELECT {', '.join([*week, *columns])} FROM ({rows_of}) u"
+    if by_week:
+        query += " GROUP BY u.week ORDER BY u.week"
+    found = []
+    if union:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            found = cursor.fetchall()
+    elif not by_week:
+        found = [(*(None for _ in sums), *(0 for _ in counts))]
+    rows = []
+    for values in found:
+        values = list(values)
+        row = {"week": as_week(values.pop(0)).isoformat()} if by_week else {}
+        for name, aggregate in sums.items():
+            row[name] = _converted(values.pop(0), aggregate)
+        row |= dict(zip(counts, values, strict=True))
+        rows.append(row)
+    return rows
+
+
+def _converted(value, aggregate):
+    """A sum as the ORM's aggregate gives it: a count is an int (0 over no rows), a sum of
+    floats a float, of decimals a Decimal of their places (SQLite's sums are floats)."""
+    if isinstance(aggregate, Count):
+        return int(value or 0)
+    if value is None:
+        return None
+    if aggregate.output_field.get_internal_type() == "DecimalField":
+        if isinstance(value, float):
+            value = decimal.Context(prec=15).create_decimal_from_float(value)
+        return decimal.Decimal(value).quantize(PLACES)
+    return float(value)
+
+
+def _interaction_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
+    """INTERACTION_AGGREGATES of the interactions in scope from `start` to `end`, per week
+    or in all, from the weekly rollup and the partial weeks' interactions: the sums added
+    up, each distinct-agent count the agents with values for the metric."""
+
+    def raw(a, b):
+        return _interactions(scope, a, b).order_by().annotate(week=INTERACTION_WEEK)
+
+    rollup = InteractionWeek.objects.filter(agent__in=scope.agents())
+    parts = _week_parts(rollup, raw, start, end, key="agent_id", sums=WEEKLY_SUMS, by_week=by_week)
+    counts = {"agents": None} | {
+        name: name.removesuffix("_agents") + "_n"
+        for name in INTERACTION_AGGREGATES
+        if name.endswith("_agents")
+    }
+    return _added_up(parts, key="agent_id", sums=WEEKLY_SUMS, counts=counts, by_week=by_week)
+
+
+def _rubric_totals(scope: Scope, start=None, end=None, *, by_week: bool) -> list[dict]:
+    """RUBRIC_AGGREGATES of the scores in scope (calibration aside) from `start` to `end`,
+    per week or in all, from the weekly rollup of scores and the partial weeks' scores."""
+
+    def raw(a, b):
+        return _scores(scope, a, b).order_by().annotate(week=SCORE_WEEK)
+
+    rollup = RubricScoreWeek.objects.filter(subject__in=scope.agents())
+    sums = {"rubric_sum": Sum("percent", output_field=PERCENT_SUM), "rubric_n": Count("pk")}
+    parts = _week_parts(rollup, raw, start, end, key="subject_id", sums=sums, by_week=by_week)
+    counts = {"rubric_agents": None}
+    return _added_up(parts, key="subject_id", sums=sums, counts=counts, by_week=by_week)
+
+
+def as_week(value) -> datetime.date:
+    """A week (its Monday) as the database returns it: a date, or SQLite's text."""
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
 
 
 def _scores(scope: Scope, start=None, end=None):
@@ -639,6 +804,10 @@ def _scores(scope: Scope, start=None, end=None):
     return scores
 
 
+# A sum of rubric percentages, as Sum("percent") gives it.
+PERCENT_SUM = RubricScore._meta.get_field("percent").clone()
+PLACES = decimal.Decimal(1).scaleb(-PERCENT_SUM.decimal_places)
+
 RUBRIC_AGGREGATES = {
     "rubric_sum": Sum("percent"),
     "rubric_n": Count("pk"),
@@ -647,19 +816,14 @@ RUBRIC_AGGREGATES = {
 
 
 def _rubric_weekly(scope: Scope) -> dict:
-    weekly = (
-        _scores(scope)
-        .annotate(week=TruncWeek("scored_at"))
-        .values("week")
-        .annotate(**RUBRIC_AGGREGATES)
-    )
-    return {row["week"].date().isoformat(): row for row in weekly}
+    weekly = _rubric_totals(scope, scope.start, scope.end, by_week=True)
+    return {row["week"]: row for row in weekly}
 
 
 def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
     """Weekly KPIs, and the baseline window against the latest 30 days. `weekly` is
     `weekly_kpis(scope)` when the caller already has it (the page shares it with the
-    leading indicator: one pass over the interactions instead of two)."""
+    leading indicator: one read of the weekly figures instead of two)."""
     weekly = weekly or weekly_kpis(scope)
     notes = list(weekly["notes"])
     comparison = _baseline_vs_latest(scope, notes)
@@ -668,16 +832,12 @@ def kpi_trends(scope: Scope, *, weekly: dict | None = None) -> dict:
 
 
 def weekly_kpis(scope: Scope) -> dict:
-    """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors."""
-    weekly = (
-        _interactions(scope)
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("week")
-        .annotate(**INTERACTION_AGGREGATES)
-        .order_by("week")
-    )
+    """Every KPI week by week, each cell withheld from HR under MIN_GROUP contributors. The
+    interaction figures are added up from the weekly rollup (`_interaction_totals`), the
+    rubric average from the scores."""
+    weekly = _interaction_totals(scope, scope.start, scope.end, by_week=True)
     rubric = _rubric_weekly(scope)
-    by_week = {row["week"].date().isoformat(): row for row in weekly}
+    by_week = {row["week"]: row for row in weekly}
     rows, withheld, series = [], [], []
     for week in sorted(by_week.keys() | rubric.keys()):
         raw = {key: by_week.get(week, {}).get(key) for key in INTERACTION_AGGREGATES}
@@ -705,8 +865,8 @@ def _baseline_vs_latest(scope: Scope, notes: list) -> dict:
         windows = {"baseline": (baseline.window_start, baseline.window_end)} | windows
     result = {}
     for name, (start, stop) in windows.items():
-        totals = _interactions(scope, start, stop).aggregate(**INTERACTION_AGGREGATES)
-        totals |= _scores(scope, start, stop).aggregate(**RUBRIC_AGGREGATES)
+        (totals,) = _interaction_totals(scope, start, stop, by_week=False)
+        totals |= _rubric_totals(scope, start, stop, by_week=False)[0]
         label = name.replace("_", " ")
         withheld = []
         values, totals = _cells(totals, scope, label=label, notes=withheld)

@@ -181,6 +181,16 @@ class InteractionFactory(DjangoModelFactory):
     agent = factory.SubFactory(AgentFactory)
     occurred_at = datetime.datetime(2026, 9, 15, 12, tzinfo=datetime.UTC)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Stored as the writers store interactions: with the weekly rollup brought up to
+        date (insights.interaction_weeks)."""
+        from insights.interaction_weeks import interaction_weeks_refresh
+
+        interaction = super()._create(model_class, *args, **kwargs)
+        interaction_weeks_refresh(interactions=model_class.objects.filter(pk=interaction.pk))
+        return interaction
+
 
 class ReviewPlanFactory(DjangoModelFactory):
     class Meta:

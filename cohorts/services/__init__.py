@@ -40,6 +40,8 @@ from cohorts.services.scores import (
     rubric_percent,
     rubric_score_acknowledge,
     rubric_score_create,
+    rubric_score_week_add,
+    rubric_score_weeks_rebuild,
     rubric_values_errors,
 )
 
@@ -70,6 +72,8 @@ __all__ = [
     "rubric_percent",
     "rubric_score_acknowledge",
     "rubric_score_create",
+    "rubric_score_week_add",
+    "rubric_score_weeks_rebuild",
     "rubric_values_errors",
     "schedule_item_move",
 ]

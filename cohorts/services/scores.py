@@ -4,12 +4,15 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import (
     RubricScore,
+    RubricScoreWeek,
 )
 from programs.models import Rubric
 
@@ -67,7 +70,7 @@ def rubric_score_create(
     errors = rubric_values_errors(rubric=rubric, values=values)
     if errors:
         raise ValidationError({"values": errors})
-    return RubricScore.objects.create(
+    score = RubricScore.objects.create(
         rubric=rubric,
         scorer=scorer,
         subject=subject,
@@ -77,6 +80,62 @@ def rubric_score_create(
         scored_at=scored_at or timezone.now(),
         **details,
     )
+    rubric_score_week_add(score=score)
+    return score
+
+
+# --- The weekly rollup of scores (RubricScoreWeek) ----------------------------------------
+
+# The week of a score as HR's reports bucket it: the date of its Monday in the current time
+# zone.
+SCORE_WEEK = Cast(TruncWeek("scored_at"), DateField())
+WEEK_SUMS = {"rubric_sum": Sum("percent"), "rubric_n": Count("pk")}
+
+
+def rubric_score_week_add(*, score: RubricScore) -> None:
+    """Add a new score to its (subject, week) row of the rollup, in one statement (an
+    increment, so two scores added at once both count); calibration scores are left out.
+    Scores are never moved or changed in what the rollup sums, so adding is enough."""
+    if score.context == RubricScore.Context.CALIBRATION:
+        return
+    added = (
+        RubricScore.objects.filter(pk=score.pk)
+        .annotate(week=SCORE_WEEK)
+        .values("subject_id", "week", "percent")
+    )
+    connection = connections[added.db]
+    sql, params = added.query.get_compiler(connection=connection).as_sql()
+    table = RubricScoreWeek._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (subject_id, week, rubric_n, rubric_sum)"
+            f" SELECT s.subject_id, s.week, 1, s.percent FROM ({sql}) s WHERE true"
+            f" ON CONFLICT (subject_id, week) DO UPDATE SET"
+            f" rubric_n = {table}.rubric_n + 1,"
+            f" rubric_sum = {table}.rubric_sum + excluded.rubric_sum",
+            params,
+        )
+
+
+def rubric_score_weeks_rebuild(*, using: str = "default") -> int:
+    """Recompute the whole rollup of scores from the scores, in one transaction; returns
+    the number of rows written (after loading scores in SQL, or changing TIME_ZONE)."""
+    sums = (
+        RubricScore.objects.using(using)
+        .exclude(context=RubricScore.Context.CALIBRATION)
+        .order_by()
+        .annotate(week=SCORE_WEEK)
+        .values("subject_id", "week")
+        .annotate(**WEEK_SUMS)
+    )
+    connection = connections[using]
+    sql, params = sums.query.get_compiler(connection=connection).as_sql()
+    table = RubricScoreWeek._meta.db_table
+    columns = "subject_id, week, rubric_sum, rubric_n"
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM ({sql}) s", params)
+        return cursor.rowcount
 
 
 def rubric_score_acknowledge(*, score: RubricScore, agent: User, now=None) -> RubricScore:

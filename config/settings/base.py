@@ -300,6 +300,7 @@ ATTUNE_RECONCILERS = [
     "certification.reconcile.gate_met_without_decision",
     "certification.reconcile.decision_without_badge",
     "cohorts.reconcile.schedule_older_than_program",
+    "insights.reconcile.interaction_weeks_out_of_date",
 ]
 
 # --- Reminders ----------------------------------------------------------------------------

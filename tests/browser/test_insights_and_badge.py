@@ -10,6 +10,7 @@ from django.utils import timezone
 from certification import services as certification_services
 from certification.models import CertificationDecision
 from cohorts.models import ModuleProgress, RubricScore
+from cohorts.services.scores import rubric_score_week_add
 from programs.models import Module
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import screenshot, sign_in
@@ -42,10 +43,10 @@ def insights_data(running_cohort):
             InteractionFactory(
                 agent=enrollment.agent, occurred_at=when, csat=5 if index < satisfied else 3
             )
-            RubricScore.objects.create(
+            rubric_score_week_add(score=RubricScore.objects.create(
                 rubric=rubric, scorer=scorer, subject=enrollment.agent, context="qa",
                 values={"tone": 3}, percent=40 + 10 * (week % 4), scored_at=when,
-            )  # fmt: skip
+            ))  # fmt: skip
     return running_cohort
 
 

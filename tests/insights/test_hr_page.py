@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from cohorts.services import experiment_create
+from cohorts.services.scores import rubric_score_week_add
 from insights import charts
 from insights.views import KPI_METRICS
 from tests.cohorts.conftest import BEFORE_START, enrol, rollout_program
@@ -503,10 +504,10 @@ def test_one_week_of_rubric_scores_is_shown_as_a_number_not_a_line(hr_client):
     _weekly_interactions(agents, weeks=2)
     rubric, scorer = RubricFactory(), AgentFactory()
     for agent in agents:
-        RubricScore.objects.create(
+        rubric_score_week_add(score=RubricScore.objects.create(
             rubric=rubric, scorer=scorer, subject=agent, context="qa", values={"tone": 3},
             percent=60, scored_at=datetime.datetime(2026, 11, 3, tzinfo=UTC),
-        )  # fmt: skip
+        ))  # fmt: skip
 
     html = hr_client.get(URL, {"team": team.pk}).content.decode()
 

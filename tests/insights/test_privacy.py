@@ -11,6 +11,7 @@ import pytest
 
 from cohorts import services as cohort_services
 from cohorts.models import RubricScore
+from cohorts.services.scores import rubric_score_week_add
 from insights import reports
 from tests.cohorts.conftest import enrol, rollout_program
 from tests.factories import AgentFactory, CohortFactory, InteractionFactory, TeamFactory
@@ -120,10 +121,10 @@ def _scored_week(agents, scored):
         InteractionFactory(agent=agent, csat=4, occurred_at=MONDAY)
     scorer = AgentFactory()
     for agent in agents[:scored]:
-        RubricScore.objects.create(
+        rubric_score_week_add(score=RubricScore.objects.create(
             rubric=_rubric(), scorer=scorer, subject=agent, context="qa", values={"tone": 3},
             percent=60, scored_at=MONDAY,
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 def _rubric():

@@ -11,6 +11,7 @@ import scipy.stats
 from certification.models import CertificationDecision
 from cohorts import services as cohort_services
 from cohorts.models import Attendance, Cohort, Enrollment, ModuleProgress
+from cohorts.services.scores import rubric_score_week_add
 from insights import figures, reports
 from tests.cohorts.conftest import BEFORE_START, enrol, rollout_program
 from tests.factories import CohortFactory, InteractionFactory, ManagerFactory
@@ -289,10 +290,10 @@ def test_the_leading_indicator_finds_the_lag(manager_api, cohort, facilitator):
     pattern = [60, 70, 65, 80, 75, 90, 85, 70, 95, 80]
     for week, value in enumerate(pattern):
         for agent in agents:
-            RubricScore.objects.create(
+            rubric_score_week_add(score=RubricScore.objects.create(
                 rubric=rubric, scorer=facilitator, subject=agent, context="qa", values={},
                 percent=value, scored_at=start + datetime.timedelta(weeks=week),
-            )  # fmt: skip
+            ))  # fmt: skip
         if week >= 2:  # 20 answers, pattern[week - 2]% of them satisfied: CSAT lags by 2
             satisfied = pattern[week - 2] * 20 // 100
             for n in range(20):
@@ -335,9 +336,11 @@ def test_insight_endpoints_run_a_constant_number_of_queries(
     # modules
     with django_assert_max_num_queries(4):
         assert hr_api.get("/api/insights/funnel/").status_code == 200
-    # kpis: weekly interactions, weekly rubric, latest baseline; for the latest 30 days its
-    # interactions, rubric scores, employment (attrition) and criterion scores
-    with django_assert_max_num_queries(7):
+    # kpis: weekly interactions, weekly rubric scores (each from its weekly rollup), latest
+    # baseline; for the latest 30 days: whether the rest of the current week holds
+    # interactions, then the interactions (the rollup's whole weeks and the partial ones');
+    # the same two for rubric scores; employment (attrition) and criterion scores
+    with django_assert_max_num_queries(9):
         assert hr_api.get("/api/insights/kpis/").status_code == 200
     # retention: the agents with their first cohort day and earliest completion
     with django_assert_max_num_queries(1):

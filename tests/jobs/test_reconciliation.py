@@ -37,7 +37,12 @@ START = datetime.date(2027, 3, 1)
 T0 = datetime.datetime(2027, 3, 1, 8, tzinfo=datetime.UTC)
 EDIT = T0 + datetime.timedelta(minutes=1)  # a program edit after the cohorts started
 LATER = EDIT + IN_FLIGHT + datetime.timedelta(minutes=5)
-CHECKS = ["gate_met_without_decision", "decision_without_badge", "schedule_older_than_program"]
+CHECKS = [
+    "gate_met_without_decision",
+    "decision_without_badge",
+    "schedule_older_than_program",
+    "interaction_weeks_out_of_date",
+]
 NOTHING_FIXED = dict.fromkeys(CHECKS, 0)
 
 
@@ -274,6 +279,7 @@ def test_correct_state_yields_no_finding_and_a_second_run_fixes_nothing(
     second = reconcile()
 
     assert first.fixed == {
+        **NOTHING_FIXED,
         "gate_met_without_decision": 1,
         "decision_without_badge": 0,  # the new decision's award is still in flight
         "schedule_older_than_program": 2,
@@ -295,6 +301,7 @@ def test_a_dry_run_reports_and_changes_nothing(program, enrollment, assessor, cl
     run = reconcile(fix=False)
 
     assert run.fixed == {
+        **NOTHING_FIXED,
         "gate_met_without_decision": 1,
         "decision_without_badge": 1,
         "schedule_older_than_program": 2,
@@ -352,8 +359,9 @@ def test_a_run_over_correct_state_costs_the_same_queries_for_3_or_30_cohorts(ass
     many = _queries_of_a_run(30, assessor)
 
     # Agents who may meet the gate without a decision, valid decisions without a badge,
-    # stale started cohorts; the run inserted; runs older than 90 days deleted.
-    assert few == many == 5
+    # stale started cohorts, the recent weeks of the interaction rollup that differ from the
+    # interactions; the run inserted; runs older than 90 days deleted.
+    assert few == many == 6
 
 
 def test_the_command_prints_each_check_and_what_it_fixed(program, cohort, clock):
@@ -373,6 +381,7 @@ def test_the_command_prints_each_check_and_what_it_fixed(program, cohort, clock)
         "decision_without_badge: fixed 0",
         "schedule_older_than_program: fixed 1",
         f"  - {cohort} (Rollout, cohort {cohort.pk}): resynced: 0 created, 0 updated, 0 cancelled",
+        "interaction_weeks_out_of_date: fixed 0",
     ]
 
 
