@@ -45,7 +45,10 @@ from insights.interaction_import import (
     not_importable_reason,
     unknown_agent_reason,
 )
-from insights.interaction_weeks import interaction_weeks_refresh
+from insights.interaction_weeks import (
+    interaction_weeks_refresh,
+    interaction_weeks_refresh_inserted,
+)
 from insights.models import Interaction
 
 STAGE = "insights_interaction_stage"
@@ -501,7 +504,7 @@ class SetBasedImport(_Import):
                 # Every row of the source is one this import wrote: no need to match them
                 # against the staged rows.
                 source = Interaction.objects.filter(source=self.report.source)
-                interaction_weeks_refresh(interactions=source)
+                interaction_weeks_refresh_inserted(interactions=source)
                 return created, 0
         interaction_weeks_refresh(interactions=written, without=True)
         counts = self._upsert(cursor, names, update, good)

@@ -21,6 +21,7 @@ from insights.interaction_weeks import (
     interaction_weeks_mismatched,
     interaction_weeks_rebuild,
     interaction_weeks_refresh,
+    interaction_weeks_refresh_inserted,
 )
 from insights.models import Interaction, InteractionWeek
 from insights.reconcile import interaction_weeks_out_of_date
@@ -359,3 +360,27 @@ def test_the_weekly_kpis_read_the_rollup_not_the_interactions(
     assert f'"{InteractionWeek._meta.db_table}"' in interactions
     assert f'"{RubricScore._meta.db_table}"' not in scores
     assert f'"{RubricScoreWeek._meta.db_table}"' in scores
+
+
+def test_a_first_import_of_a_source_is_rolled_up_in_two_statements_and_exactly(
+    agents, scope, django_assert_num_queries
+):
+    imported(agents)  # another source's weeks of the same agents are rolled up already
+    before = set(InteractionWeek.objects.values_list("agent_id", "week"))
+    added = [
+        InteractionFactory.build(
+            agent=agent, source="chat", occurred_at=MONDAY + datetime.timedelta(days=n, hours=3)
+        )
+        for n, agent in enumerate(agents[:4])
+    ]
+    Interaction.objects.bulk_create(added)  # no rollup: bulk_create sends no signals
+
+    # The range of weeks, then one INSERT ... SELECT of the sums.
+    with django_assert_num_queries(2):
+        interaction_weeks_refresh_inserted(interactions=Interaction.objects.filter(source="chat"))
+
+    assert interaction_weeks_mismatched(since=MONDAY.date() - datetime.timedelta(days=7)) == []
+    assert before <= set(InteractionWeek.objects.values_list("agent_id", "week"))
+    assert_rollup_agrees(scope)
+    with django_assert_num_queries(1):  # nothing inserted: the range look-up only
+        interaction_weeks_refresh_inserted(interactions=Interaction.objects.filter(source="x"))
