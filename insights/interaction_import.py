@@ -39,6 +39,12 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 | notes                  | notes                  | Description        | text, a transcript or the |
 |                        |                        |                    | agent's notes (20,000     |
 |                        |                        |                    | characters at most)       |
+| intensity              | intensity              | Intensity          | low, medium, high (any    |
+|                        |                        |                    | case); empty: derived     |
+| account                | account                | Organization       | the customer account, at  |
+|                        |                        |                    | most 100 chars            |
+| tags                   | tags                   | Tags               | separated by commas or    |
+|                        |                        |                    | spaces (any case)         |
 
 - Channels: "attune" takes call, chat, email, other. "zendesk" maps email, web form and api
   to email; chat, messaging and web widget to chat; voice, phone call (inbound) and phone
@@ -47,6 +53,9 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 - Dates: ISO 8601 ("2026-09-14T13:02:11+02:00", "2026-09-14 13:02:11"); "zendesk" also
   takes "2026-09-14 13:02:11 +0200". A time without an offset is UTC.
 - An empty metric cell means unknown; an empty required cell rejects the row.
+- Intensity: a given value is stored as given; where there is none, it is derived from the
+  other columns by the rules in insights/intensity.py, in the transaction that writes the
+  rows (a manager's correction stands until an import gives a value).
 """
 
 import codecs
@@ -67,6 +76,7 @@ from django.db.models.functions import Lower
 from accounts.models import User
 from config.csv_cells import control_character_reason, csv_error_reason
 from config.uploads import capped
+from insights.intensity import intensity_derive, intensity_parse, tags_normalize
 from insights.models import Interaction
 
 BATCH = 5000  # rows per write and per transaction
@@ -87,6 +97,9 @@ FIELDS = (
     "resolved",
     "resolution_seconds",
     "notes",
+    "intensity",
+    "account",
+    "tags",
 )
 REQUIRED_FIELDS = FIELDS[:4]
 RANGES = {
@@ -97,11 +110,14 @@ RANGES = {
     "resolution_seconds": (0, 2**31 - 1),
 }
 BOOLEAN_FIELDS = ("escalated", "resolved_first_contact", "repeat_contact", "resolved")
-# Model columns in FIELDS order: the e-mail becomes the agent's id once looked up.
-COLUMNS = ("external_id", "channel", "agent_id", *FIELDS[3:])
+# Model columns in FIELDS order: the e-mail becomes the agent's id once looked up; the
+# intensity cell is kept as given (insights/intensity.py decides the intensity).
+MODEL_COLUMNS = {"agent_email": "agent_id", "intensity": "intensity_given"}
+COLUMNS = tuple(MODEL_COLUMNS.get(name, name) for name in FIELDS)
 EXTERNAL_ID, AGENT = 0, 2
 EXTERNAL_ID_MAX_LENGTH = Interaction._meta.get_field("external_id").max_length
 SOURCE_MAX_LENGTH = Interaction._meta.get_field("source").max_length
+ACCOUNT_MAX_LENGTH = Interaction._meta.get_field("account").max_length
 CHECK_CHUNK = 1 << 20  # bytes read at a time by the UTF-8 check
 NOTES_MAX = 20_000  # characters of transcript or notes per contact
 NOT_UTF8 = "the file is not UTF-8 text; re-save it as “CSV UTF-8” and import it again"
@@ -158,6 +174,9 @@ MAPPINGS: dict[str, Mapping] = {
             "resolved": "Solved",
             "resolution_seconds": "Full resolution time (sec)",
             "notes": "Description",
+            "intensity": "Intensity",
+            "account": "Organization",
+            "tags": "Tags",
         },
         channels={
             "email": "email",
@@ -439,8 +458,14 @@ class _Import:
         update = [COLUMNS[column.position] for column in self.columns[1:]]
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                return _copy_upsert(source, rows, update)
-            return _bulk_upsert(source, rows, update)
+                written = _copy_upsert(source, rows, update)
+            else:
+                written = _bulk_upsert(source, rows, update)
+            ids = [row.values[EXTERNAL_ID] for row in rows]
+            intensity_derive(
+                interactions=Interaction.objects.filter(source=source, external_id__in=ids)
+            )
+            return written
 
 
 def agents_by_email(allowed: QuerySet, emails: set[str]) -> tuple[dict[str, int], set[str]]:
@@ -562,12 +587,26 @@ def _converter(name: str, mapping: Mapping) -> Callable[[str], object]:
         return _number_converter(*RANGES[name])
     if name == "notes":
         return _notes
+    if name == "account":
+        return _account
+    if name == "intensity":
+        return intensity_parse
+    if name == "tags":
+        return tags_normalize
     return _boolean_converter(mapping.true_values, mapping.false_values)
 
 
 def _notes(value: str) -> str:
     if len(value) > NOTES_MAX:
         raise ValueError(f"longer than {NOTES_MAX:,} characters")
+    if reason := control_character_reason(value):
+        raise ValueError(reason)
+    return value
+
+
+def _account(value: str) -> str:
+    if len(value) > ACCOUNT_MAX_LENGTH:
+        raise ValueError(f"longer than {ACCOUNT_MAX_LENGTH} characters")
     if reason := control_character_reason(value):
         raise ValueError(reason)
     return value

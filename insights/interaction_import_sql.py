@@ -23,9 +23,12 @@ import csv
 import io
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 
 import insights.interaction_import as portable
+from insights.intensity import intensity_derive
 from insights.interaction_import import (
+    ACCOUNT_MAX_LENGTH,
     AGENT,
     BOOLEAN_FIELDS,
     EXTERNAL_ID,
@@ -44,7 +47,7 @@ from insights.interaction_import import (
     not_importable_reason,
     unknown_agent_reason,
 )
-from insights.models import Interaction
+from insights.models import Intensity, Interaction
 
 STAGE = "insights_interaction_stage"
 RESOLVED = "insights_interaction_resolved"  # distinct cells converted by Python
@@ -224,6 +227,8 @@ class SetBasedImport(_Import):
                 self._reject_others_interactions(cursor)
             self._read_rejected(cursor)
             created, updated = self._write(cursor)
+            if not self.report.dry_run:
+                self._derive_intensity()
             self.report.created += created
             self.report.updated += updated
 
@@ -264,6 +269,12 @@ class SetBasedImport(_Import):
         name = FIELDS[column.position]
         if name in self.mapping.converters:
             return "false", "NULL"
+        if name == "intensity":
+            return _in(cell, Intensity.values), cell
+        if name == "account":  # printable ASCII without spaces, else the Python converter
+            return f"{cell} ~ '^[!-~]+$' AND length({cell}) <= {ACCOUNT_MAX_LENGTH}", cell
+        if name == "tags":  # normalised by the Python converter, once per distinct value
+            return "false", "NULL"
         if name in ("external_id", "notes"):
             longest = EXTERNAL_ID_MAX_LENGTH if name == "external_id" else NOTES_MAX
             if name == "external_id":  # printable ASCII without spaces: most ids
@@ -302,7 +313,7 @@ class SetBasedImport(_Import):
 
     def _column_type(self, position: int) -> str:
         name = FIELDS[position]
-        if name in ("external_id", "channel", "notes"):
+        if name in ("external_id", "channel", "notes", "intensity", "account", "tags"):
             return "text"
         if name == "occurred_at":
             return "timestamptz"
@@ -355,14 +366,16 @@ class SetBasedImport(_Import):
             f" WHERE {self._not_blank()}"
             f" OFFSET 0) s WHERE NOT ({' AND '.join(ok)})"
         )
-        names = [_model_column(column.position) for column in self.columns]
+        positions = [column.position for column in self.columns]
+        names = [_model_column(position) for position in positions]
         values = ", ".join(f"{value} AS {name}" for value, name in zip(clean, names, strict=True))
         cursor.execute(
             f"CREATE TEMP VIEW {VALID} AS SELECT s.line, {values}"
             f" FROM {STAGE} s JOIN {AGENTS} a ON a.raw = {agent_cell}"
             f" WHERE {self._not_blank()}"
             f" AND NOT EXISTS (SELECT FROM {CHECKED} c WHERE c.line = s.line)"
-            f" UNION ALL SELECT line, {', '.join(names)} FROM {CHECKED}"
+            f" UNION ALL SELECT line, {', '.join(map(_checked_column, positions))}"
+            f" FROM {CHECKED}"
         )
         # The duplicate and owner checks need only the ids: no casts on a million rows.
         cursor.execute(
@@ -474,6 +487,18 @@ class SetBasedImport(_Import):
         )
         self.report.unknown_agents += [email for (email,) in cursor.fetchall()]
 
+    def _derive_intensity(self) -> None:
+        written = RawSQL(
+            f"SELECT c.external_id FROM {VALID_IDS} c"
+            f" WHERE NOT EXISTS (SELECT FROM {REJECTED} r WHERE r.line = c.line)",
+            [],
+        )
+        intensity_derive(
+            interactions=Interaction.objects.filter(
+                source=self.report.source, external_id__in=written
+            )
+        )
+
     def _write(self, cursor) -> tuple[int, int]:
         good = f"NOT EXISTS (SELECT FROM {REJECTED} r WHERE r.line = c.line)"
         table = Interaction._meta.db_table
@@ -557,6 +582,11 @@ def _reason_column(position: int) -> str:
 
 
 def _model_column(position: int) -> str:
+    return portable.COLUMNS[position]
+
+
+def _checked_column(position: int) -> str:
+    """The column of CHECKED that holds a field's typed value."""
     return "agent_id" if position == AGENT else FIELDS[position]
 
 

@@ -1,0 +1,154 @@
+"""The emotional intensity of an interaction: the rules that derive it, and a manager's
+correction (docs/wellbeing-exposure.md).
+
+Where an interaction's intensity comes from, the latest word winning:
+
+1. **Given in an import** (an `intensity` cell: low, medium or high): "given in the import".
+2. **Corrected by a manager** of the agent: "corrected by <manager>". A later import that
+   gives no intensity for the row (no column, or an empty cell) keeps the correction; one
+   that gives a value replaces it (the helpdesk's word is then the newer one).
+3. **Derived** by the rules below, wherever neither applies; re-derived whenever the row or
+   an earlier contact of its account is imported again.
+
+The rules, first match wins, the reason stored with the value:
+
+- high: escalated ("escalated"); CSAT 1 or 2 ("CSAT 1", "CSAT 2"); a tag in HIGH_TAGS
+  ("tag: complaint");
+- medium: a repeat contact, i.e. the same account had another contact (any agent, any
+  source) in the REPEAT_WINDOW before this one ("repeat contact within 7 days"); CSAT 3
+  ("CSAT 3");
+- low otherwise ("no sign of intensity").
+
+The helpdesk's own `repeat_contact` flag (a ticket reopened) is not the rule's repeat
+contact: that one is about the customer coming back, whichever ticket they open.
+
+Both import paths call `intensity_derive` in the transaction that writes the rows, with the
+rows written: one UPDATE, set-based on every database.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from cohorts.scope import manages_agent
+from insights.models import Intensity, IntensitySource, Interaction
+
+HIGH_TAGS = ("complaint", "cancellation", "legal", "threat")
+REPEAT_WINDOW = datetime.timedelta(days=7)
+GIVEN_REASON = "given in the import"
+LOW_REASON = "no sign of intensity"
+REPEAT_REASON = "repeat contact within 7 days"
+TAGS_MAX = 2000  # characters of a row's tags
+
+
+def _rules() -> list[tuple[Q | Exists, str, str]]:
+    """(condition, intensity, reason), in the order they are tried."""
+    earlier_contact = Interaction.objects.filter(
+        account=OuterRef("account"),
+        occurred_at__lt=OuterRef("occurred_at"),
+        occurred_at__gte=OuterRef("occurred_at") - REPEAT_WINDOW,
+    )
+    return [
+        (Q(escalated=True), Intensity.HIGH, "escalated"),
+        (Q(csat=1), Intensity.HIGH, "CSAT 1"),
+        (Q(csat=2), Intensity.HIGH, "CSAT 2"),
+        *((Q(tags__contains=f",{tag},"), Intensity.HIGH, f"tag: {tag}") for tag in HIGH_TAGS),
+        (Exists(earlier_contact), Intensity.MEDIUM, REPEAT_REASON),
+        (Q(csat=3), Intensity.MEDIUM, "CSAT 3"),
+    ]
+
+
+def intensity_expressions() -> dict[str, Case]:
+    """The intensity, its reason and source as SQL expressions: the import's value where
+    it gave one, else the rules."""
+    given = Q(intensity_given__isnull=False)
+    rules = _rules()
+    return {
+        "intensity": Case(
+            When(given, then=F("intensity_given")),
+            *(When(condition, then=Value(value)) for condition, value, _ in rules),
+            default=Value(Intensity.LOW),
+            output_field=CharField(),
+        ),
+        "intensity_reason": Case(
+            When(given, then=Value(GIVEN_REASON)),
+            *(When(condition, then=Value(reason)) for condition, _, reason in rules),
+            default=Value(LOW_REASON),
+            output_field=CharField(),
+        ),
+        "intensity_source": Case(
+            When(given, then=Value(IntensitySource.GIVEN)),
+            default=Value(IntensitySource.DERIVED),
+            output_field=CharField(),
+        ),
+    }
+
+
+def intensity_derive(*, interactions: QuerySet[Interaction]) -> int:
+    """Set the intensity of `interactions` (rows an import just wrote, in its transaction)
+    and of the later contacts of their accounts that they may have made repeat contacts.
+
+    A row with an intensity given in the import takes it; one a manager corrected (and the
+    import gave none) keeps the correction; every other one, and every derived contact of
+    the same accounts up to REPEAT_WINDOW after one of them, is derived by the rules. One
+    UPDATE; idempotent. Returns the number of rows set."""
+    corrected = Q(intensity_given__isnull=True, intensity_source=IntensitySource.CORRECTED)
+    with_account = interactions.filter(account__isnull=False).order_by()
+    first = with_account.order_by("occurred_at").values("occurred_at")[:1]
+    last = with_account.order_by("-occurred_at").values("occurred_at")[:1]
+    later_contacts = Q(
+        account__in=with_account.values("account"),
+        occurred_at__gt=Subquery(first),
+        occurred_at__lte=ExpressionWrapper(
+            Subquery(last) + REPEAT_WINDOW, output_field=DateTimeField()
+        ),
+        intensity_source__in=[IntensitySource.DERIVED, ""],  # "": stored before the rules
+    )
+    targets = (Q(pk__in=interactions.order_by().values("pk")) & ~corrected) | later_contacts
+    return Interaction.objects.filter(targets).update(**intensity_expressions())
+
+
+def interaction_intensity_correct(*, interaction: Interaction, intensity: str, by) -> Interaction:
+    """A manager of the agent sets the intensity; it stands until an import gives one."""
+    if not manages_agent(user=by, agent=interaction.agent):
+        raise PermissionDenied("Only a manager of this agent corrects the intensity.")
+    if intensity not in Intensity.values:
+        raise ValidationError({"intensity": "Choose low, medium or high."})
+    interaction.intensity = intensity
+    interaction.intensity_source = IntensitySource.CORRECTED
+    interaction.intensity_reason = f"corrected by {by.display_name or by.email}"[:120]
+    interaction.intensity_given = None
+    interaction.save(
+        update_fields=["intensity", "intensity_source", "intensity_reason", "intensity_given"]
+    )
+    return interaction
+
+
+def tags_normalize(value: str) -> str | None:
+    """A tags cell ("Complaint, billing" or Zendesk's "complaint billing") as stored:
+    lowercase, each between commas, each once. Raises ValueError when too long."""
+    if len(value) > TAGS_MAX:
+        raise ValueError(f"longer than {TAGS_MAX:,} characters")
+    tags = dict.fromkeys(tag for tag in value.lower().replace(";", ",").replace(",", " ").split())
+    return f",{','.join(tags)}," if tags else None
+
+
+def intensity_parse(value: str) -> str:
+    lowered = value.lower()
+    if lowered not in Intensity.values:
+        raise ValueError(f"“{value}” is not an intensity (low, medium or high)")
+    return lowered
