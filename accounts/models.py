@@ -212,6 +212,8 @@ class ReminderKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", "QA review overdue"
     PROGRAM_OUTCOME = "program_outcome", "Your outcome when a cohort ends"
     INVITATION = "invitation", "Invitation to set a password"
+    ROTATION_ADVISORY = "rotation_advisory", "An agent took an account's escalations in a row"
+    RECOVERY_PROMPT = "recovery_prompt", "A break after a high-intensity contact"
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import ReminderKind
 from accounts.reminders import Due, DueObject, DueSet
@@ -291,7 +292,13 @@ def digest(context: dict) -> dict:
                 ],
             }
         )
-    return {"cohorts": cohorts}
+    # Imported here: wellbeing builds on cohorts.
+    from wellbeing.advisories import rotation_advisories_for_digest
+
+    advisories = rotation_advisories_for_digest(
+        cohort_ids=context.get("cohort_ids", []), now=timezone.now()
+    )
+    return {"cohorts": cohorts, "rotation_advisories": advisories}
 
 
 def resolve(*, now: datetime.datetime, kinds: set[str]) -> list[Due | DueSet]:

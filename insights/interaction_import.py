@@ -68,10 +68,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from config.csv_cells import control_character_reason, csv_error_reason
@@ -120,6 +123,8 @@ SOURCE_MAX_LENGTH = Interaction._meta.get_field("source").max_length
 ACCOUNT_MAX_LENGTH = Interaction._meta.get_field("account").max_length
 CHECK_CHUNK = 1 << 20  # bytes read at a time by the UTF-8 check
 NOTES_MAX = 20_000  # characters of transcript or notes per contact
+# The rows' imported_at comes from the database's clock on PostgreSQL: allow for a skew.
+CLOCK_MARGIN = datetime.timedelta(minutes=1)
 NOT_UTF8 = "the file is not UTF-8 text; re-save it as “CSV UTF-8” and import it again"
 
 
@@ -283,6 +288,7 @@ def interaction_import(
     mapping = _mapping(mapping)
     _check_source(source)
     report = InteractionImportReport(source=source, dry_run=dry_run)
+    started = timezone.now() - CLOCK_MARGIN
     try:
         stream, plain, nul = _utf8_stream(data)
         # PostgreSQL's text holds no NUL: such a file is checked row by row, the NUL reported.
@@ -294,7 +300,20 @@ def interaction_import(
             _Import(report, mapping, progress, agents).run(stream)
     except _FileRejected as rejected:
         report.rejected += rejected.errors
+    _after_import(report, started)
     return report
+
+
+def _after_import(report: InteractionImportReport, started: datetime.datetime) -> None:
+    """Record the work the new rows set off (settings.ATTUNE_AFTER_INTERACTION_IMPORT, e.g.
+    wellbeing's rotation advisories), published once this commits."""
+    if report.dry_run or not (report.created or report.updated):
+        return
+    from jobs.services import intent_record
+
+    with transaction.atomic():
+        for path in settings.ATTUNE_AFTER_INTERACTION_IMPORT:
+            intent_record(task=import_string(path), args=[report.source, started.isoformat()])
 
 
 def _mapping(mapping: str | Mapping) -> Mapping:

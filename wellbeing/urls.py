@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from wellbeing import api
@@ -7,3 +8,10 @@ router.register("journal", api.JournalEntryViewSet, basename="journalentry")
 router.register("support-resources", api.SupportResourceViewSet, basename="supportresource")
 
 urlpatterns = router.urls
+
+urlpatterns += [
+    path("wellbeing/exposure/", api.ExposureView.as_view(), name="wellbeing-exposure"),
+    path(
+        "wellbeing/exposure/teams/", api.TeamExposureView.as_view(), name="wellbeing-exposure-teams"
+    ),
+]
