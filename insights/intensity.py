@@ -67,7 +67,8 @@ def _rules() -> list[tuple[Q | Exists, str, str]]:
         (Q(csat=1), Intensity.HIGH, "CSAT 1"),
         (Q(csat=2), Intensity.HIGH, "CSAT 2"),
         *((Q(tags__contains=f",{tag},"), Intensity.HIGH, f"tag: {tag}") for tag in HIGH_TAGS),
-        (Exists(earlier_contact), Intensity.MEDIUM, REPEAT_REASON),
+        # The account test first: most exports have none, and then no lookup is needed.
+        (Q(account__isnull=False) & Exists(earlier_contact), Intensity.MEDIUM, REPEAT_REASON),
         (Q(csat=3), Intensity.MEDIUM, "CSAT 3"),
     ]
 

@@ -311,7 +311,7 @@ def _after_import(report: InteractionImportReport, started: datetime.datetime) -
         return
     from jobs.services import intent_record
 
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for path in settings.ATTUNE_AFTER_INTERACTION_IMPORT:
             intent_record(task=import_string(path), args=[report.source, started.isoformat()])
 

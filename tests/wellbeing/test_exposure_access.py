@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -166,3 +168,19 @@ def test_recovery_cells_need_5_agents_with_a_gap_of_their_own(client):
     (row,) = data["rows"]
     assert row["agents"] == 5
     assert (row["recovery_gaps"], row["no_recovery_share"]) == (None, None)
+
+
+def test_the_api_takes_as_many_queries_for_one_agent_as_for_many(teams):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert _api(teams["mia"]).get("/api/wellbeing/exposure/").status_code == 200
+        return len(context)
+
+    one = queries()
+    cohort = teams["ana"].enrollments.get().cohort
+    for _ in range(4):
+        agent = AgentFactory(team=teams["ana"].team)
+        EnrollmentFactory(agent=agent, cohort=cohort)
+        high(agent, 3, account="ACME", escalated=True)
+
+    assert queries() == one
