@@ -473,10 +473,10 @@ def test_queries_per_batch_do_not_grow_with_rows(
     # not an agent the importer may write for), then a transaction (SAVEPOINT ... RELEASE) holding,
     # on PostgreSQL: CREATE TEMP TABLE, COPY, INSERT ... ON CONFLICT, DROP TABLE; on SQLite:
     # the existing keys and the INSERTs (Django splits them into statements of 76 rows: 1
-    # for 20 rows, 2 for 200 rows less the third with an unknown agent), and the UPDATE that
-    # sets their intensity (insights/intensity.py); after it, the task intent for the work
-    # the new rows set off (wellbeing's advisories).
-    with django_assert_max_num_queries(10):
+    # for 20 rows, 2 for 200 rows less the third with an unknown agent), then the UPDATEs of
+    # their intensity and of their accounts' later contacts (insights/intensity.py); after
+    # it, the task intent for the work the new rows set off (wellbeing's advisories).
+    with django_assert_max_num_queries(11):
         report = run(data)
 
     assert report.created == rows - rows // 3  # every third row has an unknown agent
