@@ -55,6 +55,22 @@ REPEAT_REASON = "repeat contact within 7 days"
 TAGS_MAX = 2000  # characters of a row's tags
 
 
+# The rules on a row's own values, as data: (column, value, intensity, reason), tried in
+# this order, the repeat-contact rule (other rows) between the high and the medium ones.
+# `_rules` makes them Django conditions, `intensity_guess_sql` SQL for an import's INSERT.
+HIGH_RULES = (
+    ("escalated", True, Intensity.HIGH, "escalated"),
+    ("csat", 1, Intensity.HIGH, "CSAT 1"),
+    ("csat", 2, Intensity.HIGH, "CSAT 2"),
+    *(("tags", tag, Intensity.HIGH, f"tag: {tag}") for tag in HIGH_TAGS),
+)
+MEDIUM_RULES = (("csat", 3, Intensity.MEDIUM, "CSAT 3"),)
+
+
+def _condition(column: str, value) -> Q:
+    return Q(tags__contains=f",{value},") if column == "tags" else Q(**{column: value})
+
+
 def _rules() -> list[tuple[Q | Exists, str, str]]:
     """(condition, intensity, reason), in the order they are tried."""
     earlier_contact = Interaction.objects.filter(
@@ -62,15 +78,52 @@ def _rules() -> list[tuple[Q | Exists, str, str]]:
         occurred_at__lt=OuterRef("occurred_at"),
         occurred_at__gte=OuterRef("occurred_at") - REPEAT_WINDOW,
     )
+    # The account test first: most exports have none, and then no lookup is needed.
+    repeat = (Q(account__isnull=False) & Exists(earlier_contact), Intensity.MEDIUM, REPEAT_REASON)
     return [
-        (Q(escalated=True), Intensity.HIGH, "escalated"),
-        (Q(csat=1), Intensity.HIGH, "CSAT 1"),
-        (Q(csat=2), Intensity.HIGH, "CSAT 2"),
-        *((Q(tags__contains=f",{tag},"), Intensity.HIGH, f"tag: {tag}") for tag in HIGH_TAGS),
-        # The account test first: most exports have none, and then no lookup is needed.
-        (Q(account__isnull=False) & Exists(earlier_contact), Intensity.MEDIUM, REPEAT_REASON),
-        (Q(csat=3), Intensity.MEDIUM, "CSAT 3"),
+        *((_condition(column, value), level, why) for column, value, level, why in HIGH_RULES),
+        repeat,
+        *((_condition(column, value), level, why) for column, value, level, why in MEDIUM_RULES),
     ]
+
+
+def _sql_literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def intensity_guess_sql(*, columns: set[str], alias: str) -> dict[str, str]:
+    """SQL for an import's INSERT: each new row's intensity, reason and source from its own
+    values (`alias`.`column`, for the model columns the file has), as `intensity_derive`
+    would set them but for the repeat-contact rule, which needs the other rows. The
+    derivation then rewrites only the rows it finds otherwise: a first import writes each
+    row once. PostgreSQL's SQL (the set-based import's)."""
+    whens = []
+    if "intensity_given" in columns:
+        given = f"{alias}.intensity_given"
+        whens.append((f"{given} IS NOT NULL", given, _sql_literal(GIVEN_REASON), "'given'"))
+    for column, value, level, why in (*HIGH_RULES, *MEDIUM_RULES):
+        if column not in columns:
+            continue
+        cell = f"{alias}.{column}"
+        if column == "tags":
+            test = f"strpos({cell}, {_sql_literal(f',{value},')}) > 0"  # no % in a statement
+        elif value is True:
+            test = cell
+        else:
+            test = f"{cell} = {int(value)}"
+        whens.append((test, _sql_literal(level), _sql_literal(why), "'derived'"))
+
+    def case(index: int, default: str) -> str:
+        if not whens:
+            return default
+        branches = " ".join(f"WHEN {when[0]} THEN {when[index]}" for when in whens)
+        return f"CASE {branches} ELSE {default} END"
+
+    return {
+        "intensity": case(1, _sql_literal(Intensity.LOW)),
+        "intensity_reason": case(2, _sql_literal(LOW_REASON)),
+        "intensity_source": case(3, "'derived'"),
+    }
 
 
 def intensity_expressions() -> dict[str, Case]:
@@ -110,8 +163,10 @@ def intensity_derive(*, interactions: QuerySet[Interaction]) -> int:
     index rather than one scan of the table); idempotent. Returns the rows set."""
     expressions = intensity_expressions()
     corrected = Q(intensity_given__isnull=True, intensity_source=IntensitySource.CORRECTED)
+    # Rows already as the rules say (an INSERT that guessed right) are not written again.
+    settled = Q(**expressions)
     written = Interaction.objects.filter(pk__in=interactions.order_by().values("pk"))
-    count = written.exclude(corrected).update(**expressions)
+    count = written.exclude(corrected).exclude(settled).update(**expressions)
     with_account = interactions.filter(account__isnull=False).order_by()
     first = with_account.order_by("occurred_at").values("occurred_at")[:1]
     last = with_account.order_by("-occurred_at").values("occurred_at")[:1]
@@ -123,7 +178,7 @@ def intensity_derive(*, interactions: QuerySet[Interaction]) -> int:
         ),
         intensity_source__in=[IntensitySource.DERIVED, ""],  # "": stored before the rules
     )
-    return count + later_contacts.update(**expressions)
+    return count + later_contacts.exclude(settled).update(**expressions)
 
 
 def interaction_intensity_correct(*, interaction: Interaction, intensity: str, by) -> Interaction:

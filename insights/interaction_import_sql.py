@@ -26,7 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 
 import insights.interaction_import as portable
-from insights.intensity import intensity_derive
+from insights.intensity import intensity_derive, intensity_guess_sql
 from insights.interaction_import import (
     ACCOUNT_MAX_LENGTH,
     AGENT,
@@ -512,6 +512,10 @@ class SetBasedImport(_Import):
             return cursor.fetchone()
         names = [_model_column(column.position) for column in self.columns]
         update = [*names[1:], "imported_at"]
+        # New rows get their intensity as they are inserted (an update keeps the stored
+        # one): intensity_derive then rewrites only the rows the guess got wrong.
+        guess = intensity_guess_sql(columns=set(names), alias="c")
+        guessed = "".join(f", {sql}" for sql in guess.values())
         if _source_is_new(self.report.source):
             # A source's first import: a plain INSERT, cheaper than the upsert's speculative
             # insertion. Should another import of the source commit rows meanwhile, the
@@ -519,8 +523,8 @@ class SetBasedImport(_Import):
             try:
                 with transaction.atomic():
                     cursor.execute(
-                        f"INSERT INTO {table} (source, {', '.join(names)}, imported_at)"
-                        f" SELECT %s, {', '.join('c.' + name for name in names)}, now()"
+                        f"INSERT INTO {table} (source, {', '.join([*names, *guess])}, imported_at)"
+                        f" SELECT %s, {', '.join('c.' + name for name in names)}{guessed}, now()"
                         f" FROM {VALID} c WHERE {good}",
                         [self.report.source],
                     )
@@ -531,8 +535,8 @@ class SetBasedImport(_Import):
         cursor.execute(
             f"""
             WITH written AS (
-                INSERT INTO {table} (source, {", ".join(names)}, imported_at)
-                SELECT %s, {", ".join("c." + name for name in names)}, now()
+                INSERT INTO {table} (source, {", ".join([*names, *guess])}, imported_at)
+                SELECT %s, {", ".join("c." + name for name in names)}{guessed}, now()
                 FROM {VALID} c WHERE {good}
                 ON CONFLICT (source, external_id) DO UPDATE SET {assignments}
                 RETURNING (xmax = 0) AS created
