@@ -227,7 +227,10 @@ class SetBasedImport(_Import):
                 self._reject_others_interactions(cursor)
             self._read_rejected(cursor)
             created, updated = self._write(cursor)
-            if not self.report.dry_run:
+            # Every row new and none with an account: the INSERT's intensities are already
+            # the rules' (no correction to keep, no repeat contact to find).
+            has_accounts = any(FIELDS[column.position] == "account" for column in self.columns)
+            if not self.report.dry_run and (updated or has_accounts):
                 self._derive_intensity()
             self.report.created += created
             self.report.updated += updated

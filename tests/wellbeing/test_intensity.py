@@ -89,6 +89,22 @@ def test_the_rules_agree_on_both_paths(ana, monkeypatch):
     assert intensities() == by_python
 
 
+def test_without_an_account_column_every_rule_but_the_repeat_contact_applies(ana):
+    header = "external_id,channel,agent_email,occurred_at,csat,escalated,tags,intensity"
+    cells = {"E": "4,yes,,", "T": ",,threat,", "C": "3,,,", "G": "1,,,medium", "L": "5,no,,"}
+    rows = [f"{key},chat,ana@example.com,2026-09-14T09:00:00Z,{row}" for key, row in cells.items()]
+
+    run("\n".join([header, *rows]).encode())
+
+    assert intensities() == {
+        "E": ("high", "escalated", "derived"),
+        "T": ("high", "tag: threat", "derived"),
+        "C": ("medium", "CSAT 3", "derived"),
+        "G": ("medium", "given in the import", "given"),
+        "L": ("low", "no sign of intensity", "derived"),
+    }
+
+
 def test_a_bad_intensity_rejects_the_row_naming_line_and_column(ana):
     report = run(
         csv_file({"OK": "2026-09-14T09:00:00Z,,,,,high", "BAD": "2026-09-14T09:00:00Z,,,,,severe"})
