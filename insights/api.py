@@ -37,6 +37,7 @@ from insights.models import (
     BaselineItem,
     CalibrationSession,
     Intensity,
+    IntensitySource,
     Interaction,
 )
 from programs.models import Rubric
@@ -46,6 +47,11 @@ from programs.models import Rubric
 
 class InteractionSerializer(serializers.ModelSerializer):
     agent_email = serializers.EmailField(source="agent.email", read_only=True)
+    # Blank until the rules have run (rows stored before intensities existed).
+    intensity = serializers.ChoiceField(choices=Intensity.choices, allow_blank=True, read_only=True)
+    intensity_source = serializers.ChoiceField(
+        choices=IntensitySource.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Interaction
