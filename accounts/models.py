@@ -214,6 +214,8 @@ class ReminderKind(models.TextChoices):
     INVITATION = "invitation", "Invitation to set a password"
     DEBRIEF_REQUEST = "debrief_request", "A teammate asks you for a debrief"
     WELLBEING_PULSE = "wellbeing_pulse", "Monthly wellbeing pulse (optional)"
+    ROTATION_ADVISORY = "rotation_advisory", "An agent took an account's escalations in a row"
+    RECOVERY_PROMPT = "recovery_prompt", "A break after a high-intensity contact"
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.

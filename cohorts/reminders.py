@@ -300,7 +300,13 @@ def digest(context: dict) -> dict:
                 ],
             }
         )
-    return {"cohorts": cohorts}
+    # Imported here: wellbeing builds on cohorts.
+    from wellbeing.advisories import rotation_advisories_for_digest
+
+    advisories = rotation_advisories_for_digest(
+        cohort_ids=context.get("cohort_ids", []), now=timezone.now()
+    )
+    return {"cohorts": cohorts, "rotation_advisories": advisories}
 
 
 def resolve(*, now: datetime.datetime, kinds: set[str]) -> list[Due | DueSet]:

@@ -31,7 +31,15 @@ from config.uploads import (
     max_size_validator,
 )
 from insights import exports, figures, reports, selectors, services
-from insights.models import BaselineAssessment, BaselineItem, CalibrationSession, Interaction
+from insights.intensity import interaction_intensity_correct
+from insights.models import (
+    BaselineAssessment,
+    BaselineItem,
+    CalibrationSession,
+    Intensity,
+    IntensitySource,
+    Interaction,
+)
 from programs.models import Rubric
 
 # --- Interactions --------------------------------------------------------------------------
@@ -39,6 +47,11 @@ from programs.models import Rubric
 
 class InteractionSerializer(serializers.ModelSerializer):
     agent_email = serializers.EmailField(source="agent.email", read_only=True)
+    # Blank until the rules have run (rows stored before intensities existed).
+    intensity = serializers.ChoiceField(choices=Intensity.choices, allow_blank=True, read_only=True)
+    intensity_source = serializers.ChoiceField(
+        choices=IntensitySource.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Interaction
@@ -46,6 +59,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "id", "source", "external_id", "channel", "agent", "agent_email", "occurred_at",
             "csat", "nps", "understood", "handle_seconds", "escalated",
             "resolved_first_contact", "repeat_contact", "notes", "resolved", "resolution_seconds",
+            "account", "intensity", "intensity_reason", "intensity_source",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -58,7 +72,8 @@ class InteractionRowSerializer(serializers.Serializer):
     COLUMNS = (
         "id", "source", "external_id", "channel", "agent_id", "agent__email", "occurred_at",
         "csat", "nps", "understood", "handle_seconds", "escalated", "resolved_first_contact",
-        "repeat_contact", "notes", "resolved", "resolution_seconds",
+        "repeat_contact", "notes", "resolved", "resolution_seconds", "account", "intensity",
+        "intensity_reason", "intensity_source",
     )  # fmt: skip
 
     id = serializers.IntegerField()
@@ -78,6 +93,14 @@ class InteractionRowSerializer(serializers.Serializer):
     notes = serializers.CharField()
     resolved = serializers.BooleanField()
     resolution_seconds = serializers.IntegerField()
+    account = serializers.CharField()
+    intensity = serializers.CharField()
+    intensity_reason = serializers.CharField()
+    intensity_source = serializers.CharField()
+
+
+class IntensityCorrectionSerializer(serializers.Serializer):
+    intensity = serializers.ChoiceField(choices=Intensity.choices)
 
 
 class InteractionFilter(filters.FilterSet):
@@ -168,6 +191,20 @@ class InteractionViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
         refused = report.file_errors and not (report.created or report.updated)
         code = status.HTTP_400_BAD_REQUEST if refused else status.HTTP_200_OK
         return Response(report.as_dict(), status=code)
+
+    @extend_schema(request=IntensityCorrectionSerializer, responses=InteractionSerializer)
+    @action(
+        detail=True, methods=["patch"], url_path="intensity", permission_classes=[IsTrainingManager]
+    )
+    def intensity(self, request, pk=None):
+        """Correct the intensity of one of your agents' interactions. The correction
+        stands until an import gives the contact an intensity of its own."""
+        serializer = IntensityCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        interaction = interaction_intensity_correct(
+            interaction=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(InteractionSerializer(interaction).data)
 
 
 def _import_in_background(request, data) -> Response:

@@ -39,6 +39,12 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 | notes                  | notes                  | Description        | text, a transcript or the |
 |                        |                        |                    | agent's notes (20,000     |
 |                        |                        |                    | characters at most)       |
+| intensity              | intensity              | Intensity          | low, medium, high (any    |
+|                        |                        |                    | case); empty: derived     |
+| account                | account                | Organization       | the customer account, at  |
+|                        |                        |                    | most 100 chars            |
+| tags                   | tags                   | Tags               | separated by commas or    |
+|                        |                        |                    | spaces (any case)         |
 
 - Channels: "attune" takes call, chat, email, other. "zendesk" maps email, web form and api
   to email; chat, messaging and web widget to chat; voice, phone call (inbound) and phone
@@ -47,6 +53,9 @@ Column mappings (`MAPPINGS`), headers matched case-insensitively:
 - Dates: ISO 8601 ("2026-09-14T13:02:11+02:00", "2026-09-14 13:02:11"); "zendesk" also
   takes "2026-09-14 13:02:11 +0200". A time without an offset is UTC.
 - An empty metric cell means unknown; an empty required cell rejects the row.
+- Intensity: a given value is stored as given; where there is none, it is derived from the
+  other columns by the rules in insights/intensity.py, in the transaction that writes the
+  rows (a manager's correction stands until an import gives a value).
 """
 
 import codecs
@@ -59,14 +68,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import BinaryIO, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from config.csv_cells import control_character_reason, csv_error_reason
 from config.uploads import capped
+from insights.intensity import intensity_derive, intensity_parse, tags_normalize
 from insights.interaction_weeks import interaction_weeks_refresh
 from insights.models import Interaction
 
@@ -88,6 +101,9 @@ FIELDS = (
     "resolved",
     "resolution_seconds",
     "notes",
+    "intensity",
+    "account",
+    "tags",
 )
 REQUIRED_FIELDS = FIELDS[:4]
 RANGES = {
@@ -98,13 +114,18 @@ RANGES = {
     "resolution_seconds": (0, 2**31 - 1),
 }
 BOOLEAN_FIELDS = ("escalated", "resolved_first_contact", "repeat_contact", "resolved")
-# Model columns in FIELDS order: the e-mail becomes the agent's id once looked up.
-COLUMNS = ("external_id", "channel", "agent_id", *FIELDS[3:])
+# Model columns in FIELDS order: the e-mail becomes the agent's id once looked up; the
+# intensity cell is kept as given (insights/intensity.py decides the intensity).
+MODEL_COLUMNS = {"agent_email": "agent_id", "intensity": "intensity_given"}
+COLUMNS = tuple(MODEL_COLUMNS.get(name, name) for name in FIELDS)
 EXTERNAL_ID, AGENT = 0, 2
 EXTERNAL_ID_MAX_LENGTH = Interaction._meta.get_field("external_id").max_length
 SOURCE_MAX_LENGTH = Interaction._meta.get_field("source").max_length
+ACCOUNT_MAX_LENGTH = Interaction._meta.get_field("account").max_length
 CHECK_CHUNK = 1 << 20  # bytes read at a time by the UTF-8 check
 NOTES_MAX = 20_000  # characters of transcript or notes per contact
+# The rows' imported_at comes from the database's clock on PostgreSQL: allow for a skew.
+CLOCK_MARGIN = datetime.timedelta(minutes=1)
 NOT_UTF8 = "the file is not UTF-8 text; re-save it as “CSV UTF-8” and import it again"
 
 
@@ -159,6 +180,9 @@ MAPPINGS: dict[str, Mapping] = {
             "resolved": "Solved",
             "resolution_seconds": "Full resolution time (sec)",
             "notes": "Description",
+            "intensity": "Intensity",
+            "account": "Organization",
+            "tags": "Tags",
         },
         channels={
             "email": "email",
@@ -265,6 +289,7 @@ def interaction_import(
     mapping = _mapping(mapping)
     _check_source(source)
     report = InteractionImportReport(source=source, dry_run=dry_run)
+    started = timezone.now() - CLOCK_MARGIN
     try:
         stream, plain, nul = _utf8_stream(data)
         # PostgreSQL's text holds no NUL: such a file is checked row by row, the NUL reported.
@@ -276,7 +301,20 @@ def interaction_import(
             _Import(report, mapping, progress, agents).run(stream)
     except _FileRejected as rejected:
         report.rejected += rejected.errors
+    _after_import(report, started)
     return report
+
+
+def _after_import(report: InteractionImportReport, started: datetime.datetime) -> None:
+    """Record the work the new rows set off (settings.ATTUNE_AFTER_INTERACTION_IMPORT, e.g.
+    wellbeing's rotation advisories), published once this commits."""
+    if report.dry_run or not (report.created or report.updated):
+        return
+    from jobs.services import intent_record
+
+    with transaction.atomic(savepoint=False):
+        for path in settings.ATTUNE_AFTER_INTERACTION_IMPORT:
+            intent_record(task=import_string(path), args=[report.source, started.isoformat()])
 
 
 def _mapping(mapping: str | Mapping) -> Mapping:
@@ -449,6 +487,7 @@ class _Import:
                 counts = _copy_upsert(source, rows, update)
             else:
                 counts = _bulk_upsert(source, rows, update)
+            intensity_derive(interactions=written)
             interaction_weeks_refresh(interactions=written)
             return counts
 
@@ -572,12 +611,26 @@ def _converter(name: str, mapping: Mapping) -> Callable[[str], object]:
         return _number_converter(*RANGES[name])
     if name == "notes":
         return _notes
+    if name == "account":
+        return _account
+    if name == "intensity":
+        return intensity_parse
+    if name == "tags":
+        return tags_normalize
     return _boolean_converter(mapping.true_values, mapping.false_values)
 
 
 def _notes(value: str) -> str:
     if len(value) > NOTES_MAX:
         raise ValueError(f"longer than {NOTES_MAX:,} characters")
+    if reason := control_character_reason(value):
+        raise ValueError(reason)
+    return value
+
+
+def _account(value: str) -> str:
+    if len(value) > ACCOUNT_MAX_LENGTH:
+        raise ValueError(f"longer than {ACCOUNT_MAX_LENGTH} characters")
     if reason := control_character_reason(value):
         raise ValueError(reason)
     return value

@@ -26,7 +26,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 
 import insights.interaction_import as portable
+from insights.intensity import intensity_derive, intensity_guess_sql
 from insights.interaction_import import (
+    ACCOUNT_MAX_LENGTH,
     AGENT,
     BOOLEAN_FIELDS,
     EXTERNAL_ID,
@@ -49,7 +51,7 @@ from insights.interaction_weeks import (
     interaction_weeks_refresh,
     interaction_weeks_refresh_inserted,
 )
-from insights.models import Interaction
+from insights.models import Intensity, Interaction
 
 STAGE = "insights_interaction_stage"
 RESOLVED = "insights_interaction_resolved"  # distinct cells converted by Python
@@ -229,6 +231,11 @@ class SetBasedImport(_Import):
                 self._reject_others_interactions(cursor)
             self._read_rejected(cursor)
             created, updated = self._write(cursor)
+            # Every row new and none with an account: the INSERT's intensities are already
+            # the rules' (no correction to keep, no repeat contact to find).
+            has_accounts = any(FIELDS[column.position] == "account" for column in self.columns)
+            if not self.report.dry_run and (updated or has_accounts):
+                self._derive_intensity()
             self.report.created += created
             self.report.updated += updated
 
@@ -269,6 +276,12 @@ class SetBasedImport(_Import):
         name = FIELDS[column.position]
         if name in self.mapping.converters:
             return "false", "NULL"
+        if name == "intensity":
+            return _in(cell, Intensity.values), cell
+        if name == "account":  # printable ASCII without spaces, else the Python converter
+            return f"{cell} ~ '^[!-~]+$' AND length({cell}) <= {ACCOUNT_MAX_LENGTH}", cell
+        if name == "tags":  # normalised by the Python converter, once per distinct value
+            return "false", "NULL"
         if name in ("external_id", "notes"):
             longest = EXTERNAL_ID_MAX_LENGTH if name == "external_id" else NOTES_MAX
             if name == "external_id":  # printable ASCII without spaces: most ids
@@ -307,7 +320,7 @@ class SetBasedImport(_Import):
 
     def _column_type(self, position: int) -> str:
         name = FIELDS[position]
-        if name in ("external_id", "channel", "notes"):
+        if name in ("external_id", "channel", "notes", "intensity", "account", "tags"):
             return "text"
         if name == "occurred_at":
             return "timestamptz"
@@ -360,14 +373,16 @@ class SetBasedImport(_Import):
             f" WHERE {self._not_blank()}"
             f" OFFSET 0) s WHERE NOT ({' AND '.join(ok)})"
         )
-        names = [_model_column(column.position) for column in self.columns]
+        positions = [column.position for column in self.columns]
+        names = [_model_column(position) for position in positions]
         values = ", ".join(f"{value} AS {name}" for value, name in zip(clean, names, strict=True))
         cursor.execute(
             f"CREATE TEMP VIEW {VALID} AS SELECT s.line, {values}"
             f" FROM {STAGE} s JOIN {AGENTS} a ON a.raw = {agent_cell}"
             f" WHERE {self._not_blank()}"
             f" AND NOT EXISTS (SELECT FROM {CHECKED} c WHERE c.line = s.line)"
-            f" UNION ALL SELECT line, {', '.join(names)} FROM {CHECKED}"
+            f" UNION ALL SELECT line, {', '.join(map(_checked_column, positions))}"
+            f" FROM {CHECKED}"
         )
         # The duplicate and owner checks need only the ids: no casts on a million rows.
         cursor.execute(
@@ -479,6 +494,18 @@ class SetBasedImport(_Import):
         )
         self.report.unknown_agents += [email for (email,) in cursor.fetchall()]
 
+    def _derive_intensity(self) -> None:
+        written = RawSQL(
+            f"SELECT c.external_id FROM {VALID_IDS} c"
+            f" WHERE NOT EXISTS (SELECT FROM {REJECTED} r WHERE r.line = c.line)",
+            [],
+        )
+        intensity_derive(
+            interactions=Interaction.objects.filter(
+                source=self.report.source, external_id__in=written
+            )
+        )
+
     def _write(self, cursor) -> tuple[int, int]:
         good = f"NOT EXISTS (SELECT FROM {REJECTED} r WHERE r.line = c.line)"
         table = Interaction._meta.db_table
@@ -492,6 +519,9 @@ class SetBasedImport(_Import):
             return cursor.fetchone()
         names = [_model_column(column.position) for column in self.columns]
         update = [*names[1:], "imported_at"]
+        # New rows get their intensity as they are inserted (an update keeps the stored
+        # one): intensity_derive then rewrites only the rows the guess got wrong.
+        guess = intensity_guess_sql(columns=set(names), alias="c")
         # The interactions of the good rows (the stored ones before the write, all of them
         # after): their (agent, week) rows of the weekly rollup are recomputed.
         written = Interaction.objects.filter(
@@ -499,7 +529,7 @@ class SetBasedImport(_Import):
             external_id__in=RawSQL(f"SELECT c.external_id FROM {VALID_IDS} c WHERE {good}", ()),
         )
         if _source_is_new(self.report.source):
-            created = self._insert_new(cursor, names, good)
+            created = self._insert_new(cursor, names, guess, good)
             if created is not None:
                 # Every row of the source is one this import wrote: no need to match them
                 # against the staged rows.
@@ -507,20 +537,21 @@ class SetBasedImport(_Import):
                 interaction_weeks_refresh_inserted(interactions=source)
                 return created, 0
         interaction_weeks_refresh(interactions=written, without=True)
-        counts = self._upsert(cursor, names, update, good)
+        counts = self._upsert(cursor, names, guess, update, good)
         interaction_weeks_refresh(interactions=written)
         return counts
 
-    def _insert_new(self, cursor, names: list[str], good: str) -> int | None:
+    def _insert_new(self, cursor, names: list[str], guess: dict, good: str) -> int | None:
         """A source's first import: a plain INSERT, cheaper than the upsert's speculative
         insertion; None when another import of the source committed rows meanwhile (the
         unique constraint refuses this one, and the upsert runs instead)."""
         table = Interaction._meta.db_table
+        guessed = "".join(f", {sql}" for sql in guess.values())
         try:
             with transaction.atomic():
                 cursor.execute(
-                    f"INSERT INTO {table} (source, {', '.join(names)}, imported_at)"
-                    f" SELECT %s, {', '.join('c.' + name for name in names)}, now()"
+                    f"INSERT INTO {table} (source, {', '.join([*names, *guess])}, imported_at)"
+                    f" SELECT %s, {', '.join('c.' + name for name in names)}{guessed}, now()"
                     f" FROM {VALID} c WHERE {good}",
                     [self.report.source],
                 )
@@ -528,14 +559,17 @@ class SetBasedImport(_Import):
         except IntegrityError:
             return None
 
-    def _upsert(self, cursor, names: list[str], update: list[str], good: str) -> tuple[int, int]:
+    def _upsert(
+        self, cursor, names: list[str], guess: dict, update: list[str], good: str
+    ) -> tuple[int, int]:
         table = Interaction._meta.db_table
+        guessed = "".join(f", {sql}" for sql in guess.values())
         assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in update)
         cursor.execute(
             f"""
             WITH written AS (
-                INSERT INTO {table} (source, {", ".join(names)}, imported_at)
-                SELECT %s, {", ".join("c." + name for name in names)}, now()
+                INSERT INTO {table} (source, {", ".join([*names, *guess])}, imported_at)
+                SELECT %s, {", ".join("c." + name for name in names)}{guessed}, now()
                 FROM {VALID} c WHERE {good}
                 ON CONFLICT (source, external_id) DO UPDATE SET {assignments}
                 RETURNING (xmax = 0) AS created
@@ -585,6 +619,11 @@ def _reason_column(position: int) -> str:
 
 
 def _model_column(position: int) -> str:
+    return portable.COLUMNS[position]
+
+
+def _checked_column(position: int) -> str:
+    """The column of CHECKED that holds a field's typed value."""
     return "agent_id" if position == AGENT else FIELDS[position]
 
 

@@ -11,6 +11,18 @@ from django.db import models
 from django.db.models import Q
 
 
+class Intensity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class IntensitySource(models.TextChoices):
+    DERIVED = "derived", "Derived by the rules"
+    GIVEN = "given", "Given in the import"
+    CORRECTED = "corrected", "Corrected by a manager"
+
+
 class Interaction(models.Model):
     """One call, chat or e-mail from a helpdesk export. Every metric is optional."""
 
@@ -64,12 +76,39 @@ class Interaction(models.Model):
         help_text="A transcript or the agent's notes, when the helpdesk exports one.",
     )
     imported_at = models.DateTimeField(auto_now=True)
+    # Emotional intensity (insights/intensity.py has the rules): what the import gave,
+    # else derived from the metrics below, else a manager's correction.
+    # db_default: the imports' own INSERTs name only the columns of the file.
+    intensity = models.CharField(max_length=8, choices=Intensity.choices, blank=True, db_default="")
+    intensity_reason = models.CharField(
+        max_length=120,
+        blank=True,
+        db_default="",
+        help_text="Why: “escalated”, “CSAT 2”, “tag: complaint”…",
+    )
+    intensity_source = models.CharField(
+        max_length=10, choices=IntensitySource.choices, blank=True, db_default=""
+    )
+    # NULL like the metrics: the import's own intensity cell, kept apart from `intensity`
+    # so that a re-import without one leaves a manager's correction alone.
+    intensity_given = models.CharField(  # noqa: DJ001
+        max_length=8, choices=Intensity.choices, null=True, blank=True, editable=False
+    )
+    account = models.CharField(  # noqa: DJ001
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="The customer account in the helpdesk (repeat contacts, rotation).",
+    )
+    # Lowercase, each between commas (",complaint,billing,"), so one tag is one LIKE.
+    tags = models.TextField(null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["-occurred_at", "id"]
         indexes = [
             models.Index(fields=["agent", "occurred_at"]),
             models.Index(fields=["occurred_at", "channel"]),
+            models.Index(fields=["account", "occurred_at"], name="interaction_account_time"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -90,6 +129,10 @@ class Interaction(models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=["call", "chat", "email", "other"]),
                 name="interaction_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(intensity__in=["", "low", "medium", "high"]),
+                name="interaction_intensity_valid",
             ),
         ]
 

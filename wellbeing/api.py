@@ -1,17 +1,20 @@
 """The journal (each person's own entries, nobody else's, whatever their role) and the
 support resources (everyone reads, training managers write)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.permissions import IsManagerOrReadOnly
+from accounts.permissions import IsManagerOrReadOnly, IsTrainingManager
+from cohorts.scope import managed_agents
 from config.api import ModelCleanSerializer
-from wellbeing import debriefs, pulse, selectors, services
+from wellbeing import debriefs, exposure, pulse, selectors, services
+from wellbeing.exposure_views import weeks_asked
 from wellbeing.models import (
     JOURNAL_TEXT_MAX,
     DebriefRequest,
@@ -226,3 +229,73 @@ class PulseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
         if not (request.user.is_hr or request.user.is_manager):
             raise PermissionDenied("Burnout indicators are for HR and training managers.")
         return Response(IndicatorSerializer(pulse.burnout_by_team_and_month(), many=True).data)
+
+
+# --- Exposure and recovery (wellbeing/exposure.py) -----------------------------------------
+
+
+class ExposureView(APIView):
+    """Your agents' exposure to high-intensity work and their recovery gaps, one row per
+    agent (training managers: the agents of the cohorts you facilitate and the teams you
+    manage). `weeks`: how far back, 1 to 12 (4)."""
+
+    permission_classes = [IsTrainingManager]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("weeks", int, description="1 to 12, default 4")],
+        responses=inline_serializer(
+            "Exposure",
+            {
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(),
+                "recovery_minutes": serializers.IntegerField(),
+                "rotation_streak": serializers.IntegerField(),
+                "agents": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        start, end = exposure.period(weeks=weeks_asked(request.query_params.get("weeks")))
+        rows = exposure.agent_exposure(
+            agents=managed_agents(user=request.user), start=start, end=end
+        )
+        return Response(
+            {
+                "start": start,
+                "end": end,
+                "recovery_minutes": exposure.RECOVERY_MINUTES,
+                "rotation_streak": exposure.rotation_streak(),
+                "agents": [row.as_dict() for row in rows],
+            }
+        )
+
+
+class IsHROrManager(IsAuthenticated):
+    message = "Exposure by team is for HR and training managers."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return super().has_permission(request, view) and (user.is_hr or user.is_manager)
+
+
+class TeamExposureView(APIView):
+    """Exposure and recovery by team and ISO week, for HR and training managers: never a
+    row per agent, and every figure from fewer than 5 agents withheld (null, with a
+    note)."""
+
+    permission_classes = [IsHROrManager]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("weeks", int, description="1 to 12, default 4")],
+        responses=inline_serializer(
+            "TeamExposure",
+            {
+                "min_group": serializers.IntegerField(),
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "notes": serializers.ListField(child=serializers.CharField()),
+            },
+        ),
+    )
+    def get(self, request):
+        start, end = exposure.period(weeks=weeks_asked(request.query_params.get("weeks")))
+        return Response(exposure.team_exposure_by_week(start=start, end=end))

@@ -147,3 +147,61 @@ class PulseResponse(models.Model):
 
     def __str__(self):
         return f"Pulse {self.pk}"
+
+
+# --- Exposure to high-intensity work (docs/wellbeing-exposure.md) -----------------------
+
+
+class RotationAdvisory(models.Model):
+    """An agent handled the last N escalations of one account in a row, and the managers
+    facilitating their cohorts were told. One per streak: a streak is known by its first
+    escalation, so a longer streak tells nobody twice; a streak broken by a teammate and
+    begun again is a new one."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rotation_advisories"
+    )
+    account = models.CharField(max_length=100)
+    streak_start = models.ForeignKey(
+        "insights.Interaction",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The first escalation of the streak.",
+    )
+    escalations = models.PositiveSmallIntegerField(help_text="The streak's length when found.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "account", "streak_start"],
+                name="rotation_advisory_once_per_streak",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.escalations} escalations in a row for {self.agent}"
+
+
+class RecoveryPrompt(models.Model):
+    """The note suggesting a break after a high-intensity contact: at most one per agent
+    and day (the agent's own calendar day)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_prompts"
+    )
+    day = models.DateField()
+    interaction = models.ForeignKey(
+        "insights.Interaction", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "day"], name="recovery_prompt_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"Recovery prompt for {self.agent} on {self.day}"

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from wellbeing import api
@@ -9,3 +10,10 @@ router.register("wellbeing/debriefs", api.DebriefViewSet, basename="debrief")
 router.register("wellbeing/pulse", api.PulseViewSet, basename="pulse")
 
 urlpatterns = router.urls
+
+urlpatterns += [
+    path("wellbeing/exposure/", api.ExposureView.as_view(), name="wellbeing-exposure"),
+    path(
+        "wellbeing/exposure/teams/", api.TeamExposureView.as_view(), name="wellbeing-exposure-teams"
+    ),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wellbeing import views
+from wellbeing import exposure_views, views
 
 urlpatterns = [
     path("journal/", views.journal, name="journal"),
@@ -20,4 +20,20 @@ urlpatterns = [
     path("support/manage/", views.support_manage, name="support-manage"),
     path("support/manage/new/", views.support_edit, name="support-new"),
     path("support/manage/<int:pk>/", views.support_edit, name="support-edit"),
+]
+
+# Exposure and recovery (wellbeing/exposure_views.py)
+urlpatterns += [
+    path("wellbeing/exposure/", exposure_views.exposure_page, name="exposure"),
+    path("wellbeing/exposure/teams/", exposure_views.team_exposure, name="exposure-teams"),
+    path(
+        "wellbeing/exposure/rotation/<int:pk>/",
+        exposure_views.rotation_advisory,
+        name="rotation-advisory",
+    ),
+    path(
+        "wellbeing/interactions/<int:pk>/intensity/",
+        exposure_views.interaction_intensity,
+        name="interaction-intensity",
+    ),
 ]

@@ -405,3 +405,10 @@ CONTENT_SECURITY_POLICY = {
 # production requires its own (config/settings/production.py). wellbeing/crypto.py.
 ATTUNE_JOURNAL_KEYS = env.list("ATTUNE_JOURNAL_KEYS", default=[])
 ATTUNE_JOURNAL_KEY_FROM_SECRET = True
+
+# --- Exposure to high-intensity work (docs/wellbeing-exposure.md) -------------------------
+# Escalations of one account one agent handles in a row before their managers are told.
+ATTUNE_ROTATION_STREAK = env.int("ATTUNE_ROTATION_STREAK", default=5)
+# Tasks an interaction import records (a task intent) once its rows are written, each
+# called with (source, the ISO time the import started): what the new rows set off.
+ATTUNE_AFTER_INTERACTION_IMPORT = ["wellbeing.tasks.interactions_imported_task"]

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from insights.interaction_import import (
     BOOLEAN_FIELDS,
+    COLUMNS,
     FIELDS,
     NOT_UTF8,
     RANGES,
@@ -218,12 +219,13 @@ def test_an_update_without_the_resolution_columns_leaves_them_alone():
     assert (stored.csat, stored.resolved, stored.resolution_seconds) == (5, True, 7200)
 
 
-def test_every_metric_is_a_number_with_a_range_a_yes_no_or_the_notes():
+def test_every_metric_is_a_number_with_a_range_a_yes_no_the_notes_or_the_intensity_inputs():
     metrics = set(FIELDS) - set(REQUIRED_FIELDS)
 
-    assert metrics == set(RANGES) | set(BOOLEAN_FIELDS) | {"notes"}
+    assert metrics == set(RANGES) | set(BOOLEAN_FIELDS) | {"notes", "intensity", "account", "tags"}
     assert not set(RANGES) & set(BOOLEAN_FIELDS)
-    assert metrics <= {field.name for field in Interaction._meta.get_fields()}
+    stored = set(COLUMNS) - {"external_id", "channel", "agent_id", "occurred_at"}
+    assert stored <= {field.name for field in Interaction._meta.get_fields()}
 
 
 def test_same_external_id_from_another_source_is_another_row(ana):
@@ -471,12 +473,14 @@ def test_queries_per_batch_do_not_grow_with_rows(
     # not an agent the importer may write for), then a transaction (SAVEPOINT ... RELEASE) holding,
     # on PostgreSQL: CREATE TEMP TABLE, COPY, INSERT ... ON CONFLICT, DROP TABLE; on SQLite:
     # the existing keys and the INSERTs (Django splits them into statements of 76 rows: 1
-    # for 20 rows, 2 for 200 rows less the third with an unknown agent). Around the write,
-    # the weekly rollup: before it, the (agent, week) pairs of the stored rows it updates
-    # into a temporary table and their range of weeks (none here: no delete, no insert),
-    # the drop; after it, the pairs of the written rows, their range, the delete and insert
-    # of their rows, the drop.
-    with django_assert_max_num_queries(16):
+    # for 20 rows, 2 for 200 rows less the third with an unknown agent), then the UPDATEs of
+    # their intensity and of their accounts' later contacts (insights/intensity.py). Around
+    # the write, the weekly rollup: before it, the (agent, week) pairs of the stored rows it
+    # updates into a temporary table and their range of weeks (none here: no delete, no
+    # insert), the drop; after it, the pairs of the written rows, their range, the delete
+    # and insert of their rows, the drop. Last, the task intent for the work the new rows
+    # set off (wellbeing's advisories).
+    with django_assert_max_num_queries(19):
         report = run(data)
 
     assert report.created == rows - rows // 3  # every third row has an unknown agent

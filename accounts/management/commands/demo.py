@@ -25,6 +25,7 @@ from insights.demo import (
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 from wellbeing.demo import demo_wellbeing_create
+from wellbeing.exposure_demo import demo_exposure_create
 
 
 class Command(BaseCommand):
@@ -75,6 +76,13 @@ class Command(BaseCommand):
             "a cohort for the agents certified in Empathy Essentials who are due."
         )
         demo_interactions_create(agents=[e.agent for e in cohort.enrollments.all()])
+        if demo_exposure_create(
+            agents=[e.agent for e in cohort.enrollments.order_by("agent__email")]
+        ):
+            self.stdout.write(
+                "One agent took the last five escalations of Northwind Traders: the manager "
+                "has a rotation advisory (/wellbeing/exposure/), the agent a recovery prompt."
+            )
         coach = User.objects.get(email="coach@attune.example")
         manager = User.objects.get(email="manager@attune.example")
         demo_reviews_create(cohort=cohort, coach=coach)
