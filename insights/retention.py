@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Min
 from django.db.models.functions import TruncDate
@@ -88,7 +89,10 @@ def landmark_rows(
         # In the current time zone, as the landmark is a local date.
         .annotate(trained_on=Min(TruncDate("status_changed_at")))
     )
-    first_sql, first_params = first.query.get_compiler(connection=connection).as_sql()
+    try:
+        first_sql, first_params = first.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # a scope that can match nothing (a filter on an empty list)
+        return []
     trained_sql, trained_params = trained.query.get_compiler(connection=connection).as_sql()
     placed = _placed_sql(connection.vendor, first_sql, trained_sql, landmark_days)
     day = connection.ops.adapt_datefield_value(as_of)

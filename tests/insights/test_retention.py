@@ -144,3 +144,22 @@ def test_a_manager_asking_for_figures_only_gets_the_same_figures_without_rows(ag
 
     assert figures_only["figures"] == with_rows["figures"]
     assert figures_only["rows"] == [] < with_rows["rows"]
+
+
+def test_a_scope_that_can_match_nothing_is_an_empty_answer_not_an_error(db):
+    nothing = Enrollment.objects.filter(cohort__in=[])
+
+    for per_agent in (True, False):
+        found = landmark_rows(
+            enrollments=nothing,
+            as_of=datetime.date(2026, 12, 1),
+            landmark_days=90,
+            per_agent=per_agent,
+        )
+        assert found == []
+
+
+def test_a_manager_with_nothing_in_scope_reads_an_empty_retention(manager_api):
+    response = manager_api.get("/api/insights/retention/")
+
+    assert response.status_code == 200
