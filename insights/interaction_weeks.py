@@ -65,18 +65,28 @@ def interaction_weeks_refresh(*, interactions: QuerySet, without: bool = False) 
 
 def interaction_weeks_refresh_inserted(*, interactions: QuerySet) -> None:
     """`interactions` were all just inserted (a source's first import): no pair lost an
-    interaction, so nothing needs deleting and the pairs need no table of their own. The
-    rows of their agents over their weeks are recomputed with one INSERT ... SELECT,
-    after one look-up of the range (two statements, not five). Pairs of those agents in
-    that range that the import did not touch are recomputed to what they were: exact,
-    whatever else is stored."""
+    interaction, so nothing needs deleting and the pairs need no table of their own. Their
+    agents and range of weeks are read in one query, then the rows of those agents over
+    those weeks are recomputed with one INSERT ... SELECT. Pairs of those agents in that
+    range that the import did not touch are recomputed to what they were: exact, whatever
+    else is stored.
+
+    The agents are named in a list, not a subquery: right after a large insert the
+    table's statistics are stale, and PostgreSQL then joined a million rows to a million
+    rows in a nested loop."""
     connection = connections[interactions.db]
-    interactions = interactions.order_by()
-    first, last = interactions.aggregate(first=Min(WEEK), last=Max(WEEK)).values()
-    if first is None:
+    spans = list(
+        interactions.order_by()
+        .values("agent_id")
+        .annotate(first=Min(WEEK), last=Max(WEEK))
+        .values_list("agent_id", "first", "last")
+    )
+    if not spans:
         return
+    agents = [agent for agent, _, _ in spans]
+    first, last = min(span[1] for span in spans), max(span[2] for span in spans)
     source = Interaction.objects.using(interactions.db).filter(
-        agent__in=interactions.values("agent_id"), **_bounds(first, last)
+        agent_id__in=agents, **_bounds(first, last)
     )
     # The range is a day wider than the weeks: the weeks at its edges are not recomputed.
     sums = (
