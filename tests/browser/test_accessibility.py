@@ -44,10 +44,11 @@ EXPECTED = {
         "/cohorts/N/schedule/N/move/", "/cohorts/N/schedule/resync/", "/role-plays/N/",
         "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
         "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
-        "/support/manage/new/", "/support/manage/N/",
+        "/support/manage/new/", "/support/manage/N/", "/wellbeing/exposure/",
+        "/wellbeing/exposure/teams/",
     },
     "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
-    "hr": {"/insights/", "/notifications/", "/wellbeing/", "/support/"},
+    "hr": {"/insights/", "/notifications/", "/wellbeing/", "/support/", "/wellbeing/exposure/teams/"},
     "agent": {
         "/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/",
         "/pulse/", "/journal/", "/journal/N/edit/", "/journal/N/delete/", "/debriefs/",
