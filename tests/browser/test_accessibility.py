@@ -48,7 +48,10 @@ EXPECTED = {
         "/wellbeing/exposure/teams/",
     },
     "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
-    "hr": {"/insights/", "/notifications/", "/wellbeing/", "/support/", "/wellbeing/exposure/teams/"},
+    "hr": {
+        "/insights/", "/notifications/", "/wellbeing/", "/support/",
+        "/wellbeing/exposure/teams/",
+    },
     "agent": {
         "/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/",
         "/pulse/", "/journal/", "/journal/N/edit/", "/journal/N/delete/", "/debriefs/",
