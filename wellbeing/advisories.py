@@ -88,12 +88,10 @@ def _notify_managers(advisory: RotationAdvisory) -> None:
     )
 
 
-def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> int:
-    """Agents with a high-intensity contact among `interactions` in the last day get one
-    note suggesting a break and a debrief, at most one per agent and (their own) day.
-    Returns the prompts added."""
-    if _switched_off(ReminderKind.RECOVERY_PROMPT):
-        return 0
+def recovery_prompts_due(*, interactions: QuerySet, now: datetime.datetime) -> list[tuple]:
+    """(agent id, interaction id, local day) of the prompts `interactions` call for and
+    that were not sent: each agent's latest high-intensity contact among them in the last
+    day, unless the agent was prompted that (their own) day or turned prompts off."""
     recent = (
         interactions.filter(
             intensity=Intensity.HIGH, occurred_at__gte=now - RECENT, occurred_at__lte=now
@@ -103,13 +101,26 @@ def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> 
     )
     latest = {}
     for agent_id, pk, occurred_at, zone in recent:
-        latest.setdefault(agent_id, (pk, occurred_at, zone))
+        latest.setdefault(agent_id, (pk, occurred_at.astimezone(ZoneInfo(zone or "UTC")).date()))
     quiet = _opted_out(ReminderKind.RECOVERY_PROMPT, list(latest))
+    sent = set(
+        RecoveryPrompt.objects.filter(agent_id__in=list(latest)).values_list("agent_id", "day")
+    )
+    return [
+        (agent_id, pk, day)
+        for agent_id, (pk, day) in latest.items()
+        if agent_id not in quiet and (agent_id, day) not in sent
+    ]
+
+
+def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> int:
+    """Agents with a high-intensity contact among `interactions` in the last day get one
+    note suggesting a break and a debrief, at most one per agent and (their own) day.
+    Returns the prompts added."""
+    if _switched_off(ReminderKind.RECOVERY_PROMPT):
+        return 0
     added = 0
-    for agent_id, (pk, occurred_at, zone) in latest.items():
-        if agent_id in quiet:
-            continue
-        day = occurred_at.astimezone(ZoneInfo(zone or "UTC")).date()
+    for agent_id, pk, day in recovery_prompts_due(interactions=interactions, now=now):
         try:
             with transaction.atomic():
                 RecoveryPrompt.objects.create(agent_id=agent_id, day=day, interaction_id=pk)
@@ -126,7 +137,7 @@ def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> 
                     url=reverse("web:support"),
                 )
         except IntegrityError:
-            continue  # prompted already that day
+            continue  # prompted already that day (a concurrent run)
         added += 1
     return added
 

@@ -301,6 +301,8 @@ ATTUNE_RECONCILERS = [
     "certification.reconcile.decision_without_badge",
     "cohorts.reconcile.schedule_older_than_program",
     "insights.reconcile.interaction_weeks_out_of_date",
+    "wellbeing.reconcile.rotation_advisory_missing",
+    "wellbeing.reconcile.recovery_prompt_missing",
 ]
 
 # --- Reminders ----------------------------------------------------------------------------

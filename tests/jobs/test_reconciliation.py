@@ -42,6 +42,8 @@ CHECKS = [
     "decision_without_badge",
     "schedule_older_than_program",
     "interaction_weeks_out_of_date",
+    "rotation_advisory_missing",
+    "recovery_prompt_missing",
 ]
 NOTHING_FIXED = dict.fromkeys(CHECKS, 0)
 
@@ -360,8 +362,10 @@ def test_a_run_over_correct_state_costs_the_same_queries_for_3_or_30_cohorts(ass
 
     # Agents who may meet the gate without a decision, valid decisions without a badge,
     # stale started cohorts, the recent weeks of the interaction rollup that differ from the
-    # interactions; the run inserted; runs older than 90 days deleted.
-    assert few == many == 6
+    # interactions; wellbeing's: the two reminder switches, the streaks of the accounts
+    # escalated in the last day's imports, their hard contacts; the run inserted; runs
+    # older than 90 days deleted.
+    assert few == many == 10
 
 
 def test_the_command_prints_each_check_and_what_it_fixed(program, cohort, clock):
@@ -382,6 +386,8 @@ def test_the_command_prints_each_check_and_what_it_fixed(program, cohort, clock)
         "schedule_older_than_program: fixed 1",
         f"  - {cohort} (Rollout, cohort {cohort.pk}): resynced: 0 created, 0 updated, 0 cancelled",
         "interaction_weeks_out_of_date: fixed 0",
+        "rotation_advisory_missing: fixed 0",
+        "recovery_prompt_missing: fixed 0",
     ]
 
 

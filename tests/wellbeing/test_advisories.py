@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification, ReminderKind, ReminderOptOut, ReminderSwitch
 from cohorts.reminders import digest
@@ -23,6 +24,7 @@ from tests.factories import (
 )
 from wellbeing.advisories import interactions_imported, rotation_advisories_raise
 from wellbeing.models import RecoveryPrompt, RotationAdvisory
+from wellbeing.reconcile import recovery_prompt_missing, rotation_advisory_missing
 from wellbeing.tasks import interactions_imported_task
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +232,35 @@ def test_an_import_then_its_task_raise_the_advisory_and_the_prompt(people):
     assert Interaction.objects.filter(intensity=Intensity.HIGH).count() == 5
     assert len(advisory_notes(people["facilitator"])) == 1
     assert len(prompts(people["ana"])) == 1
+
+
+def test_reconciliation_does_what_a_lost_after_import_task_would_have_done():
+    """The import's follow-up task never ran (the process died after the import's last
+    commit): the reconciliation checks find the streak and the hard contact from the
+    stored rows and raise the advisory and the prompt, once."""
+
+    now = timezone.now()
+    manager = ManagerFactory()
+    agent = AgentFactory()
+    EnrollmentFactory(agent=agent, cohort=CohortFactory(facilitators=[manager]))
+    for hours in range(5, 0, -1):
+        InteractionFactory(
+            agent=agent,
+            account="Northwind",
+            escalated=True,
+            intensity="high",
+            intensity_reason="escalated",
+            occurred_at=now - datetime.timedelta(hours=hours),
+            imported_at=now - datetime.timedelta(minutes=30),
+        )
+
+    assert len(rotation_advisory_missing(now, fix=False)) == 1
+    assert len(recovery_prompt_missing(now, fix=False)) == 1
+    assert not RotationAdvisory.objects.exists()
+    assert len(rotation_advisory_missing(now, fix=True)) == 1
+    assert len(recovery_prompt_missing(now, fix=True)) == 1
+
+    assert RotationAdvisory.objects.get().agent == agent
+    assert RecoveryPrompt.objects.get().agent == agent
+    assert rotation_advisory_missing(now, fix=False) == []
+    assert recovery_prompt_missing(now, fix=False) == []
