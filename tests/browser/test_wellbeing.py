@@ -88,7 +88,7 @@ def test_a_manager_adds_a_support_resource_and_hr_reads_the_indicators(page, liv
         )
     page.context.clear_cookies()
     sign_in(page, live_server, HRFactory(email="hana@example.com").email)
-    page.get_by_role("link", name="Wellbeing", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Wellbeing").click()
     row = page.get_by_role("row").filter(has_text="Billing")
     assert "50.0" in row.inner_text()
     assert_accessible(page)
