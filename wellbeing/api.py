@@ -228,7 +228,9 @@ class PulseViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gene
     def indicators(self, request):
         if not (request.user.is_hr or request.user.is_manager):
             raise PermissionDenied("Burnout indicators are for HR and training managers.")
-        return Response(IndicatorSerializer(pulse.burnout_by_team_and_month(), many=True).data)
+        agents = None if request.user.is_hr else managed_agents(user=request.user)
+        rows = pulse.burnout_by_team_and_month(agents=agents)
+        return Response(IndicatorSerializer(rows, many=True).data)
 
 
 # --- Exposure and recovery (wellbeing/exposure.py) -----------------------------------------
@@ -298,4 +300,5 @@ class TeamExposureView(APIView):
     )
     def get(self, request):
         start, end = exposure.period(weeks=weeks_asked(request.query_params.get("weeks")))
-        return Response(exposure.team_exposure_by_week(start=start, end=end))
+        agents = None if request.user.is_hr else managed_agents(user=request.user)
+        return Response(exposure.team_exposure_by_week(start=start, end=end, agents=agents))

@@ -260,14 +260,16 @@ def agent_exposure(*, agents: QuerySet, start, end, streaks: bool = True) -> lis
 # --- Aggregated, for HR --------------------------------------------------------------------
 
 
-def team_exposure_by_week(*, start, end) -> dict:
+def team_exposure_by_week(*, start, end, agents=None) -> dict:
     """Exposure and recovery by team and ISO week (each agent's own week), every cell
     computed from its own contributors and withheld under MIN_GROUP of them, as every HR
     figure: `agents` (agents with a contact that week), high-intensity contacts and their
     mean per agent, the recovery gaps and the share of them under RECOVERY_MINUTES (the
     agents with a gap are that cell's contributors). Never a row per agent."""
     User = get_user_model()
-    agents = User.objects.filter(role=User.Role.AGENT, team__isnull=False).select_related("team")
+    if agents is None:  # HR: the whole organisation
+        agents = User.objects.filter(role=User.Role.AGENT)
+    agents = agents.filter(team__isnull=False).select_related("team")
     cells: dict[tuple, dict] = defaultdict(
         lambda: {"agents": set(), "high": 0, "gap_agents": set(), "gaps": 0, "short": 0}
     )

@@ -94,9 +94,15 @@ def team_exposure(request):
         raise PermissionDenied("Exposure by team is for HR and training managers.")
     weeks = weeks_asked(request.GET.get("weeks"))
     start, end = exposure.period(weeks=weeks)
-    report = exposure.team_exposure_by_week(start=start, end=end)
+    report = exposure.team_exposure_by_week(start=start, end=end, agents=_scope(request.user))
     context = {"nav": "exposure", "weeks": weeks, "report": report}
     return render(request, "wellbeing/exposure_teams.html", context)
+
+
+def _scope(user):
+    """HR reads the organisation; a training manager the agents in their scope (still
+    only cells of 5 or more)."""
+    return None if user.is_hr else managed_agents(user=user)
 
 
 class IntensityForm(forms.Form):

@@ -159,18 +159,25 @@ def my_answer_this_month(*, respondent: User, now: datetime.datetime | None = No
     return PulseResponse.objects.filter(respondent=respondent, month=month).first()
 
 
-def burnout_by_team_and_month(*, months: int = 12, now: datetime.datetime | None = None):
+def burnout_by_team_and_month(
+    *, agents=None, months: int = 12, now: datetime.datetime | None = None
+):
     """HR's burnout indicators: per team and month, respondents, the response rate and the
     mean scores; every figure of a cell with fewer than MIN_GROUP respondents is withheld
     (None, with the reason), so no cell describes fewer than five people.
 
     The response rate's denominator is the team's active agents today (a team's size in a
-    past month is not kept); it is withheld with the cell."""
+    past month is not kept); it is withheld with the cell. `agents` narrows both to a
+    training manager's scope; None is HR's whole organisation."""
     now = now or timezone.now()
     first = (now.date().replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    responses = PulseResponse.objects.filter(month__gte=first)
+    people = User.objects.filter(role=User.Role.AGENT, is_active=True)
+    if agents is not None:
+        responses = responses.filter(respondent__in=agents.values("pk"))
+        people = people.filter(pk__in=agents.values("pk"))
     cells = (
-        PulseResponse.objects.filter(month__gte=first)
-        .values("month", "team_id", "team__name")
+        responses.values("month", "team_id", "team__name")
         .annotate(
             respondents=Count("id"),
             burnout=Avg("burnout_score"),
@@ -179,12 +186,7 @@ def burnout_by_team_and_month(*, months: int = 12, now: datetime.datetime | None
         )
         .order_by("month", "team__name")
     )
-    sizes = dict(
-        User.objects.filter(role=User.Role.AGENT, is_active=True)
-        .values_list("team_id")
-        .annotate(n=Count("id"))
-        .values_list("team_id", "n")
-    )
+    sizes = dict(people.values_list("team_id").annotate(n=Count("id")).values_list("team_id", "n"))
     rows = []
     for cell in cells:
         shown = cell["respondents"] >= MIN_GROUP

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cohorts.scope import managed_agents
 from wellbeing import debriefs, pulse, selectors, services
 from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry, SupportResource
 
@@ -305,6 +306,8 @@ def indicators(request):
     five or more respondents only."""
     if not (request.user.is_hr or request.user.is_manager):
         raise PermissionDenied("Burnout indicators are for HR and training managers.")
-    rows = pulse.burnout_by_team_and_month()
+    # HR reads the organisation; a training manager the agents in their scope.
+    agents = None if request.user.is_hr else managed_agents(user=request.user)
+    rows = pulse.burnout_by_team_and_month(agents=agents)
     context = {"nav": "wellbeing", "rows": rows, "min_group": pulse.MIN_GROUP}
     return render(request, "wellbeing/indicators.html", context)

@@ -184,3 +184,17 @@ def test_the_api_takes_as_many_queries_for_one_agent_as_for_many(teams):
         high(agent, 3, account="ACME", escalated=True)
 
     assert queries() == one
+
+
+def test_a_manager_reads_team_exposure_of_their_own_agents_only(client):
+    five = _team_of(5, "Five")
+    _team_of(5, "Other")
+    manager = ManagerFactory()
+    five[0].team.managers.add(manager)
+    client.force_login(manager)
+
+    data = _api(manager).get("/api/wellbeing/exposure/teams/").data
+    page = client.get(reverse("web:exposure-teams")).content.decode()
+
+    assert {row["team"] for row in data["rows"]} == {"Five"}
+    assert "Other" not in page

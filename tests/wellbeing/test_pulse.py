@@ -203,3 +203,19 @@ def test_the_pulse_page_saves_answers_and_shows_the_trend(client):
     assert "86" in page  # 85.7 rounded on the page
     too_few = client.post(reverse("web:pulse"), {"cbi_w1": "100"})
     assert too_few.status_code == 400
+
+
+def test_a_manager_reads_indicators_of_their_own_agents_only():
+    billing, chat = TeamFactory(name="Billing"), TeamFactory(name="Chat")
+    _answers_in(billing, 5)
+    _answers_in(chat, 5)
+    manager = ManagerFactory()
+    billing.managers.add(manager)
+
+    rows = _api(manager).get("/api/wellbeing/pulse/indicators/").data
+
+    assert [(r["team"], r["respondents"]) for r in rows] == [("Billing", 5)]
+    assert {r["team"] for r in _api(HRFactory()).get("/api/wellbeing/pulse/indicators/").data} == {
+        "Billing",
+        "Chat",
+    }
