@@ -5,6 +5,7 @@ from django.core.cache import cache
 from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
+from tests.clients import api_as
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
 
 
@@ -55,10 +56,7 @@ def api():
 
 
 def _client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    client.user = user
-    return client
+    return api_as(user)
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 disputes, with the forbidden paths."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from reviews.models import Dispute, ReviewAssignment
+from tests.clients import api_as
 from tests.factories import AgentFactory, CoachFactory, HRFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,20 +17,14 @@ DRAFT = {
 }
 
 
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def _submitted(coach, assignment):
-    api = _api(coach)
+    api = api_as(coach)
     api.post(f"/api/review-assignments/{assignment.pk}/draft/", DRAFT, format="json")
     return api.post(f"/api/review-assignments/{assignment.pk}/submit/").json()
 
 
 def test_the_reviewer_drafts_then_submits_once(coach, assignment):
-    api = _api(coach)
+    api = api_as(coach)
     base = f"/api/review-assignments/{assignment.pk}"
 
     drafted = api.post(f"{base}/draft/", DRAFT, format="json")
@@ -48,7 +42,7 @@ def test_the_reviewer_drafts_then_submits_once(coach, assignment):
 
 
 def test_a_score_outside_the_scale_is_a_400_naming_the_field(coach, assignment):
-    response = _api(coach).post(
+    response = api_as(coach).post(
         f"/api/review-assignments/{assignment.pk}/draft/",
         {"values": {"tone": 9}},
         format="json",
@@ -62,15 +56,15 @@ def test_only_the_assigned_reviewer_writes(coach, assignment):
     manager = assignment.plan.cohort.facilitators.get()
     url = f"/api/review-assignments/{assignment.pk}/draft/"
 
-    assert _api(manager).post(url, DRAFT, format="json").status_code == 403
-    assert _api(CoachFactory()).post(url, DRAFT, format="json").status_code == 404
-    assert _api(AgentFactory()).post(url, DRAFT, format="json").status_code == 403
-    assert _api(HRFactory()).post(url, DRAFT, format="json").status_code == 403
+    assert api_as(manager).post(url, DRAFT, format="json").status_code == 403
+    assert api_as(CoachFactory()).post(url, DRAFT, format="json").status_code == 404
+    assert api_as(AgentFactory()).post(url, DRAFT, format="json").status_code == 403
+    assert api_as(HRFactory()).post(url, DRAFT, format="json").status_code == 403
 
 
 def test_disputes_through_the_api(coach, assignment):
     score = _submitted(coach, assignment)
-    agent = _api(assignment.agent)
+    agent = api_as(assignment.agent)
 
     opened = agent.post("/api/disputes/", {"score": score["id"], "reasons": {"tone": "Calm!"}},
                         format="json")  # fmt: skip
@@ -80,9 +74,9 @@ def test_disputes_through_the_api(coach, assignment):
     assert opened.status_code == 201
     assert twice.status_code == 400
     dispute = opened.json()["id"]
-    assert _api(coach).post(f"/api/disputes/{dispute}/resolve/",
+    assert api_as(coach).post(f"/api/disputes/{dispute}/resolve/",
                             {"outcome": "rejected", "reply": "No."}).status_code == 403  # fmt: skip
-    manager = _api(assignment.plan.cohort.facilitators.get())
+    manager = api_as(assignment.plan.cohort.facilitators.get())
     bad = manager.post(f"/api/disputes/{dispute}/resolve/", {"outcome": "maybe", "reply": "?"})
     assert bad.status_code == 400
     assert "outcome" in bad.json()
@@ -98,7 +92,7 @@ def test_disputes_through_the_api(coach, assignment):
 
 def test_nobody_else_disputes_or_reads_a_dispute(coach, assignment):
     score = _submitted(coach, assignment)
-    other = _api(AgentFactory())
+    other = api_as(AgentFactory())
 
     response = other.post("/api/disputes/", {"score": score["id"], "reasons": {"tone": "x"}},
                           format="json")  # fmt: skip
@@ -107,5 +101,5 @@ def test_nobody_else_disputes_or_reads_a_dispute(coach, assignment):
     assert "score" in response.json()
     Dispute.objects.create(score_id=score["id"], agent=assignment.agent, reasons={"tone": "x"})
     assert other.get("/api/disputes/").json()["results"] == []
-    assert _api(HRFactory()).get("/api/disputes/").status_code == 403
-    assert _api(CoachFactory()).get("/api/disputes/").json()["results"] == []
+    assert api_as(HRFactory()).get("/api/disputes/").status_code == 403
+    assert api_as(CoachFactory()).get("/api/disputes/").json()["results"] == []

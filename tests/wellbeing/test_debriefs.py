@@ -3,22 +3,16 @@ the request; what was said is never recorded."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import Notification, Outbox, ReminderKind
 from accounts.reminders import outbox_deliver
 from cohorts.models import CoachingPairMember
+from tests.clients import api_as
 from tests.factories import AgentFactory, HRFactory, ManagerFactory, TeamFactory
 from wellbeing import debriefs
 from wellbeing.models import DebriefRequest
 
 pytestmark = pytest.mark.django_db
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def test_the_coaching_partner_is_suggested_and_teammates_may_be_asked(pair):
 def test_asking_tells_the_teammate_in_the_app_and_by_e_mail(pair, mailoutbox):
     agent, partner = pair
 
-    response = _api(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+    response = api_as(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
 
     assert response.status_code == 201, response.data
     row = Outbox.objects.get(kind=ReminderKind.DEBRIEF_REQUEST)
@@ -60,7 +54,7 @@ def test_someone_outside_the_team_and_the_pair_cannot_be_asked(pair):
     agent, _ = pair
     stranger = AgentFactory(team=TeamFactory(name="Elsewhere"))
 
-    response = _api(agent).post("/api/wellbeing/debriefs/", {"teammate": stranger.pk})
+    response = api_as(agent).post("/api/wellbeing/debriefs/", {"teammate": stranger.pk})
 
     assert response.status_code == 400
     assert "teammate" in response.data
@@ -69,7 +63,7 @@ def test_someone_outside_the_team_and_the_pair_cannot_be_asked(pair):
 
 def test_the_same_teammate_is_asked_at_most_once_a_day(pair):
     agent, partner = pair
-    client = _api(agent)
+    client = api_as(agent)
     assert client.post("/api/wellbeing/debriefs/", {"teammate": partner.pk}).status_code == 201
 
     again = client.post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
@@ -83,20 +77,20 @@ def test_the_teammate_accepts_either_marks_it_held_and_nothing_else_moves(pair):
     debrief = debriefs.debrief_request(requester=agent, teammate=partner)
     url = f"/api/wellbeing/debriefs/{debrief.pk}/move/"
 
-    assert _api(agent).post(url, {"action": "accept"}).status_code == 403
-    assert _api(partner).post(url, {"action": "accept"}).data["status"] == "accepted"
-    held = _api(agent).post(url, {"action": "held"})
+    assert api_as(agent).post(url, {"action": "accept"}).status_code == 403
+    assert api_as(partner).post(url, {"action": "accept"}).data["status"] == "accepted"
+    held = api_as(agent).post(url, {"action": "held"})
     assert held.data["status"] == "held"
     assert held.data["held_at"] is not None
-    assert _api(agent).post(url, {"action": "cancel"}).status_code == 400
-    assert _api(partner).post(url, {"action": "shout"}).status_code == 400
+    assert api_as(agent).post(url, {"action": "cancel"}).status_code == 400
+    assert api_as(partner).post(url, {"action": "shout"}).status_code == 400
 
 
 @pytest.mark.parametrize("factory", [AgentFactory, ManagerFactory, HRFactory])
 def test_nobody_but_the_two_of_them_reads_a_debrief(pair, factory):
     agent, partner = pair
     debrief = debriefs.debrief_request(requester=agent, teammate=partner)
-    client = _api(factory())
+    client = api_as(factory())
 
     assert client.get("/api/wellbeing/debriefs/").data["results"] == []
     assert client.get(f"/api/wellbeing/debriefs/{debrief.pk}/").status_code == 404
@@ -107,7 +101,7 @@ def test_nobody_but_the_two_of_them_reads_a_debrief(pair, factory):
 def test_coaches_managers_and_hr_do_not_ask_for_debriefs(pair):
     _, partner = pair
 
-    response = _api(ManagerFactory()).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+    response = api_as(ManagerFactory()).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
 
     assert response.status_code in (400, 403)
     assert not DebriefRequest.objects.exists()

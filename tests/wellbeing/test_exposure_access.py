@@ -9,9 +9,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from insights.models import Intensity
+from tests.clients import api_as
 from tests.factories import (
     AgentFactory,
     CoachFactory,
@@ -33,12 +33,6 @@ NOW = datetime.datetime(2026, 3, 12, 18, tzinfo=datetime.UTC)
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def high(agent, hours_ago: int, **kwargs):
@@ -70,7 +64,7 @@ def test_a_manager_sees_their_own_agents_figures_on_the_page_and_the_api(client,
     client.force_login(teams["mia"])
 
     page = client.get(reverse("web:exposure")).content.decode()
-    data = _api(teams["mia"]).get("/api/wellbeing/exposure/").data
+    data = api_as(teams["mia"]).get("/api/wellbeing/exposure/").data
 
     assert "Ana Agent" in page
     assert "Rex Redteam" not in page
@@ -86,7 +80,7 @@ def test_agents_coaches_and_hr_may_not_see_individuals(client, teams, factory):
     client.force_login(user)
 
     assert client.get(reverse("web:exposure")).status_code == 403
-    assert _api(user).get("/api/wellbeing/exposure/").status_code == 403
+    assert api_as(user).get("/api/wellbeing/exposure/").status_code == 403
 
 
 def test_the_agent_whose_figures_they_are_may_not_see_them_either(client, teams):
@@ -94,7 +88,7 @@ def test_the_agent_whose_figures_they_are_may_not_see_them_either(client, teams)
 
     assert client.get(reverse("web:exposure")).status_code == 403
     assert client.get(reverse("web:exposure-teams")).status_code == 403
-    assert _api(teams["ana"]).get("/api/wellbeing/exposure/teams/").status_code == 403
+    assert api_as(teams["ana"]).get("/api/wellbeing/exposure/teams/").status_code == 403
 
 
 def test_another_managers_advisory_and_interactions_are_not_found(client, teams):
@@ -144,7 +138,7 @@ def test_hr_sees_teams_by_week_and_every_cell_under_5_agents_is_withheld(client)
     hr = HRFactory()
     client.force_login(hr)
 
-    data = _api(hr).get("/api/wellbeing/exposure/teams/").data
+    data = api_as(hr).get("/api/wellbeing/exposure/teams/").data
     page = client.get(reverse("web:exposure-teams")).content.decode()
 
     rows = {row["team"]: row for row in data["rows"]}
@@ -163,7 +157,7 @@ def test_recovery_cells_need_5_agents_with_a_gap_of_their_own(client):
     agents = _team_of(5, "Five")
     agents[0].interactions.exclude(intensity="high").delete()  # no contact after the high one
 
-    data = _api(HRFactory()).get("/api/wellbeing/exposure/teams/").data
+    data = api_as(HRFactory()).get("/api/wellbeing/exposure/teams/").data
 
     (row,) = data["rows"]
     assert row["agents"] == 5
@@ -173,7 +167,7 @@ def test_recovery_cells_need_5_agents_with_a_gap_of_their_own(client):
 def test_the_api_takes_as_many_queries_for_one_agent_as_for_many(teams):
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
-            assert _api(teams["mia"]).get("/api/wellbeing/exposure/").status_code == 200
+            assert api_as(teams["mia"]).get("/api/wellbeing/exposure/").status_code == 200
         return len(context)
 
     one = queries()
@@ -193,7 +187,7 @@ def test_a_manager_reads_team_exposure_of_their_own_agents_only(client):
     five[0].team.managers.add(manager)
     client.force_login(manager)
 
-    data = _api(manager).get("/api/wellbeing/exposure/teams/").data
+    data = api_as(manager).get("/api/wellbeing/exposure/teams/").data
     page = client.get(reverse("web:exposure-teams")).content.decode()
 
     assert {row["team"] for row in data["rows"]} == {"Five"}

@@ -4,11 +4,11 @@ the row is imported again."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from insights.interaction_import import interaction_import
 from insights.models import Interaction
 from jobs.models import TaskIntent
+from tests.clients import api_as
 from tests.factories import (
     AgentFactory,
     CoachFactory,
@@ -180,16 +180,10 @@ def managed(ana):
     return manager, Interaction.objects.get(external_id="ESC")
 
 
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_a_manager_corrects_the_intensity_over_the_api(managed):
     manager, interaction = managed
 
-    response = _api(manager).patch(
+    response = api_as(manager).patch(
         f"/api/interactions/{interaction.pk}/intensity/", {"intensity": "medium"}, format="json"
     )
 
@@ -205,7 +199,7 @@ def test_a_correction_survives_a_reimport_without_an_intensity_and_yields_to_a_g
     managed,
 ):
     manager, interaction = managed
-    _api(manager).patch(
+    api_as(manager).patch(
         f"/api/interactions/{interaction.pk}/intensity/", {"intensity": "low"}, format="json"
     )
 
@@ -220,7 +214,7 @@ def test_a_correction_survives_a_reimport_without_an_intensity_and_yields_to_a_g
 def test_nobody_but_the_agents_manager_corrects_it(managed, factory):
     _, interaction = managed
 
-    response = _api(factory()).patch(
+    response = api_as(factory()).patch(
         f"/api/interactions/{interaction.pk}/intensity/", {"intensity": "low"}, format="json"
     )
 
@@ -232,7 +226,7 @@ def test_nobody_but_the_agents_manager_corrects_it(managed, factory):
 def test_a_bad_value_is_a_400(managed):
     manager, interaction = managed
 
-    response = _api(manager).patch(
+    response = api_as(manager).patch(
         f"/api/interactions/{interaction.pk}/intensity/", {"intensity": "extreme"}, format="json"
     )
 

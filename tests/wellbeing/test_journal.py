@@ -12,8 +12,8 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIClient
 
+from tests.clients import api_as
 from tests.factories import (
     AgentFactory,
     CohortFactory,
@@ -27,12 +27,6 @@ from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry
 pytestmark = pytest.mark.django_db
 
 SECRET_TEXT = "The refund caller cried and I froze for a second"
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -127,7 +121,7 @@ def test_production_refuses_to_derive_the_key(settings, author):
 
 
 def test_the_author_writes_reads_edits_and_deletes_through_the_api(author):
-    client = _api(author)
+    client = api_as(author)
 
     created = client.post("/api/journal/", {"text": "  hard call  ", "context": "hard_contact"})
     assert created.status_code == 201, created.data
@@ -154,7 +148,7 @@ def test_the_author_writes_reads_edits_and_deletes_through_the_api(author):
     ids=["blank", "too-long", "unknown-context"],
 )
 def test_bad_input_is_a_400_naming_the_field(author, payload, message):
-    response = _api(author).post("/api/journal/", payload, format="json")
+    response = api_as(author).post("/api/journal/", payload, format="json")
 
     assert response.status_code == 400
     field = "context" if "context" in payload else "text"
@@ -224,7 +218,7 @@ def someone_else(request, author_manager):
 
 
 def test_nobody_else_reads_changes_or_deletes_an_entry_through_the_api(someone_else, entry):
-    client = _api(someone_else)
+    client = api_as(someone_else)
 
     assert client.get("/api/journal/").data["results"] == []
     assert client.get(f"/api/journal/{entry.pk}/").status_code == 404
@@ -258,7 +252,7 @@ def test_the_admin_has_no_journal_screen_even_for_a_superuser(client, entry):
 
 
 def test_the_audit_trail_records_nothing_of_a_journal(author):
-    client = _api(author)
+    client = api_as(author)
     pk = client.post("/api/journal/", {"text": SECRET_TEXT}).data["id"]
     client.patch(f"/api/journal/{pk}/", {"text": SECRET_TEXT + "!"}, format="json")
     client.delete(f"/api/journal/{pk}/")

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIClient
 
 from accounts.models import Outbox, ReminderKind, ReminderOptOut
+from tests.clients import api_as
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory, TeamFactory
 from wellbeing import pulse
 from wellbeing.models import PulseResponse
@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
 ALL_HIGH = {f"cbi_w{i}": 100 for i in range(1, 8)}  # w4 reversed: "always enough energy"
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_cbi_score_is_the_mean_of_the_items_with_the_energy_item_reversed():
@@ -35,7 +29,7 @@ def test_the_cbi_score_is_the_mean_of_the_items_with_the_energy_item_reversed():
 
 def test_an_agent_answers_through_the_api_and_reads_only_their_own_trend():
     agent = AgentFactory()
-    client = _api(agent)
+    client = api_as(agent)
 
     created = client.post(
         "/api/wellbeing/pulse/", {"answers": {**ALL_HIGH, "support": 25}}, format="json"
@@ -68,7 +62,7 @@ def test_answering_again_in_the_month_replaces_the_answers():
     ids=["too-few-items", "off-the-scale", "unknown-item"],
 )
 def test_bad_answers_are_a_400_naming_the_item(answers, field):
-    response = _api(AgentFactory()).post(
+    response = api_as(AgentFactory()).post(
         "/api/wellbeing/pulse/", {"answers": answers}, format="json"
     )
 
@@ -89,7 +83,7 @@ def test_the_month_is_the_agents_own():
 @pytest.mark.parametrize("factory", [ManagerFactory, HRFactory, CoachFactory, AgentFactory])
 def test_nobody_else_reads_an_agents_answers(factory):
     pulse.pulse_submit(respondent=AgentFactory(), answers=ALL_HIGH)
-    client = _api(factory())
+    client = api_as(factory())
 
     assert client.get("/api/wellbeing/pulse/").data["results"] == []
     with pytest.raises(NoReverseMatch):
@@ -97,7 +91,7 @@ def test_nobody_else_reads_an_agents_answers(factory):
 
 
 def test_only_agents_answer():
-    response = _api(ManagerFactory()).post(
+    response = api_as(ManagerFactory()).post(
         "/api/wellbeing/pulse/", {"answers": ALL_HIGH}, format="json"
     )
 
@@ -116,7 +110,7 @@ def test_hr_sees_teams_of_five_respondents_and_nothing_of_smaller_ones():
     AgentFactory(team=billing)  # a sixth agent who did not answer
     _answers_in(chat, 4)
 
-    rows = {r["team"]: r for r in _api(HRFactory()).get("/api/wellbeing/pulse/indicators/").data}
+    rows = {r["team"]: r for r in api_as(HRFactory()).get("/api/wellbeing/pulse/indicators/").data}
 
     assert rows["Billing"]["respondents"] == 5
     assert rows["Billing"]["response_rate"] == round(100 * 5 / 6, 1)
@@ -131,7 +125,7 @@ def test_hr_sees_teams_of_five_respondents_and_nothing_of_smaller_ones():
 def test_agents_and_coaches_get_no_indicators(client, factory):
     user = factory()
 
-    assert _api(user).get("/api/wellbeing/pulse/indicators/").status_code == 403
+    assert api_as(user).get("/api/wellbeing/pulse/indicators/").status_code == 403
     client.force_login(user)
     assert client.get(reverse("web:wellbeing-indicators")).status_code == 403
 
@@ -212,10 +206,12 @@ def test_a_manager_reads_indicators_of_their_own_agents_only():
     manager = ManagerFactory()
     billing.managers.add(manager)
 
-    rows = _api(manager).get("/api/wellbeing/pulse/indicators/").data
+    rows = api_as(manager).get("/api/wellbeing/pulse/indicators/").data
 
     assert [(r["team"], r["respondents"]) for r in rows] == [("Billing", 5)]
-    assert {r["team"] for r in _api(HRFactory()).get("/api/wellbeing/pulse/indicators/").data} == {
+    assert {
+        r["team"] for r in api_as(HRFactory()).get("/api/wellbeing/pulse/indicators/").data
+    } == {
         "Billing",
         "Chat",
     }

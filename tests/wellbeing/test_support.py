@@ -3,18 +3,12 @@ the list, on the pages and the API; nobody else changes it."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
+from tests.clients import api_as
 from tests.factories import AgentFactory, CoachFactory, HRFactory, ManagerFactory
 from wellbeing.models import SupportResource
 
 pytestmark = pytest.mark.django_db
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -31,7 +25,7 @@ def resources():
 
 @pytest.mark.parametrize("factory", [AgentFactory, CoachFactory, HRFactory])
 def test_everyone_reads_the_active_resources_and_nobody_but_managers_writes(factory, resources):
-    client = _api(factory())
+    client = api_as(factory())
 
     names = [r["name"] for r in client.get("/api/support-resources/").data["results"]]
     assert names == ["Employee assistance line"]
@@ -44,7 +38,7 @@ def test_everyone_reads_the_active_resources_and_nobody_but_managers_writes(fact
 
 def test_a_manager_adds_and_retires_a_resource_and_sees_retired_ones(resources):
     manager = ManagerFactory()
-    client = _api(manager)
+    client = api_as(manager)
 
     created = client.post(
         "/api/support-resources/",
@@ -55,11 +49,11 @@ def test_a_manager_adds_and_retires_a_resource_and_sees_retired_ones(resources):
     retired = client.patch(f"/api/support-resources/{created.data['id']}/", {"is_active": False})
     assert retired.status_code == 200
     assert len(client.get("/api/support-resources/").data["results"]) == 3
-    assert len(_api(AgentFactory()).get("/api/support-resources/").data["results"]) == 1
+    assert len(api_as(AgentFactory()).get("/api/support-resources/").data["results"]) == 1
 
 
 def test_a_resource_without_any_way_to_reach_it_is_a_400():
-    response = _api(ManagerFactory()).post("/api/support-resources/", {"name": "Nowhere"})
+    response = api_as(ManagerFactory()).post("/api/support-resources/", {"name": "Nowhere"})
 
     assert response.status_code == 400
     assert "phone number, an e-mail address or a link" in str(response.data)
