@@ -22,7 +22,7 @@ RECENT = datetime.timedelta(days=1)  # a contact this old still earns a recovery
 DIGEST_DAYS = 7
 
 
-def _switched_off(kind: str) -> bool:
+def kind_switched_off(kind: str) -> bool:
     return ReminderSwitch.objects.filter(kind=kind, enqueue_enabled=False).exists()
 
 
@@ -45,7 +45,7 @@ def rotation_advisories_raise(*, accounts) -> int:
     """For each of `accounts` whose latest escalations one agent handled in a row, at least
     `rotation_streak()` of them: a RotationAdvisory (once per streak) and an in-app note
     to each of the agent's managers. Returns the advisories added."""
-    if _switched_off(ReminderKind.ROTATION_ADVISORY):
+    if kind_switched_off(ReminderKind.ROTATION_ADVISORY):
         return 0
     User = get_user_model()
     wanted = rotation_streak()
@@ -117,7 +117,7 @@ def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> 
     """Agents with a high-intensity contact among `interactions` in the last day get one
     note suggesting a break and a debrief, at most one per agent and (their own) day.
     Returns the prompts added."""
-    if _switched_off(ReminderKind.RECOVERY_PROMPT):
+    if kind_switched_off(ReminderKind.RECOVERY_PROMPT):
         return 0
     added = 0
     for agent_id, pk, day in recovery_prompts_due(interactions=interactions, now=now):

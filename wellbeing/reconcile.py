@@ -11,7 +11,7 @@ from insights.models import Interaction
 from jobs.reconciliation import Finding
 from wellbeing.advisories import (
     RECENT,
-    _switched_off,
+    kind_switched_off,
     recovery_prompts_due,
     recovery_prompts_send,
     rotation_advisories_raise,
@@ -27,7 +27,7 @@ def _imported_recently(now: datetime.datetime):
 def rotation_advisory_missing(now: datetime.datetime, fix: bool) -> list[Finding]:
     """Accounts escalated in what was imported in the last day whose current streak is
     long enough for an advisory that was not raised."""
-    if _switched_off(ReminderKind.ROTATION_ADVISORY):
+    if kind_switched_off(ReminderKind.ROTATION_ADVISORY):
         return []
     accounts = (
         _imported_recently(now)
@@ -59,7 +59,7 @@ def rotation_advisory_missing(now: datetime.datetime, fix: bool) -> list[Finding
 def recovery_prompt_missing(now: datetime.datetime, fix: bool) -> list[Finding]:
     """Agents with a high-intensity contact imported in the last day who were not
     prompted to take a break that day."""
-    if _switched_off(ReminderKind.RECOVERY_PROMPT):
+    if kind_switched_off(ReminderKind.RECOVERY_PROMPT):
         return []
     due = recovery_prompts_due(interactions=_imported_recently(now), now=now)
     if fix and due:
