@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from icalendar import Calendar, Event
 
+from accounts.links import public_url
 from accounts.models import User
 
 PRODID = "-//Attune//Empathy training//EN"
@@ -73,8 +73,7 @@ def feed_url(user: User) -> str | None:
     the secret was derived, which keeps working but cannot be shown again)."""
     if not user.calendar_token or not user.calendar_salt:
         return None
-    path = reverse("calendar-feed", args=[_secret(user)])
-    return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+    return public_url("calendar-feed", _secret(user))
 
 
 def feed_user(token: str) -> User | None:

@@ -15,9 +15,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import Invitation, Outbox, ReminderKind, User
 
 TOKEN_SALT = "attune.invitations"
@@ -37,8 +37,7 @@ def invitation_token(*, invitation: Invitation, sending: int) -> str:
 
 def invitation_url(*, invitation: Invitation, sending: int) -> str:
     token = invitation_token(invitation=invitation, sending=sending)
-    path = reverse("invitation-accept", args=[token])
-    return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+    return public_url("invitation-accept", token)
 
 
 def max_age() -> datetime.timedelta:

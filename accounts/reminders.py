@@ -39,10 +39,10 @@ from django.db.models import (
     When,
 )
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from accounts.links import public_base, public_url
 from accounts.models import (
     NOT_OPTIONAL_KINDS,
     Notification,
@@ -366,8 +366,7 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
-    path = reverse("reminder-unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
-    return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+    return public_url("reminder-unsubscribe", unsubscribe_token(user_id=user_id, kind=kind))
 
 
 def unsubscribe(*, token: str) -> tuple[int, str]:
@@ -400,7 +399,7 @@ def _render(row: Outbox) -> dict:
         "recipient": row.recipient,
         "kind": row.kind,
         "unsubscribe_url": unsubscribe_url(user_id=row.recipient_id, kind=row.kind),
-        "base_url": settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/"),
+        "base_url": public_base(),
     }
     return {
         "subject": render_to_string(f"reminders/{row.kind}.subject.txt", context).strip(),

@@ -7,11 +7,13 @@ assertion's URL can fetch the assertion, its BadgeClass and the Issuer profile i
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.links import public_base
+
 CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def absolute(path: str) -> str:
-    return settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + path
+    return public_base() + path
 
 
 def issuer_url() -> str:

@@ -8,9 +8,7 @@ import datetime
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.urls import reverse
-
+from accounts.links import public_url
 from accounts.models import ReminderKind
 from accounts.reminders import Due
 from certification import openbadges
@@ -92,8 +90,7 @@ def _role_play_eligible(now) -> list[Due]:
                 context={
                     "program": enrollment.program.name,
                     "cohort": enrollment.cohort.name,
-                    "url": settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
-                    + "/api/certification/status/",
+                    "url": public_url("web:plan"),
                 },
             )
         )
@@ -157,7 +154,6 @@ def _badges_expiring(now) -> list[Due]:
 
 def _expiry_notice(badge, days, send_at, pointless_after, time_zone) -> Due:
     zone = ZoneInfo(time_zone or "UTC")
-    base = settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
     return Due(
         recipient_id=badge.recipient_id,
         recipient_tz=time_zone,
@@ -172,7 +168,7 @@ def _expiry_notice(badge, days, send_at, pointless_after, time_zone) -> Due:
             "program": badge.badge_class.program.name,
             "days": days,
             "expires": _day(badge.expires_on.astimezone(zone)),
-            "url": base + reverse("web:plan"),
+            "url": public_url("web:plan"),
             "verify_url": openbadges.verify_url(badge),
         },
     )

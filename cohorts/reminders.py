@@ -10,10 +10,10 @@ from collections import defaultdict
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import ReminderKind
 from accounts.reminders import Due, DueObject, DueSet
 from cohorts.models import (
@@ -46,7 +46,7 @@ def _item_context(item: ScheduleItem, time_zone: str) -> dict:
         "due": _local(item.due_at, time_zone),
         "location": item.location,
         "video_link": item.video_link,
-        "url": f"{settings.ATTUNE_PUBLIC_BASE_URL.rstrip('/')}/api/my-plan/",
+        "url": public_url("web:plan"),
     }
 
 

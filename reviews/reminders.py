@@ -8,11 +8,10 @@ sweep delivers the rows like any other.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import Outbox, ReminderKind
 from accounts.reminders import Due, due_reminders, outbox_write
 from reviews.models import ReviewAssignment
@@ -27,12 +26,11 @@ BATCH = 500
 
 def _context(assignment: ReviewAssignment) -> dict:
     zone = ZoneInfo(assignment.reviewer.time_zone or "UTC")
-    base = settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
     return {
         "agent": str(assignment.agent),
         "cohort": assignment.plan.cohort.name,
         "due": assignment.due_at.astimezone(zone).strftime("%A %d %B, %H:%M (%Z)"),
-        "url": f"{base}{reverse('web:review', args=[assignment.pk])}",
+        "url": public_url("web:review", assignment.pk),
     }
 
 

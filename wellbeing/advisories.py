@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import Notification, ReminderKind, ReminderOptOut, ReminderSwitch
 from insights.models import Intensity, Interaction
 from wellbeing.exposure import account_streaks, rotation_streak
@@ -131,8 +132,8 @@ def recovery_prompts_send(*, interactions: QuerySet, now: datetime.datetime) -> 
                     body=(
                         "Step away from the queue for 10 to 15 minutes before the next "
                         "contact, and if it helps, ask a teammate for a five-minute debrief.\n"
-                        f"Support and counselling: {reverse('web:support')}\n"
-                        f"Your private journal: {reverse('web:journal')}"
+                        f"Support and counselling: {public_url('web:support')}\n"
+                        f"Your private journal: {public_url('web:journal')}"
                     ),
                     url=reverse("web:support"),
                 )

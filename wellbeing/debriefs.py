@@ -6,13 +6,12 @@ count them per team and month, 5 or more people a cell)."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import ReminderKind, User
 from accounts.reminders import Due, outbox_write
 from cohorts.models import CoachingPairMember, Enrollment
@@ -85,8 +84,7 @@ def debrief_request(*, requester: User, teammate: User, now=None) -> DebriefRequ
                     expires_at=now + datetime.timedelta(hours=12),
                     context={
                         "requester": requester.get_short_name(),
-                        "url": settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
-                        + reverse("web:debriefs"),
+                        "url": public_url("web:debriefs"),
                     },
                 )
             ],

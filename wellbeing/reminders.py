@@ -9,11 +9,10 @@ opt-outs like every reminder, and the sweep delivers the rows."""
 import datetime
 from functools import partial
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Value
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import Outbox, ReminderKind, User
 from accounts.reminders import DueObject, DueSet, due_reminders, outbox_write
 from wellbeing.models import PulseResponse
@@ -26,8 +25,7 @@ def _month_id(month: datetime.date) -> int:
 
 
 def _context(zone: str) -> dict:
-    base = settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
-    return {"url": base + reverse("web:pulse"), "support_url": base + reverse("web:support")}
+    return {"url": public_url("web:pulse"), "support_url": public_url("web:support")}
 
 
 def resolve(*, now: datetime.datetime, kinds) -> list[DueSet]:

@@ -4,12 +4,11 @@ agent completed or not against the program's completion rule."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.links import public_url
 from accounts.models import ReminderKind, User
 from accounts.reminders import Due, outbox_write
 from cohorts.completion import cohort_missing_items
@@ -35,7 +34,7 @@ def _outcome_due(enrollment: Enrollment, now: datetime.datetime) -> Due:
             "cohort": enrollment.cohort.name,
             "completed": enrollment.status == Enrollment.Status.COMPLETED,
             "missing": enrollment.missing_items,
-            "url": settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/") + reverse("web:plan"),
+            "url": public_url("web:plan"),
         },
     )
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from icalendar import Calendar
 
 from accounts import reminders
@@ -40,6 +41,11 @@ def test_prework_reminder_the_day_before_it_is_due_except_when_done(started):
     assert rows.count() == 5
     assert keen.agent_id not in rows.values_list("recipient", flat=True)
     assert set(rows.values_list("slot", flat=True)) == {module.due_at.isoformat()}
+    # The link goes to the plan page, where pre-work is marked done, not to the JSON API.
+    reminders.outbox_deliver(outbox_id=rows.first().pk, now=at("2026-11-01T12:01"))
+    assert f"Mark it done in your plan: https://attune.test{reverse('web:plan')}\n" in (
+        mail.outbox[0].body
+    )
 
 
 def test_session_reminders_a_day_and_an_hour_before_with_the_ics(started):

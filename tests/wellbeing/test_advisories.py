@@ -175,7 +175,9 @@ def test_a_recent_high_intensity_contact_prompts_a_break_once_a_day(people):
     (note,) = prompts(ana)
     assert "10-15 minutes" in note.title
     assert note.url == reverse("web:support")
-    assert reverse("web:journal") in note.body
+    # Absolute links: the prompt is also read where a relative path means nothing.
+    assert f"https://attune.test{reverse('web:journal')}" in note.body
+    assert f"https://attune.test{reverse('web:support')}" in note.body
     assert "debrief" in note.body
     assert RecoveryPrompt.objects.get().day == datetime.date(2026, 3, 10)
 
