@@ -2,6 +2,9 @@
 journal, answers the monthly pulse and asks their coaching partner for a debrief, who
 accepts; a training manager adds a support resource; HR reads the indicators."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -92,3 +95,39 @@ def test_a_manager_adds_a_support_resource_and_hr_reads_the_indicators(page, liv
     row = page.get_by_role("row").filter(has_text="Billing")
     assert "50.0" in row.inner_text()
     assert_accessible(page)
+
+
+def test_an_agent_edits_downloads_and_deletes_their_journal(page, live_server):
+    agent = AgentFactory()
+    for text in ("First: a caller in tears.", "Second: a calm refund."):
+        JournalEntry.objects.create(author=agent, text=text)
+    sign_in(page, live_server, agent.email)
+
+    page.goto(f"{live_server.url}/journal/")
+    page.get_by_role("link", name="Edit the entry").first.click()
+    page.get_by_label("Your reflection").fill("Second: a calm refund, and I named her worry.")
+    page.get_by_role("button", name="Save privately").click()
+    assert page.get_by_text("Your entry is updated.").is_visible()
+    assert page.get_by_text("and I named her worry.").is_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all my entries (JSON)").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    texts = sorted(entry["text"] for entry in exported["entries"])
+    assert texts == [
+        "First: a caller in tears.",
+        "Second: a calm refund, and I named her worry.",
+    ]
+
+    page.get_by_role("link", name="Delete the entry").first.click()
+    page.get_by_role("button", name="Delete the entry").click()
+    assert page.get_by_text("The entry is deleted; it cannot be brought back.").is_visible()
+    assert JournalEntry.objects.filter(author=agent).count() == 1
+
+    page.get_by_role("link", name="Delete all my entries").click()
+    assert page.get_by_role("heading", name="Delete all 1 of my journal entries?").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete all my entries").click()
+    assert page.get_by_text("1 entry deleted.").is_visible()
+    assert page.get_by_text("Nothing written yet.").is_visible()
+    assert not JournalEntry.objects.filter(author=agent).exists()
