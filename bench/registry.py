@@ -6,6 +6,7 @@ from bench.growth import growth, lists, my_plan
 from bench.insights import insights
 from bench.interactions import interaction_import
 from bench.reminders import reminder_sweep
+from bench.wellbeing import wellbeing_exposure
 
 BENCHMARKS = {
     "pair_rotation": pair_rotation,
@@ -17,4 +18,5 @@ BENCHMARKS = {
     "my_plan": my_plan,
     "lists": lists,
     "growth": growth,
+    "wellbeing_exposure": wellbeing_exposure,
 }

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Q, QuerySet, Window
-from django.db.models.functions import Lag, TruncDate
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, When, Window
+from django.db.models.functions import ExtractIsoYear, ExtractWeek, Lag, TruncDate
 from django.utils import timezone
 
 from insights.models import Intensity, Interaction
@@ -195,9 +195,10 @@ def _local_days(agents_by_zone: dict[str, list[int]], start, end) -> list[tuple]
     return rows
 
 
-def _recovery_gaps(agent_ids: list[int], start, end) -> list[tuple]:
+def _recovery_gaps(agent_ids, start, end) -> list[tuple]:
     """(agent id, end of a high-intensity contact in [start, end), the next contact's
-    time): each contact annotated with the one before it; kept when that one was high."""
+    time) of the agents `agent_ids` (ids, or a query of them): each contact annotated with
+    the one before it; kept when that one was high."""
     previous = {
         "order_by": [F("occurred_at").asc(), F("id").asc()],
         "partition_by": [F("agent_id")],
@@ -265,29 +266,64 @@ def team_exposure_by_week(*, start, end, agents=None) -> dict:
     computed from its own contributors and withheld under MIN_GROUP of them, as every HR
     figure: `agents` (agents with a contact that week), high-intensity contacts and their
     mean per agent, the recovery gaps and the share of them under RECOVERY_MINUTES (the
-    agents with a gap are that cell's contributors). Never a row per agent."""
+    agents with a gap are that cell's contributors). Never a row per agent.
+
+    The contacts are counted by the database in one grouped query, each contact's week
+    taken in its agent's zone; only the recovery gaps, a row per high-intensity contact,
+    come back to Python."""
     User = get_user_model()
     if agents is None:  # HR: the whole organisation
         agents = User.objects.filter(role=User.Role.AGENT)
-    agents = agents.filter(team__isnull=False).select_related("team")
+    agents = agents.filter(team__isnull=False)
     cells: dict[tuple, dict] = defaultdict(
-        lambda: {"agents": set(), "high": 0, "gap_agents": set(), "gaps": 0, "short": 0}
+        lambda: {"agents": 0, "high": 0, "gap_agents": set(), "gaps": 0, "short": 0}
     )
+    zones = list(agents.order_by().values_list("time_zone", flat=True).distinct())
+
+    def local(extract):  # the week of a contact on its agent's own calendar
+        return Case(
+            *[
+                When(agent__time_zone=zone, then=extract("occurred_at", tzinfo=ZoneInfo(zone)))
+                for zone in zones
+                if zone
+            ],
+            default=extract("occurred_at", tzinfo=datetime.UTC),
+            output_field=IntegerField(),
+        )
+
+    weeks = (
+        Interaction.objects.filter(
+            agent__in=agents.values("pk"), occurred_at__gte=start, occurred_at__lt=end
+        )
+        .values(
+            team=F("agent__team__name"),
+            iso_year=local(ExtractIsoYear),
+            iso_week=local(ExtractWeek),
+        )
+        .annotate(
+            contributors=Count("agent_id", distinct=True),
+            high=Count("pk", filter=Q(intensity=Intensity.HIGH)),
+        )
+        .order_by()
+    )
+    for row in weeks if zones else []:
+        cell = cells[(row["team"], f"{row['iso_year']}-W{row['iso_week']:02d}")]
+        cell["agents"] += row["contributors"]
+        cell["high"] += row["high"]
+    people = {
+        pk: (team, ZoneInfo(zone or "UTC"))
+        for pk, team, zone in agents.values_list("pk", "team__name", "time_zone")
+    }
     short = datetime.timedelta(minutes=RECOVERY_MINUTES)
-    for exposure in agent_exposure(agents=agents, start=start, end=end, streaks=False):
-        team = exposure.agent.team.name
-        for day in exposure.contacts_by_day:
-            cell = cells[(team, week_label(day))]
-            cell["agents"].add(exposure.agent.pk)
-            cell["high"] += exposure.high_by_day.get(day, 0)
-        for day, gap in exposure.gaps:
-            cell = cells[(team, week_label(day))]
-            cell["gap_agents"].add(exposure.agent.pk)
-            cell["gaps"] += 1
-            cell["short"] += gap < short
+    for agent_id, ended_at, next_at in _recovery_gaps(agents.values("pk"), start, end):
+        team, tz = people[agent_id]
+        cell = cells[(team, week_label(ended_at.astimezone(tz).date()))]
+        cell["gap_agents"].add(agent_id)
+        cell["gaps"] += 1
+        cell["short"] += max(next_at - ended_at, datetime.timedelta(0)) < short
     rows, notes = [], []
     for (team, week), cell in sorted(cells.items()):
-        agents_n, gap_agents = len(cell["agents"]), len(cell["gap_agents"])
+        agents_n, gap_agents = cell["agents"], len(cell["gap_agents"])
         shown = agents_n >= MIN_GROUP
         gaps_shown = shown and gap_agents >= MIN_GROUP
         rows.append(

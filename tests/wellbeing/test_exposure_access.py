@@ -192,3 +192,45 @@ def test_a_manager_reads_team_exposure_of_their_own_agents_only(client):
 
     assert {row["team"] for row in data["rows"]} == {"Five"}
     assert "Other" not in page
+
+
+def _mixed_team(per_zone: int) -> None:
+    """Agents of one team in Auckland and Los Angeles, each with a high-intensity contact
+    at 20:00 UTC on 8 March 2026: Monday morning in Auckland (ISO week 11), Sunday noon in
+    Los Angeles (week 10), the day the United States moved its clocks forward."""
+    team = TeamFactory(name="Mixed")
+    moment = datetime.datetime(2026, 3, 8, 20, tzinfo=datetime.UTC)
+    for zone in ("Pacific/Auckland", "America/Los_Angeles"):
+        for _ in range(per_zone):
+            agent = AgentFactory(team=team, time_zone=zone)
+            InteractionFactory(agent=agent, intensity=Intensity.HIGH, occurred_at=moment)
+            InteractionFactory(agent=agent, occurred_at=moment + datetime.timedelta(minutes=30))
+
+
+def test_hr_cells_put_each_agent_in_their_own_week_across_a_dst_change():
+    _mixed_team(5)
+
+    data = api_as(HRFactory()).get("/api/wellbeing/exposure/teams/").data
+
+    cells = {row["week"]: row for row in data["rows"]}
+    assert set(cells) == {"2026-W10", "2026-W11"}
+    for week in ("2026-W10", "2026-W11"):
+        assert cells[week]["agents"] == 5
+        assert cells[week]["high_intensity_contacts"] == 5
+        assert cells[week]["recovery_gaps"] == 5
+        assert cells[week]["no_recovery_share"] == 0.0  # 30 minutes: recovered
+
+
+def test_hr_team_figures_take_as_many_queries_for_many_agents_as_for_few():
+    hr = HRFactory()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert api_as(hr).get("/api/wellbeing/exposure/teams/").status_code == 200
+        return len(context)
+
+    _mixed_team(1)
+    few = queries()
+    _mixed_team(6)
+
+    assert queries() == few
