@@ -2,7 +2,10 @@
 (on both import paths), and a manager's correction (page and API) and how it fares when
 the row is imported again."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from insights.interaction_import import interaction_import
@@ -247,3 +250,39 @@ def test_a_manager_corrects_it_on_the_page_and_nobody_else_can(client, managed):
     assert client.post(url, {"intensity": "low"}).status_code == 302
 
     assert intensities()["ESC"] == ("low", "corrected by Mia Manager", "corrected")
+
+
+def test_derive_intensities_backfills_rows_stored_before_the_rules(ana):
+    run(csv_file({key: cells for key, (cells, _, _) in RULES.items()}))
+    expected = intensities()
+    # As stored before intensities were derived, or loaded in SQL: no intensity at all.
+    Interaction.objects.update(intensity="", intensity_reason="", intensity_source="")
+    out = StringIO()
+
+    call_command("derive_intensities", batch=5, stdout=out)
+
+    # Every rule's value and reason again; the given one from the cell the import kept.
+    assert intensities() == expected
+    assert expected["GIVEN"] == ("low", "given in the import", "given")
+    assert f"Derived the intensity of {len(RULES)} interactions." in out.getvalue()
+
+
+def test_derive_intensities_keeps_corrections_and_a_rerun_does_nothing(ana):
+    InteractionFactory(agent=ana, escalated=True, intensity="")
+    corrected = InteractionFactory(agent=ana, escalated=True, intensity="low")
+    Interaction.objects.filter(pk=corrected.pk).update(
+        intensity_source="corrected", intensity_reason="corrected by Mia Manager"
+    )
+    call_command("derive_intensities", stdout=StringIO())
+    out = StringIO()
+
+    call_command("derive_intensities", stdout=out)
+
+    assert Interaction.objects.get(pk=corrected.pk).intensity == "low"
+    assert Interaction.objects.exclude(pk=corrected.pk).get().intensity == "high"
+    assert "Derived the intensity of 0 interactions." in out.getvalue()
+
+
+def test_derive_intensities_refuses_a_batch_of_0():
+    with pytest.raises(CommandError, match="--batch must be at least 1"):
+        call_command("derive_intensities", batch=0)
