@@ -227,9 +227,9 @@ def assignments_create(
     High-intensity and escalated interactions fill the first open slots, with the reason
     (`route_and_sample`). Guarantees: at most `per_agent_per_week` assignments per active
     agent and week; an interaction is never given to two open or submitted reviews; nobody
-    reviews themselves or their coaching partner of that week; rerunning (even concurrently) adds nothing
-    twice and gives the same sample. A slot stays empty when no coach is eligible or no
-    interaction is left; the report counts both.
+    reviews themselves or their coaching partner of that week; rerunning (even
+    concurrently) adds nothing twice and gives the same sample. A slot stays empty when no
+    coach is eligible or no interaction is left; the report counts both.
 
     Runs for one plan take turns (the plan's row is locked), so a second run sees the
     first one's rows and its report counts only what it wrote; the unique constraints

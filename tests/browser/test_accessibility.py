@@ -45,9 +45,12 @@ EXPECTED = {
         "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
         "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
         "/support/manage/new/", "/support/manage/N/", "/wellbeing/exposure/",
-        "/wellbeing/exposure/teams/",
+        "/wellbeing/exposure/teams/", "/macros/",
     },
-    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
+    "coach": {
+        "/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/",
+        "/macros/",
+    },
     "hr": {
         "/insights/", "/notifications/", "/wellbeing/", "/support/",
         "/wellbeing/exposure/teams/",
