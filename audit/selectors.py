@@ -16,6 +16,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
+from certification.badge_links import links_visible_to
 from certification.models import CertificationGate
 from certification.selectors import assessment_visible_to, decision_visible_to
 from cohorts.scope import managed_cohorts
@@ -69,6 +70,7 @@ def visible_objects(*, user) -> dict[type[Model], QuerySet]:
         experiment_visible_to(user=user),
         assessment_visible_to(user=user),
         decision_visible_to(user=user),
+        links_visible_to(user=user),
         baseline_visible_to(user=user),
         calibration_visible_to(user=user),
         CalibrationConsensus.objects.filter(session__in=calibration_visible_to(user=user)),

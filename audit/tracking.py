@@ -46,6 +46,8 @@ TRACKED = [
     ("certification.CertificationGate", {"m2m_fields": {"required_modules"}}),
     ("certification.RolePlayAssessment", {}),
     ("certification.CertificationDecision", {"exclude_fields": ["evidence"]}),
+    # Helpdesk badge links: who made and revoked them; never what makes the secret.
+    ("certification.BadgeLink", {"exclude_fields": ["salt", "token_digest"]}),
     # Insights: who draws baselines and runs calibration, and with whom.
     ("insights.BaselineAssessment", {"m2m_fields": {"reviewers"}}),
     ("insights.CalibrationSession", {"m2m_fields": {"reviewers"}}),

@@ -286,3 +286,39 @@ class BadgeAssertion(models.Model):
 
     def __str__(self):
         return f"{self.badge_class} for {self.recipient}"
+
+
+class BadgeLink(models.Model):
+    """An agent's private link to their certification status, for a helpdesk sidebar or
+    profile field: a small JSON document and an SVG badge (certification/badge_links.py).
+
+    The URL's secret is never stored: it is an HMAC, under the server's secret key, of
+    `salt` (32 random bytes); the row keeps the salt and the SHA-256 of the secret. A copy
+    of the database alone opens no link, and the agent can still be shown theirs. Revoking
+    keeps the row; one live link per agent."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_links"
+    )
+    salt = models.CharField(max_length=64, editable=False)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent"],
+                condition=Q(revoked_at__isnull=True),
+                name="badge_link_one_live_per_agent",
+            ),
+        ]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "live"
+        return f"Helpdesk badge link of {self.agent} ({state})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification import views
+from certification import badge_link_views, views
 
 app_name = "badges"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("assertions/<uuid:uuid>", views.assertion, name="assertion"),
     path("assertions/<uuid:uuid>/verify", views.verify, name="verify"),
     path("assertions/<uuid:uuid>/baked.png", views.baked, name="baked"),
+    # The helpdesk badge: a private link's status document and SVG (badge_links.py).
+    path("helpdesk/<str:token>/status.json", badge_link_views.link_status, name="link-status"),
+    path("helpdesk/<str:token>/badge.svg", badge_link_views.link_svg, name="link-svg"),
 ]

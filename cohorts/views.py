@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.calendar import calendar_token_regenerate, feed_url
 from accounts.models import Notification
-from certification import openbadges
+from certification import badge_links, openbadges
 from certification.models import BadgeAssertion
 from certification.services import certification_status
 from cohorts import selectors, services
@@ -147,6 +147,7 @@ def plan(request):
         "unread_count": unread.count(),
         "calendar_url": url,
         "calendar_subscribe": _webcal(url),
+        "helpdesk_badge": badge_links.badge_link_shown(agent=request.user),
         # A link made before secrets were derived works but cannot be shown again.
         "calendar_exists": bool(request.user.calendar_token),
     }

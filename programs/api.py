@@ -5,9 +5,16 @@ the only ones who write. Whole-program reads (`GET /api/programs/{id}/`) come ne
 fixed number of queries.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,8 +23,9 @@ from accounts.permissions import IsManagerOrReadOnly
 from cohorts.tasks import program_cohorts_resync
 from config.api import ModelCleanSerializer
 from jobs.services import intent_record
-from programs import selectors, services
+from programs import macros, selectors, services
 from programs.models import (
+    Intensity,
     MicroScript,
     Module,
     Phase,
@@ -25,6 +33,7 @@ from programs.models import (
     Rubric,
     RubricCriterion,
     ScenarioCard,
+    Situation,
     Workshop,
 )
 
@@ -320,11 +329,75 @@ class ScenarioCardViewSet(ProgramContentViewSet):
     search_fields = ["title", "persona", "situation"]
 
 
+# The export's documented shapes (programs/macros.py builds them).
+ZENDESK_MACROS = inline_serializer("ZendeskMacros", {
+    "macros": inline_serializer("ZendeskMacro", {
+        "title": serializers.CharField(),
+        "active": serializers.BooleanField(),
+        "description": serializers.CharField(),
+        "actions": inline_serializer("ZendeskMacroAction", {
+            "field": serializers.CharField(), "value": serializers.CharField(),
+        }, many=True),
+    }, many=True),
+})  # fmt: skip
+PLAIN_MICRO_SCRIPTS = inline_serializer("MicroScriptExport", {
+    "micro_scripts": inline_serializer("MicroScriptExportItem", {
+        "attune_id": serializers.CharField(), "id": serializers.IntegerField(),
+        "program": serializers.IntegerField(), "program_name": serializers.CharField(),
+        "kind": serializers.CharField(), "situation": serializers.CharField(),
+        "intensity": serializers.CharField(allow_blank=True),
+        "locale": serializers.CharField(), "title": serializers.CharField(allow_blank=True),
+        "text": serializers.CharField(),
+    }, many=True),
+})  # fmt: skip
+EXPORT_PARAMETERS = [
+    OpenApiParameter(
+        "shape", str, enum=list(macros.SHAPES),
+        description="`json` (default), `csv`, `zendesk` (Zendesk macros, JSON) or `freshdesk` "
+        "(Freshdesk canned responses, CSV).",
+    ),
+    OpenApiParameter(
+        "program", int,
+        description="One program's scripts; without it, every published program's.",
+    ),
+    OpenApiParameter("locale", str, description="e.g. `en`."),
+    OpenApiParameter("situation", str, enum=Situation.values),
+    OpenApiParameter("kind", str, enum=MicroScript.Kind.values),
+    OpenApiParameter("intensity", str, enum=Intensity.values),
+]  # fmt: skip
+
+
 class MicroScriptViewSet(ProgramContentViewSet):
     model = MicroScript
     serializer_class = MicroScriptSerializer
     filterset_fields = ["program", "kind", "situation", "intensity", "locale"]
     search_fields = ["title", "text"]
+
+    @extend_schema(
+        parameters=EXPORT_PARAMETERS,
+        responses={
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="MicroScriptExportJSON",
+                serializers=[ZENDESK_MACROS, PLAIN_MICRO_SCRIPTS],
+                resource_type_field_name=None,
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="With `shape=csv` or `shape=freshdesk`."
+            ),
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """Micro-scripts as Zendesk macros, Freshdesk canned responses, or plain JSON or CSV,
+        filtered by program, locale, situation, kind and intensity. Training managers and
+        coaches only (docs/macros.md)."""
+        if not macros.may_export(request.user):
+            raise PermissionDenied("Only training managers and coaches export micro-scripts.")
+        form = macros.MacroFilterForm(request.query_params, user=request.user)
+        if not form.is_valid():
+            raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        scripts = macros.micro_scripts_for_export(user=request.user, filters=form.cleaned_data)
+        return macros.export_response(scripts, shape=form.cleaned_data["shape"])
 
 
 class RubricViewSet(viewsets.ModelViewSet):

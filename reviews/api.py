@@ -105,8 +105,8 @@ class ReviewAssignmentSerializer(serializers.ModelSerializer):
         model = ReviewAssignment
         fields = [
             "id", "plan", "cohort", "agent", "agent_name", "week", "slot", "interaction",
-            "reviewer", "reviewer_name", "due_at", "status", "skip_reason", "score",
-            "created_at", "completed_at",
+            "reviewer", "reviewer_name", "due_at", "status", "skip_reason", "routing_reason",
+            "score", "created_at", "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
 

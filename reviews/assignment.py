@@ -2,7 +2,9 @@
 
 `assignments_create` fills a plan's slots for one week: for every active enrolment of the
 cohort, `per_agent_per_week` slots, each an interaction of the agent's previous week that
-was never reviewed, given to the least loaded eligible coach. It is deterministic for a
+was never reviewed, given to the least loaded eligible coach. High-intensity and escalated
+interactions are routed into the slots first, the rest of the slots are a random sample;
+each assignment keeps the reason it was picked. It is deterministic for a
 plan and a week and writes with `bulk_create(ignore_conflicts=True)` behind the unique
 constraints, so a rerun or two beats at once add nothing twice.
 """
@@ -20,12 +22,14 @@ from django.utils import timezone
 
 from cohorts.models import CoachingPairMember, Enrollment, ScheduleItem
 from cohorts.scope import managed_cohorts
-from insights.models import Interaction
+from insights.models import Intensity, Interaction
 from reviews.models import ReviewAssignment, ReviewPlan
 
 WEEK = datetime.timedelta(days=7)
 DAY = datetime.timedelta(days=1)
 LOW_CSAT = (1, 2)
+ROUTED_ESCALATED = "escalated"
+RANDOM_SAMPLE = "random sample"
 SKIP_REASON_MAX = ReviewAssignment._meta.get_field("skip_reason").max_length
 
 
@@ -108,6 +112,46 @@ def sample_interactions(
     return picked
 
 
+def routing_reason(*, plan: ReviewPlan, interaction: Interaction) -> str | None:
+    """Why `interaction` goes ahead of the random sample, or None when it does not.
+
+    High intensity always does ("high intensity: " and the intensity's own reason, e.g.
+    "CSAT 1" or "corrected by Mia"); an escalation does when the plan prefers escalated
+    contacts (the default), so unticking that preference still stops it.
+    """
+    if interaction.intensity == Intensity.HIGH:
+        return f"high intensity: {interaction.intensity_reason or 'no reason given'}"
+    if plan.prefer_escalated and interaction.escalated is True:
+        return ROUTED_ESCALATED
+    return None
+
+
+def route_and_sample(
+    *, plan: ReviewPlan, candidates: list[Interaction], count: int, seed: str
+) -> list[tuple[Interaction, str]]:
+    """Up to `count` of `candidates`, each with the reason it was picked.
+
+    The routed ones come first (see `routing_reason`): high intensity, then escalated,
+    each group in a seeded random order, so a week with more of them than slots does not
+    always favour the same channel or the oldest. The slots left are `sample_interactions`
+    of the others. Deterministic for the same candidates and seed.
+    """
+    rng = random.Random(f"{seed}:routed")
+    routed = []
+    rest = []
+    for interaction in sorted(candidates, key=lambda i: i.pk):
+        reason = routing_reason(plan=plan, interaction=interaction)
+        if reason is None:
+            rest.append(interaction)
+        else:
+            routed.append((interaction, reason))
+    rng.shuffle(routed)
+    routed.sort(key=lambda pair: pair[1] == ROUTED_ESCALATED)  # stable: high intensity first
+    picked = routed[:count]
+    sampled = sample_interactions(plan=plan, candidates=rest, count=count - len(picked), seed=seed)
+    return picked + [(interaction, RANDOM_SAMPLE) for interaction in sampled]
+
+
 def coaching_partners(*, cohort, week: datetime.date) -> dict[int, set[int]]:
     """Agent id -> ids of the agents they are paired with in a coaching week that overlaps
     the calendar week starting on `week`."""
@@ -159,7 +203,7 @@ def _candidates(
             agent_id__in=agent_ids, occurred_at__gte=since, occurred_at__lt=until
         )
         .exclude(pk__in=reviewed)
-        .only("id", "agent_id", "channel", "escalated", "csat")
+        .only("id", "agent_id", "channel", "escalated", "csat", "intensity", "intensity_reason")
         .order_by()
     )
     for interaction in interactions:
@@ -180,11 +224,12 @@ def assignments_create(
 ) -> AssignmentReport:
     """Fill the plan's empty slots for `week` (a Monday in the cohort's time zone).
 
-    Guarantees: at most `per_agent_per_week` assignments per active agent and week; an
-    interaction is never given to two open or submitted reviews; nobody reviews themselves
-    or their coaching partner of that week; rerunning (even concurrently) adds nothing
-    twice and gives the same sample. A slot stays empty when no coach is eligible or no
-    interaction is left; the report counts both.
+    High-intensity and escalated interactions fill the first open slots, with the reason
+    (`route_and_sample`). Guarantees: at most `per_agent_per_week` assignments per active
+    agent and week; an interaction is never given to two open or submitted reviews; nobody
+    reviews themselves or their coaching partner of that week; rerunning (even
+    concurrently) adds nothing twice and gives the same sample. A slot stays empty when no
+    coach is eligible or no interaction is left; the report counts both.
 
     Runs for one plan take turns (the plan's row is locked), so a second run sees the
     first one's rows and its report counts only what it wrote; the unique constraints
@@ -227,20 +272,21 @@ def assignments_create(
         if not eligible:
             report.skipped_no_coach += len(open_slots)
             continue
-        sample = sample_interactions(
+        sample = route_and_sample(
             plan=plan,
             candidates=candidates[agent_id],
             count=len(open_slots),
             seed=_seed(plan, week, agent_id),
         )
         report.skipped_no_interaction += len(open_slots) - len(sample)
-        for slot, interaction in zip(open_slots, sample, strict=False):
+        for slot, (interaction, reason) in zip(open_slots, sample, strict=False):
             reviewer_id = min(eligible, key=lambda c: (load[c], c))
             load[reviewer_id] += 1
             rows.append(
                 ReviewAssignment(
                     plan=plan, agent_id=agent_id, week=week, slot=slot,
                     interaction=interaction, reviewer_id=reviewer_id, due_at=due_at,
+                    routing_reason=reason,
                 )
             )  # fmt: skip
     before = ReviewAssignment.objects.filter(plan=plan, week=week).count()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from cohorts.models import Cohort
 from insights.models import Interaction
+from reviews.assignment import RANDOM_SAMPLE, routing_reason
 from reviews.disputes import dispute_open
 from reviews.models import ReviewAssignment, ReviewPlan
 from reviews.services import review_draft_save, review_submit
@@ -30,13 +31,16 @@ def demo_reviews_create(*, cohort: Cohort, coach: User) -> ReviewPlan:
     criteria = list(cohort.program.rubric.criteria.order_by("order"))
     states = [("due", 3), ("overdue", -2), ("submitted", 3), ("skipped", 3)]
     for agent, (state, days) in zip(agents, states, strict=False):
-        interaction = Interaction.objects.filter(agent=agent).order_by("-occurred_at").first()
+        recent = Interaction.objects.filter(agent=agent).order_by("-occurred_at")
+        # The review due shows routing in the coach's queue: an intense contact if any.
+        interaction = (state == "due" and recent.filter(intensity="high").first()) or recent.first()
         if interaction is None:
             continue
         assignment = ReviewAssignment.objects.create(
             plan=plan, agent=agent, reviewer=coach, slot=1, interaction=interaction,
             week=monday if days > 0 else monday - datetime.timedelta(days=7),
             due_at=now + datetime.timedelta(days=days),
+            routing_reason=routing_reason(plan=plan, interaction=interaction) or RANDOM_SAMPLE,
         )  # fmt: skip
         if state in ("overdue", "submitted"):
             review_draft_save(

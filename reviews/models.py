@@ -71,6 +71,10 @@ class ReviewAssignment(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED)
     skip_reason = models.CharField(max_length=300, blank=True)
+    # Why the weekly run picked this interaction (reviews/assignment.py): "high intensity:
+    # <the interaction's intensity reason>", "escalated" or "random sample". Kept as it was
+    # when picked; blank on reviews assigned before routing existed.
+    routing_reason = models.CharField(max_length=160, blank=True)
     # The draft, kept until submitted: criterion key -> score, criterion key -> comment.
     draft_values = models.JSONField(default=dict, blank=True)
     draft_comments = models.JSONField(default=dict, blank=True)

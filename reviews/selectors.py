@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,6 +12,7 @@ from certification.services import certification_status
 from cohorts.models import Enrollment, RubricScore
 from cohorts.scope import managed_agents, managed_cohorts
 from insights.models import CalibrationSession
+from reviews.assignment import ROUTED_ESCALATED
 from reviews.models import ReviewAssignment
 
 
@@ -49,7 +50,15 @@ def coach_home(*, user, now: datetime.datetime | None = None) -> CoachHome:
     mine = ReviewAssignment.objects.filter(reviewer=user).select_related(
         "agent", "interaction", "plan__cohort"
     )
-    open_ = list(mine.filter(status=ReviewAssignment.Status.ASSIGNED).order_by("due_at", "pk"))
+    # Routed reviews (high intensity, escalated) first among those due at the same time.
+    routed_first = Case(
+        When(routing_reason__startswith="high intensity", then=Value(0)),
+        When(routing_reason=ROUTED_ESCALATED, then=Value(1)),
+        default=Value(2),
+    )
+    open_ = list(
+        mine.filter(status=ReviewAssignment.Status.ASSIGNED).order_by("due_at", routed_first, "pk")
+    )
     week_start = timezone.localtime(now).date() - datetime.timedelta(
         days=timezone.localtime(now).weekday()
     )

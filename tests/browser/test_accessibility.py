@@ -45,9 +45,12 @@ EXPECTED = {
         "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
         "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
         "/support/manage/new/", "/support/manage/N/", "/wellbeing/exposure/",
-        "/wellbeing/exposure/teams/",
+        "/wellbeing/exposure/teams/", "/macros/", "/badge-links/", "/badge-links/N/revoke/",
     },
-    "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
+    "coach": {
+        "/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/",
+        "/macros/",
+    },
     "hr": {
         "/insights/", "/notifications/", "/wellbeing/", "/support/",
         "/wellbeing/exposure/teams/",
@@ -55,7 +58,7 @@ EXPECTED = {
     "agent": {
         "/plan/", "/plan/coaching/N/", "/feedback/", "/scorecard/", "/notifications/",
         "/pulse/", "/journal/", "/journal/N/edit/", "/journal/N/delete/", "/debriefs/",
-        "/support/",
+        "/support/", "/plan/badge-link/", "/badge-links/N/revoke/",
     },
 }  # fmt: skip
 

@@ -8,6 +8,7 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.reminders import reminders_sweep
+from certification.badge_links import badge_link_create, badge_link_live, badge_link_urls
 from certification.demo import demo_certification_create, demo_expired_certification_create
 from certification.openbadges import verify_url
 from cohorts.demo import (
@@ -62,6 +63,10 @@ class Command(BaseCommand):
             coach=User.objects.get(email="coach@attune.example"),
         )
         self.stdout.write(f"{decision.agent} is certified; badge: {verify_url(decision.assertion)}")
+        # Ben's link shows his badge; Ada's (not certified yet) the empty one.
+        for agent in (decision.agent, User.objects.get(email="agent@attune.example")):
+            link = badge_link_live(agent=agent) or badge_link_create(agent=agent)
+            self.stdout.write(f"{agent}'s badge in the helpdesk: {badge_link_urls(link)['svg']}")
         expired = demo_expired_certification_create(
             enrollment=cohort.enrollments.get(agent__email="agent3@attune.example"),
             coach=User.objects.get(email="coach@attune.example"),
