@@ -13,7 +13,6 @@ import hashlib
 import secrets
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
+from accounts.links import public_base, public_url
 from accounts.models import User
 from certification.models import BadgeLink, CertificationDecision, DecisionStatus
 from cohorts.scope import managed_agents, manages_agent
@@ -46,12 +46,11 @@ def badge_link_urls(link: BadgeLink) -> dict[str, str]:
     """The link's public addresses (the SVG badge and the JSON status document), and the
     SVG's path on this site (the plan previews it)."""
     token = _secret(link)
-    base = settings.ATTUNE_PUBLIC_BASE_URL.rstrip("/")
     svg_path = reverse("badges:link-svg", args=[token])
     return {
-        "svg": base + svg_path,
+        "svg": public_base() + svg_path,
         "svg_path": svg_path,
-        "json": base + reverse("badges:link-status", args=[token]),
+        "json": public_url("badges:link-status", token),
     }
 
 
