@@ -47,10 +47,7 @@ from insights.interaction_import import (
     not_importable_reason,
     unknown_agent_reason,
 )
-from insights.interaction_weeks import (
-    interaction_weeks_refresh,
-    interaction_weeks_refresh_inserted,
-)
+from insights.interaction_weeks import interaction_weeks_add_sql, interaction_weeks_refresh
 from insights.models import Intensity, Interaction
 
 STAGE = "insights_interaction_stage"
@@ -531,10 +528,6 @@ class SetBasedImport(_Import):
         if _source_is_new(self.report.source):
             created = self._insert_new(cursor, names, guess, good)
             if created is not None:
-                # Every row of the source is one this import wrote: no need to match them
-                # against the staged rows.
-                source = Interaction.objects.filter(source=self.report.source)
-                interaction_weeks_refresh_inserted(interactions=source)
                 return created, 0
         interaction_weeks_refresh(interactions=written, without=True)
         counts = self._upsert(cursor, names, guess, update, good)
@@ -543,19 +536,28 @@ class SetBasedImport(_Import):
 
     def _insert_new(self, cursor, names: list[str], guess: dict, good: str) -> int | None:
         """A source's first import: a plain INSERT, cheaper than the upsert's speculative
-        insertion; None when another import of the source committed rows meanwhile (the
-        unique constraint refuses this one, and the upsert runs instead)."""
+        insertion, whose RETURNING rows are added to the weekly rollup in the same
+        statement (no row is read back); None when another import of the source committed
+        rows meanwhile (the unique constraint refuses this one, and the upsert runs
+        instead)."""
         table = Interaction._meta.db_table
         guessed = "".join(f", {sql}" for sql in guess.values())
+        add_weeks, params, read = interaction_weeks_add_sql(rows="written")
         try:
             with transaction.atomic():
                 cursor.execute(
-                    f"INSERT INTO {table} (source, {', '.join([*names, *guess])}, imported_at)"
-                    f" SELECT %s, {', '.join('c.' + name for name in names)}{guessed}, now()"
-                    f" FROM {VALID} c WHERE {good}",
-                    [self.report.source],
+                    f"""
+                    WITH written AS (
+                        INSERT INTO {table} (source, {", ".join([*names, *guess])}, imported_at)
+                        SELECT %s, {", ".join("c." + name for name in names)}{guessed}, now()
+                        FROM {VALID} c WHERE {good}
+                        RETURNING {", ".join(read)}
+                    ), weeks AS ({add_weeks})
+                    SELECT count(*) FROM written
+                    """,
+                    [self.report.source, *params],
                 )
-                return cursor.rowcount
+                return cursor.fetchone()[0]
         except IntegrityError:
             return None
 
