@@ -285,10 +285,15 @@ class SetBasedImport(_Import):
         raise LookupError(position)
 
     def _load_agents(self, cursor) -> None:
-        """Who each distinct e-mail cell names, decided in Python as the other path does."""
+        """Who each distinct e-mail cell names, decided in Python as the other path does;
+        the rows are counted in the same pass."""
         cell = self._cell(AGENT)
-        cursor.execute(f"SELECT DISTINCT {cell} FROM {STAGE} s WHERE {cell} IS NOT NULL")
-        raws = [raw for (raw,) in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT {cell}, count(*) FROM {STAGE} s WHERE {self._not_blank()} GROUP BY {cell}"
+        )
+        counts = cursor.fetchall()
+        self.report.rows = sum(count for _, count in counts)
+        raws = [raw for raw, _ in counts if raw is not None]
         emails = {raw.strip().lower() for raw in raws} - {""}
         found, outside = agents_by_email(self.allowed, emails) if emails else ({}, set())
         cursor.execute(
@@ -435,8 +440,6 @@ class SetBasedImport(_Import):
             f" AND NOT EXISTS (SELECT FROM {CHECKED} c WHERE c.line = s.line)"
             f" UNION ALL SELECT line, external_id FROM {CHECKED}"
         )
-        cursor.execute(f"SELECT count(*) FROM {STAGE} s WHERE {self._not_blank()}")
-        self.report.rows = cursor.fetchone()[0]
 
     def _not_blank(self) -> str:
         """A row of empty cells is no row, as for Python's reader."""
