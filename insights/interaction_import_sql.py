@@ -16,7 +16,9 @@ set-based in SQL instead of row by row in Python.
    the Python converter itself. So a rule lives in one place and the reasons are the same
    words. E-mails are looked up once per distinct value; duplicates are found with one
    GROUP BY.
-3. Write: one INSERT ... SELECT ... ON CONFLICT DO UPDATE of the rows without a problem.
+3. Write: one INSERT ... SELECT ... ON CONFLICT DO UPDATE of the rows without a problem,
+   with the weekly rollup recomputed around it; a source's first import is a plain INSERT
+   whose RETURNING rows are added to the rollup in the same statement.
 """
 
 import csv
