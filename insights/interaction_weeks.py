@@ -12,6 +12,9 @@ before it, and running it twice changes nothing.
         ... update or delete them ...
         interaction_weeks_refresh(interactions=written)
 
+A source's first import inserts only: it adds its rows' sums to their pairs' rows in the
+statement that inserts them (`interaction_weeks_add_sql`), which reads no row back.
+
 `interaction_weeks_rebuild` recomputes everything (the management command
 `rebuild_interaction_weeks`, after a bulk load in SQL or a change of TIME_ZONE, which moves
 the week boundaries); `interaction_weeks_mismatched` compares recent weeks with the source
@@ -22,7 +25,7 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from insights.models import Interaction, InteractionWeek
@@ -63,51 +66,49 @@ def interaction_weeks_refresh(*, interactions: QuerySet, without: bool = False) 
         cursor.execute(f"DROP TABLE {PAIRS}")
 
 
-def interaction_weeks_refresh_inserted(*, interactions: QuerySet) -> None:
-    """`interactions` were all just inserted (a source's first import): no pair lost an
-    interaction, so nothing needs deleting and the pairs need no table of their own. Their
-    agents and range of weeks are read in one query, then the rows of those agents over
-    those weeks are recomputed with one INSERT ... SELECT. Pairs of those agents in that
-    range that the import did not touch are recomputed to what they were: exact, whatever
-    else is stored.
+def interaction_weeks_add_sql(*, rows: str, using: str = "default") -> tuple[str, tuple, list]:
+    """For interactions just inserted, none of them stored before (a source's first
+    import): an `INSERT ... ON CONFLICT DO UPDATE` that adds their weekly sums to the
+    rollup rows of their (agent, week) pairs, creating the rows it lacks. `rows` names a
+    relation with the interaction table's columns, such as a WITH query over the insert's
+    RETURNING, so the sums are taken from the rows as they are written, without reading the
+    table again. Returns (sql, params, the columns `rows` must have).
 
-    The agents are named in a list, not a subquery: right after a large insert the
-    table's statistics are stale, and PostgreSQL then joined a million rows to a million
-    rows in a nested loop."""
-    connection = connections[interactions.db]
-    spans = list(
-        interactions.order_by()
-        .values("agent_id")
-        .annotate(first=Min(WEEK), last=Max(WEEK))
-        .values_list("agent_id", "first", "last")
-    )
-    if not spans:
-        return
-    agents = [agent for agent, _, _ in spans]
-    first, last = min(span[1] for span in spans), max(span[2] for span in spans)
-    source = Interaction.objects.using(interactions.db).filter(
-        agent_id__in=agents, **_bounds(first, last)
-    )
-    # The range is a day wider than the weeks: the weeks at its edges are not recomputed.
-    sums = (
-        source.order_by()
-        .annotate(week=WEEK)
-        .filter(week__gte=first, week__lte=last)
-        .values("agent_id", "week")
-        .annotate(**SUMS)
-    )
-    sql, params = sums.query.get_compiler(connection=connection).as_sql()
+    Adding is exact: every summed metric is a whole number, so every partial sum is one,
+    whatever the order of the additions, while it stays below 2**53 (about 9e15; a
+    week's squared handle times are far below it), and a pair's row equals its recompute.
+    A pair that another writer recomputes at the same time is locked by whichever writes
+    it first; the other then adds to, or recomputes from, the committed row."""
+    connection = connections[using]
+    table = Interaction._meta.db_table
     quote = connection.ops.quote_name
+    sums = Interaction.objects.order_by().annotate(week=WEEK).values("agent_id", "week")
+    sql, params = sums.annotate(**SUMS).query.get_compiler(connection=connection).as_sql()
+    source = f" FROM {quote(table)} "
+    if sql.count(source) != 1:
+        raise ValueError(f"unexpected SQL for the weekly sums: {sql}")
+    # The same query read from `rows`: the alias keeps its column references valid.
+    sql = sql.replace(source, f" FROM {rows} AS {quote(table)} ")
+    read = [
+        field.column
+        for field in Interaction._meta.concrete_fields
+        if f"{quote(table)}.{quote(field.column)}" in sql
+    ]
+    week_table = InteractionWeek._meta.db_table
+    additions = []
+    for name in SUMS:
+        stored, added = f"{quote(week_table)}.{quote(name)}", f"excluded.{quote(name)}"
+        if InteractionWeek._meta.get_field(name).null:  # a sum of no values is NULL
+            additions.append(f"{quote(name)} = COALESCE({stored} + {added}, {stored}, {added})")
+        else:
+            additions.append(f"{quote(name)} = {stored} + {added}")
     names = ", ".join(quote(name) for name in COLUMNS)
-    replace = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in SUMS)
-    with connection.cursor() as cursor:
-        # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
-        cursor.execute(
-            f"INSERT INTO {InteractionWeek._meta.db_table} ({names})"
-            f" SELECT {names} FROM ({sql}) s WHERE true"
-            f" ON CONFLICT (agent_id, week) DO UPDATE SET {replace}",
-            params,
-        )
+    # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert clause.
+    statement = (
+        f"INSERT INTO {quote(week_table)} ({names}) SELECT {names} FROM ({sql}) s WHERE true"
+        f" ON CONFLICT (agent_id, week) DO UPDATE SET {', '.join(additions)}"
+    )
+    return statement, tuple(params), read
 
 
 def _bounds(first, last) -> dict:

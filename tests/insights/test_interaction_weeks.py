@@ -18,10 +18,10 @@ from cohorts.services.scores import rubric_score_create
 from insights import reports
 from insights.interaction_import import interaction_import
 from insights.interaction_weeks import (
+    interaction_weeks_add_sql,
     interaction_weeks_mismatched,
     interaction_weeks_rebuild,
     interaction_weeks_refresh,
-    interaction_weeks_refresh_inserted,
 )
 from insights.models import Interaction, InteractionWeek
 from insights.reconcile import interaction_weeks_out_of_date
@@ -92,9 +92,9 @@ def scope(db):
     return reports.scope_for(HRFactory())
 
 
-def imported(agents, **kwargs) -> None:
+def imported(agents, *, source: str = "helpdesk", **kwargs) -> None:
     report = interaction_import(
-        data=export([agent.email for agent in agents], **kwargs), source="helpdesk"
+        data=export([agent.email for agent in agents], **kwargs), source=source
     )
     assert not report.rejected, report.rejected[:3]
 
@@ -362,25 +362,42 @@ def test_the_weekly_kpis_read_the_rollup_not_the_interactions(
     assert f'"{RubricScoreWeek._meta.db_table}"' in scores
 
 
-def test_a_first_import_of_a_source_is_rolled_up_in_two_statements_and_exactly(
-    agents, scope, django_assert_num_queries
-):
+def test_the_sums_of_new_interactions_are_added_to_the_rollup_exactly(agents, scope):
     imported(agents)  # another source's weeks of the same agents are rolled up already
     before = set(InteractionWeek.objects.values_list("agent_id", "week"))
     added = [
         InteractionFactory.build(
-            agent=agent, source="chat", occurred_at=MONDAY + datetime.timedelta(days=n, hours=3)
+            agent=agent,
+            source="chat",
+            occurred_at=MONDAY + datetime.timedelta(days=n * 5, hours=3),
+            csat=None if n == 1 else n + 1,
+            handle_seconds=None if n == 2 else 100 * n,
         )
-        for n, agent in enumerate(agents[:4])
+        for n, agent in enumerate([*agents[:4], agents[0]])
     ]
+    added.append(
+        InteractionFactory.build(  # a week no one had rows in: a new row of the rollup
+            agent=agents[1], source="chat", occurred_at=MONDAY - datetime.timedelta(weeks=3)
+        )
+    )
     Interaction.objects.bulk_create(added)  # no rollup: bulk_create sends no signals
+    rows = f"(SELECT * FROM {Interaction._meta.db_table} WHERE source = 'chat')"
+    sql, params, read = interaction_weeks_add_sql(rows=rows)
 
-    # The range of weeks, then one INSERT ... SELECT of the sums.
-    with django_assert_num_queries(2):
-        interaction_weeks_refresh_inserted(interactions=Interaction.objects.filter(source="chat"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
-    assert interaction_weeks_mismatched(since=MONDAY.date() - datetime.timedelta(days=7)) == []
-    assert before <= set(InteractionWeek.objects.values_list("agent_id", "week"))
+    assert {"id", "agent_id", "occurred_at", "csat", "resolved"} <= set(read)
+    assert "notes" not in read
+    assert interaction_weeks_mismatched(since=MONDAY.date() - datetime.timedelta(weeks=4)) == []
+    assert before < set(InteractionWeek.objects.values_list("agent_id", "week"))
     assert_rollup_agrees(scope)
-    with django_assert_num_queries(1):  # nothing inserted: the range look-up only
-        interaction_weeks_refresh_inserted(interactions=Interaction.objects.filter(source="x"))
+
+
+def test_a_first_import_adds_to_the_rollup_rows_of_another_source(agents, scope):
+    imported(agents)
+    imported(agents[1:4], seed=3, source="chat")  # every row new: the rollup is added to
+
+    assert Interaction.objects.filter(source="chat").count() == 120
+    assert interaction_weeks_mismatched(since=MONDAY.date()) == []
+    assert_rollup_agrees(scope)
