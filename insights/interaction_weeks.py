@@ -21,6 +21,7 @@ the week boundaries); `interaction_weeks_mismatched` compares recent weeks with 
 (the reconciliation check `interaction_weeks_out_of_date`).
 """
 
+import contextlib
 import datetime
 
 from django.core.exceptions import EmptyResultSet
@@ -116,10 +117,14 @@ def _bounds(first, last) -> dict:
     day wider on each side: the recompute groups by the week itself, the range only
     narrows what it reads."""
     day = datetime.timedelta(days=1)
-    return {
-        "occurred_at__gte": week_start(as_week(first)) - day,
-        "occurred_at__lt": week_start(as_week(last) + 7 * day) + day,
-    }
+    bounds = {}
+    # The first and the last weeks of the calendar (years 1 and 9999) have no day beyond
+    # them: the range stays open on that side.
+    with contextlib.suppress(OverflowError):
+        bounds["occurred_at__gte"] = week_start(as_week(first)) - day
+    with contextlib.suppress(OverflowError):
+        bounds["occurred_at__lt"] = week_start(as_week(last) + 7 * day) + day
+    return bounds
 
 
 def _recompute(cursor, source: QuerySet, connection) -> None:

@@ -401,3 +401,20 @@ def test_a_first_import_adds_to_the_rollup_rows_of_another_source(agents, scope)
     assert Interaction.objects.filter(source="chat").count() == 120
     assert interaction_weeks_mismatched(since=MONDAY.date()) == []
     assert_rollup_agrees(scope)
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T10:00:00Z", "0001-01-01T10:00:00Z"])
+def test_an_interaction_in_the_calendars_last_or_first_week_is_rolled_up(agents, moment):
+    data = (
+        "external_id,channel,agent_email,occurred_at,csat\n"
+        f"EDGE,chat,{agents[0].email},{moment},5\n"
+        f"NEXT,chat,{agents[0].email},2026-03-02T10:00:00Z,4\n"
+    ).encode()
+
+    for _ in range(2):  # the first import adds to the rollup, the second recomputes it
+        report = interaction_import(data=data, source="edges")
+
+    assert not report.rejected, report.rejected
+    weeks = InteractionWeek.objects.filter(agent=agents[0])
+    assert weeks.count() == 2
+    assert sorted(weeks.values_list("interactions", flat=True)) == [1, 1]
