@@ -216,6 +216,7 @@ class ReminderKind(models.TextChoices):
     WELLBEING_PULSE = "wellbeing_pulse", "Monthly wellbeing pulse (optional)"
     ROTATION_ADVISORY = "rotation_advisory", "An agent took an account's escalations in a row"
     RECOVERY_PROMPT = "recovery_prompt", "A break after a high-intensity contact"
+    HELPDESK_SYNC_STOPPED = "helpdesk_sync_stopped", "A helpdesk source stopped syncing"
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.

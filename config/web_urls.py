@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("reviews.web_urls")),
     path("", include("certification.web_urls")),
     path("", include("wellbeing.web_urls")),
+    path("", include("helpdesk.web_urls")),
 ]
