@@ -19,6 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from helpdesk.zendesk import EXPORT_PATH
 
+SCORES = ("good", "good", "bad", "offered", "unoffered")
+DEMO_HANDLE_TIME_FIELD = 360001  # the demo tickets' handle time (seconds) custom field
+
 
 def _cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"pos:{position}".encode()).decode()
@@ -139,48 +142,51 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def demo_data(*, agent_emails: list[str], count: int, now: datetime.datetime, seed: int = 19):
-    """`count` tickets over the last two weeks, assigned in turn to `agent_emails`, with
-    their users, metric sets and organisations: the same every time for a seed."""
+def demo_data(*, agent_emails: list[str], count: int, now: datetime.datetime, recent: int = 0,
+              seed: int = 19) -> dict:  # fmt: skip
+    """`count` tickets of the last two weeks (all changed more than half a day ago), then
+    `recent` tickets of the last hour, assigned in turn to `agent_emails`, with their users,
+    metric sets and organisations. The same tickets in the same order for a seed, so a
+    cursor from one server still fits another serving more `recent` tickets."""
     rng = random.Random(seed)
     users = [{"id": 1000 + n, "email": email, "role": "agent"} for n, email in
              enumerate(agent_emails)]  # fmt: skip
     organizations = [{"id": 501, "name": "Northwind Traders"}, {"id": 502, "name": "Globex"}]
     tickets, metric_sets = [], []
-    channels = ("email", "web", "chat", "native_messaging", "voice", "api")
-    for n in range(count):
-        created = now - datetime.timedelta(minutes=rng.randrange(60, 14 * 24 * 60))
-        status = rng.choice(("solved", "solved", "closed", "open", "pending"))
-        ticket_id = 70_000 + n
-        tickets.append(
-            {
-                "id": ticket_id,
-                "created_at": _iso(created),
-                "updated_at": _iso(created + datetime.timedelta(minutes=rng.randrange(5, 600))),
-                "status": status,
-                "assignee_id": users[n % len(users)]["id"],
-                "requester_id": None,
-                "organization_id": rng.choice((501, 502, None)),
-                "via": {"channel": rng.choice(channels)},
-                "tags": rng.choice(([], ["billing"], ["escalated", "billing"], ["refund"])),
-                "description": f"Demo ticket {ticket_id}: the customer asks about an invoice.",
-                "satisfaction_rating": {
-                    "score": rng.choice(("good", "good", "bad", "offered", "unoffered"))
-                },
-                "custom_fields": [{"id": 360001, "value": rng.randrange(120, 1200)}],
-            }
-        )
-        metric_sets.append(
-            {
-                "ticket_id": ticket_id,
-                "reopens": rng.choice((0, 0, 0, 1)),
-                "replies": rng.choice((1, 1, 2, 3)),
-                "group_stations": rng.choice((1, 1, 1, 2)),
-                "full_resolution_time_in_minutes": {
-                    "calendar": rng.randrange(10, 3000),
-                    "business": None,
-                },
-            }
-        )
+    for n in range(count + recent):
+        if n < count:
+            created = now - datetime.timedelta(minutes=rng.randrange(24 * 60, 14 * 24 * 60))
+            updated = created + datetime.timedelta(minutes=rng.randrange(5, 600))
+        else:
+            created = updated = now - datetime.timedelta(minutes=60 - n + count)
+        ticket, metrics = _demo_ticket(rng, 70_000 + n, users[n % len(users)]["id"], created)
+        ticket["updated_at"] = _iso(updated)
+        tickets.append(ticket)
+        metric_sets.append(metrics)
     return {"tickets": tickets, "users": users, "metric_sets": metric_sets,
             "organizations": organizations}  # fmt: skip
+
+
+def _demo_ticket(rng: random.Random, ticket_id: int, assignee: int, created) -> tuple[dict, dict]:
+    channels = ("email", "web", "chat", "native_messaging", "voice", "api")
+    ticket = {
+        "id": ticket_id,
+        "created_at": _iso(created),
+        "status": rng.choice(("solved", "solved", "closed", "open", "pending")),
+        "assignee_id": assignee,
+        "requester_id": None,
+        "organization_id": rng.choice((501, 502, None)),
+        "via": {"channel": rng.choice(channels)},
+        "tags": rng.choice(([], ["billing"], ["escalated", "billing"], ["refund"])),
+        "description": f"Demo ticket {ticket_id}: the customer asks about an invoice.",
+        "satisfaction_rating": {"score": rng.choice(SCORES)},
+        "custom_fields": [{"id": DEMO_HANDLE_TIME_FIELD, "value": rng.randrange(120, 1200)}],
+    }
+    metrics = {
+        "ticket_id": ticket_id,
+        "reopens": rng.choice((0, 0, 0, 1)),
+        "replies": rng.choice((1, 1, 2, 3)),
+        "group_stations": rng.choice((1, 1, 1, 2)),
+        "full_resolution_time_in_minutes": {"calendar": rng.randrange(10, 3000), "business": None},
+    }
+    return ticket, metrics
