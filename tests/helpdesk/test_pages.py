@@ -92,9 +92,7 @@ def test_other_roles_have_no_helpdesk_pages(source, factory):
 
 def test_the_list_reads_a_fixed_number_of_queries(manager, django_assert_max_num_queries):
     for n in range(10):
-        services.source_create(
-            owner=manager, name=f"Desk {n}", slug=f"desk-{n}", kind="webhook"
-        )
+        services.source_create(owner=manager, name=f"Desk {n}", slug=f"desk-{n}", kind="webhook")
     client = _client(manager)
     client.get("/helpdesk/")
     # session, user, unread notifications, sources, savepoint pair slack
@@ -105,9 +103,7 @@ def test_the_list_reads_a_fixed_number_of_queries(manager, django_assert_max_num
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_syncs_enabled_zendesk_sources_only(source, manager):
     services.source_create(owner=manager, name="Hook", slug="hook", kind="webhook")
-    off, _ = services.source_create(
-        owner=manager, **{**_fields(source), "slug": "off", "enabled": False}
-    )
+    services.source_create(owner=manager, **{**_fields(source), "slug": "off", "enabled": False})
 
     assert services.helpdesk_sync_sweep() == 1  # tasks run in process here
     assert Interaction.objects.filter(source="zendesk-acme").count() == 5
