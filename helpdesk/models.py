@@ -48,8 +48,8 @@ class HelpdeskSource(models.Model):
     subdomain = models.CharField(max_length=63, blank=True, validators=[SUBDOMAIN])
     api_base_url = models.URLField(
         blank=True,
-        help_text="Operators only: replaces https://SUBDOMAIN.zendesk.com (tests, the demo's "
-        "local server).",
+        help_text="Operators only: replaces ATTUNE_HELPDESK_ZENDESK_URL for this source "
+        "(the demo's local server).",
     )
     agent_email = models.EmailField(blank=True, help_text="The Zendesk user the token belongs to.")
     token_env = models.CharField(
@@ -107,7 +107,8 @@ class HelpdeskSource(models.Model):
 
     @property
     def base_url(self) -> str:
-        return (self.api_base_url or f"https://{self.subdomain}.zendesk.com").rstrip("/")
+        default = settings.ATTUNE_HELPDESK_ZENDESK_URL.format(subdomain=self.subdomain)
+        return (self.api_base_url or default).rstrip("/")
 
 
 class WebhookDelivery(models.Model):

@@ -418,6 +418,10 @@ ATTUNE_AFTER_INTERACTION_IMPORT = ["wellbeing.tasks.interactions_imported_task"]
 
 # Helpdesk sync (docs/helpdesk.md). A Zendesk source's API token is read from the
 # environment variable the source names (ATTUNE_HELPDESK_TOKEN_...), never stored.
+# Where a Zendesk source's API is; {subdomain} is the source's. Tests point it at a local server.
+ATTUNE_HELPDESK_ZENDESK_URL = env(
+    "ATTUNE_HELPDESK_ZENDESK_URL", default="https://{subdomain}.zendesk.com"
+)
 ATTUNE_HELPDESK_SYNC_MINUTES = env.int("ATTUNE_HELPDESK_SYNC_MINUTES", default=5)
 ATTUNE_HELPDESK_HTTP_TIMEOUT = env.int("ATTUNE_HELPDESK_HTTP_TIMEOUT", default=30)
 # Tries per page: a 5xx or network error is tried again after 2, 4, 8 ... seconds.

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('zendesk', 'Zendesk (pulled every few minutes)'), ('webhook', 'Webhook (your helpdesk pushes rows)')], max_length=16)),
                 ('enabled', models.BooleanField(default=True)),
                 ('subdomain', models.CharField(blank=True, max_length=63, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9-]{0,62}$', 'Lowercase letters, digits and hyphens, e.g. acme.')])),
-                ('api_base_url', models.URLField(blank=True, help_text="Operators only: replaces https://SUBDOMAIN.zendesk.com (tests, the demo's local server).")),
+                ('api_base_url', models.URLField(blank=True, help_text="Operators only: replaces ATTUNE_HELPDESK_ZENDESK_URL for this source (the demo's local server).")),
                 ('agent_email', models.EmailField(blank=True, help_text='The Zendesk user the token belongs to.', max_length=254)),
                 ('token_env', models.CharField(blank=True, help_text='The NAME of the environment variable that holds the API token.', max_length=100, validators=[django.core.validators.RegexValidator('^ATTUNE_HELPDESK_TOKEN_[A-Z0-9_]{1,60}$', 'The name of an environment variable that starts with ATTUNE_HELPDESK_TOKEN_, e.g. ATTUNE_HELPDESK_TOKEN_ACME.')])),
                 ('handle_time_field', models.BigIntegerField(blank=True, help_text='Optional: the id of the ticket field holding the handle time in seconds.', null=True)),

@@ -45,7 +45,7 @@ EXPECTED = {
         "/experiments/", "/experiments/new/", "/experiments/N/", "/notifications/",
         "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
         "/support/manage/new/", "/support/manage/N/", "/wellbeing/exposure/",
-        "/wellbeing/exposure/teams/",
+        "/wellbeing/exposure/teams/", "/helpdesk/", "/helpdesk/N/",
     },
     "coach": {"/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/"},
     "hr": {
