@@ -353,6 +353,18 @@ def webhook_receive(
     or bad rows (400)."""
     now = now or timezone.now()
     digest = _verify(source, timestamp, signature, body, now)
+    try:
+        return _webhook_import(source, digest, body, now)
+    except WebhookRefused as refused:
+        # Signed by the helpdesk, so worth showing on the source's page (unsigned noise is not).
+        if refused.status == 400:
+            rejected = (refused.report or {}).get("rejected", [])
+            failure = SyncResult(error=f"A delivery was refused: {refused}", rejected=rejected)
+            _failure_record(source.pk, failure)
+        raise
+
+
+def _webhook_import(source: HelpdeskSource, digest: str, body: bytes, now) -> dict:
     rows = _webhook_rows(body)
     data, lines = rows_csv(rows)
     try:
@@ -384,5 +396,7 @@ def webhook_receive(
         synced_through=now,
         rows_created=F("rows_created") + report.created,
         rows_updated=F("rows_updated") + report.updated,
+        last_error="",
+        consecutive_failures=0,
     )
     return {"rows": report.rows, "created": report.created, "updated": report.updated}

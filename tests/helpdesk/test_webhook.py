@@ -118,6 +118,8 @@ def test_a_bad_row_rejects_the_delivery_with_the_report(hook):
     assert body["rejected_total"] == 2
     assert {"row": 1, "column": "csat", "reason": "9 is more than 5"} in body["rejected"]
     assert not Interaction.objects.exists()  # all or nothing
+    hook.refresh_from_db()
+    assert "A delivery was refused" in hook.last_error
     assert post(hook, [ROW]).status_code == 200  # the fixed delivery is not a "replay"
 
 
