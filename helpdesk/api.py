@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsTrainingManager
+from cohorts.api.serializers import OptionalURLField
 from config.api import as_drf_validation_error
 from helpdesk import selectors, services
 from helpdesk.models import HelpdeskSource
@@ -26,7 +28,21 @@ from helpdesk.models import HelpdeskSource
 FIXED_AFTER_CREATE = ("kind", "slug")
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalEmailField(serializers.EmailField):
+    """An e-mail address, or "" for none (a webhook source has none)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+
 class HelpdeskSourceSerializer(serializers.ModelSerializer):
+    api_base_url = OptionalURLField(read_only=True)
+    agent_email = OptionalEmailField(required=False)
     webhook_url = serializers.SerializerMethodField()
     lag_seconds = serializers.SerializerMethodField()
     stopped = serializers.SerializerMethodField()
