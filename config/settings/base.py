@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderKindEnum": "accounts.models.ReminderKind",
         "ScheduleItemKindEnum": "cohorts.models.ScheduleItem.Kind",
         "MicroScriptKindEnum": "programs.models.MicroScript.Kind",
+        "HelpdeskSourceKindEnum": "helpdesk.models.HelpdeskSource.Kind",
     },
 }
 
