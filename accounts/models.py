@@ -221,7 +221,10 @@ class ReminderKind(models.TextChoices):
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.
 # The outcome of a program is told once, like an invitation: not a reminder to opt out of.
-NOT_OPTIONAL_KINDS = frozenset({ReminderKind.INVITATION, ReminderKind.PROGRAM_OUTCOME})
+# A helpdesk source that stopped is a broken integration its owner must hear about.
+NOT_OPTIONAL_KINDS = frozenset(
+    {ReminderKind.INVITATION, ReminderKind.PROGRAM_OUTCOME, ReminderKind.HELPDESK_SYNC_STOPPED}
+)
 OPTIONAL_KIND_CHOICES = [
     (k, label) for k, label in ReminderKind.choices if k not in NOT_OPTIONAL_KINDS
 ]

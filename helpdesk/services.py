@@ -267,7 +267,7 @@ def _auth_failed(source_id: int, result: SyncResult) -> None:
         Notification.objects.create(
             user_id=source.owner_id,
             kind=ReminderKind.HELPDESK_SYNC_STOPPED,
-            title=f"“{source.name}” stopped syncing: Zendesk refused the API token",
+            title=f"“{source.name}” stopped syncing: check its API token",
             body=f"{result.error}\nNo interactions arrive from this source until it is fixed.",
             url=reverse("web:helpdesk-source", args=[source.pk]),
         )
