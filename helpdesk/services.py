@@ -27,7 +27,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification, ReminderKind
+from accounts.models import Notification, ReminderKind, ReminderSwitch
 from cohorts.scope import managed_agents
 from config.uploads import capped
 from helpdesk import zendesk
@@ -261,12 +261,14 @@ def _auth_failed(source_id: int, result: SyncResult) -> None:
         stopped = HelpdeskSource.objects.filter(pk=source_id, auth_failed_at__isnull=True).update(
             auth_failed_at=timezone.now()
         )
-        if not stopped:
+        kind = ReminderKind.HELPDESK_SYNC_STOPPED
+        # The operators' switch for the kind (admin: Reminder switches) still holds.
+        if not stopped or ReminderSwitch.objects.filter(kind=kind, enqueue_enabled=False).exists():
             return
         source = HelpdeskSource.objects.get(pk=source_id)
         Notification.objects.create(
             user_id=source.owner_id,
-            kind=ReminderKind.HELPDESK_SYNC_STOPPED,
+            kind=kind,
             title=f"“{source.name}” stopped syncing: check its API token",
             body=f"{result.error}\nNo interactions arrive from this source until it is fixed.",
             url=reverse("web:helpdesk-source", args=[source.pk]),

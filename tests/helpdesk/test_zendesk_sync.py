@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import Notification
+from accounts.models import Notification, ReminderKind, ReminderSwitch
 from helpdesk import services, zendesk
 from helpdesk.models import HelpdeskSource
 from insights import interaction_import
@@ -154,6 +154,15 @@ def test_an_expired_token_stops_the_source_and_tells_its_manager_once(source, ze
     note = Notification.objects.get(user=source.owner)
     assert "stopped syncing" in note.title
     assert note.url == f"/helpdesk/{source.pk}/"
+
+
+def test_the_operators_switch_silences_the_stop_notice(source, zendesk_server):
+    ReminderSwitch.objects.create(kind=ReminderKind.HELPDESK_SYNC_STOPPED, enqueue_enabled=False)
+    zendesk_server.token = "expired"
+    _sync(source)
+    source.refresh_from_db()
+    assert source.auth_failed_at is not None
+    assert not Notification.objects.exists()
 
 
 def test_saving_the_source_restarts_a_stopped_sync(source, zendesk_server):
