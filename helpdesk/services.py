@@ -92,6 +92,8 @@ def source_sync_request(*, source: HelpdeskSource) -> None:
 
     if source.kind != HelpdeskSource.Kind.ZENDESK:
         raise ValidationError("Only a Zendesk source is synced; a webhook source is pushed to.")
+    if not source.enabled:
+        raise ValidationError("This source is turned off: turn it on to sync it.")
     with transaction.atomic():
         HelpdeskSource.objects.filter(pk=source.pk).update(
             auth_failed_at=None, retry_not_before=None
@@ -150,7 +152,7 @@ def helpdesk_sync_sweep(*, now: datetime.datetime | None = None) -> int:
 
 def _lease_take(source_id: int, now: datetime.datetime) -> bool:
     return bool(
-        HelpdeskSource.objects.filter(pk=source_id, kind=HelpdeskSource.Kind.ZENDESK)
+        HelpdeskSource.objects.filter(pk=source_id, kind=HelpdeskSource.Kind.ZENDESK, enabled=True)
         .filter(Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lte=now))
         .update(sync_lease_until=now + LEASE, last_sync_at=now)
     )

@@ -1,6 +1,7 @@
 """The Zendesk connector against a local server that speaks the export's format."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.models import Notification, ReminderKind, ReminderSwitch
 from helpdesk import services, zendesk
@@ -245,3 +246,11 @@ def test_a_crash_after_a_page_is_written_but_before_its_cursor_leaves_neither(
     monkeypatch.setattr(zendesk, "page_synced_through", real)
 
     assert (_sync(source).created, Interaction.objects.count()) == (3, 5)
+
+
+def test_a_disabled_source_is_not_synced(source):
+    HelpdeskSource.objects.filter(pk=source.pk).update(enabled=False)
+    assert _sync(source).ran is False
+    source.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.source_sync_request(source=source)
