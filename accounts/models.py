@@ -216,11 +216,15 @@ class ReminderKind(models.TextChoices):
     WELLBEING_PULSE = "wellbeing_pulse", "Monthly wellbeing pulse (optional)"
     ROTATION_ADVISORY = "rotation_advisory", "An agent took an account's escalations in a row"
     RECOVERY_PROMPT = "recovery_prompt", "A break after a high-intensity contact"
+    HELPDESK_SYNC_STOPPED = "helpdesk_sync_stopped", "A helpdesk source stopped syncing"
 
 
 # What a person cannot turn off: no opt-out, no unsubscribe link.
 # The outcome of a program is told once, like an invitation: not a reminder to opt out of.
-NOT_OPTIONAL_KINDS = frozenset({ReminderKind.INVITATION, ReminderKind.PROGRAM_OUTCOME})
+# A helpdesk source that stopped is a broken integration its owner must hear about.
+NOT_OPTIONAL_KINDS = frozenset(
+    {ReminderKind.INVITATION, ReminderKind.PROGRAM_OUTCOME, ReminderKind.HELPDESK_SYNC_STOPPED}
+)
 OPTIONAL_KIND_CHOICES = [
     (k, label) for k, label in ReminderKind.choices if k not in NOT_OPTIONAL_KINDS
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("certification.web_urls")),
     path("", include("wellbeing.web_urls")),
     path("", include("programs.web_urls")),
+    path("", include("helpdesk.web_urls")),
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reviews",
     "jobs",
     "wellbeing",
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderKindEnum": "accounts.models.ReminderKind",
         "ScheduleItemKindEnum": "cohorts.models.ScheduleItem.Kind",
         "MicroScriptKindEnum": "programs.models.MicroScript.Kind",
+        "HelpdeskSourceKindEnum": "helpdesk.models.HelpdeskSource.Kind",
     },
 }
 
@@ -414,3 +416,21 @@ ATTUNE_ROTATION_STREAK = env.int("ATTUNE_ROTATION_STREAK", default=5)
 # Tasks an interaction import records (a task intent) once its rows are written, each
 # called with (source, the ISO time the import started): what the new rows set off.
 ATTUNE_AFTER_INTERACTION_IMPORT = ["wellbeing.tasks.interactions_imported_task"]
+
+# Helpdesk sync (docs/helpdesk.md). A Zendesk source's API token is read from the
+# environment variable the source names (ATTUNE_HELPDESK_TOKEN_...), never stored.
+# Where a Zendesk source's API is; {subdomain} is the source's. Tests point it at a local server.
+ATTUNE_HELPDESK_ZENDESK_URL = env(
+    "ATTUNE_HELPDESK_ZENDESK_URL", default="https://{subdomain}.zendesk.com"
+)
+ATTUNE_HELPDESK_SYNC_MINUTES = env.int("ATTUNE_HELPDESK_SYNC_MINUTES", default=5)
+ATTUNE_HELPDESK_HTTP_TIMEOUT = env.int("ATTUNE_HELPDESK_HTTP_TIMEOUT", default=30)
+# Tries per page: a 5xx or network error is tried again after 2, 4, 8 ... seconds.
+ATTUNE_HELPDESK_HTTP_ATTEMPTS = env.int("ATTUNE_HELPDESK_HTTP_ATTEMPTS", default=4)
+ATTUNE_HELPDESK_BACKOFF_SECONDS = env.float("ATTUNE_HELPDESK_BACKOFF_SECONDS", default=2.0)
+# A 429 asking to wait longer than this ends the run; the next one starts after the wait.
+ATTUNE_HELPDESK_RETRY_AFTER_MAX = env.int("ATTUNE_HELPDESK_RETRY_AFTER_MAX", default=60)
+# Webhook deliveries: how old a signed timestamp may be, how far ahead of our clock.
+ATTUNE_HELPDESK_WEBHOOK_MAX_AGE = env.int("ATTUNE_HELPDESK_WEBHOOK_MAX_AGE", default=300)
+ATTUNE_HELPDESK_WEBHOOK_CLOCK_SKEW = env.int("ATTUNE_HELPDESK_WEBHOOK_CLOCK_SKEW", default=30)
+ATTUNE_HELPDESK_WEBHOOK_MAX_ROWS = env.int("ATTUNE_HELPDESK_WEBHOOK_MAX_ROWS", default=1000)

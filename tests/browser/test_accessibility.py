@@ -46,6 +46,7 @@ EXPECTED = {
         "/measurement/", "/measurement/N/", "/wellbeing/", "/support/", "/support/manage/",
         "/support/manage/new/", "/support/manage/N/", "/wellbeing/exposure/",
         "/wellbeing/exposure/teams/", "/macros/", "/badge-links/", "/badge-links/N/revoke/",
+        "/helpdesk/", "/helpdesk/N/",
     },
     "coach": {
         "/reviews/", "/reviews/N/", "/reviews/disputes/", "/calibration/", "/support/",

@@ -17,6 +17,7 @@ from cohorts.demo import (
     demo_refresher_schedule_create,
 )
 from cohorts.services import cohort_status_sweep
+from helpdesk.demo import demo_helpdesk_create
 from insights.case_study import case_study_create
 from insights.demo import (
     demo_calibration_create,
@@ -123,6 +124,14 @@ class Command(BaseCommand):
             "Wellbeing: support resources, Ada's private journal, a debrief Ben asked of her, "
             "and two months of pulse answers (HR's indicators at /wellbeing/)."
         )
+        if demo_helpdesk_create(
+            manager=manager,
+            agent_emails=[e.agent.email for e in cohort.enrollments.order_by("agent__email")],
+        ):
+            self.stdout.write(
+                "Helpdesk: “Demo Zendesk” was synced from a local Zendesk-format server "
+                "(/helpdesk/); run `manage.py zendesk_demo_server` and press Sync now for more."
+            )
         if no_serve:
             return
         if not settings.REDIS_URL:

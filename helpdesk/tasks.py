@@ -1,0 +1,17 @@
+"""Helpdesk tasks: thin interfaces that take ids and call one service."""
+
+from celery import shared_task
+
+from helpdesk import services
+
+
+@shared_task
+def helpdesk_source_sync_task(source_id: int) -> int:
+    """One run of one Zendesk source; returns the pages it applied."""
+    return services.source_sync(source_id=source_id).pages
+
+
+@shared_task
+def helpdesk_sync_sweep_task() -> int:
+    """Started by beat: a run for every enabled Zendesk source that is due."""
+    return services.helpdesk_sync_sweep()

@@ -1,0 +1,72 @@
+"""A training manager's helpdesk jobs in Chromium, through the pages only: add a Zendesk
+source, sync it now, read its last sync, lag and rows, and see it stop on an expired token."""
+
+import pytest
+
+from helpdesk.zendesk_fake import FakeZendesk
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import sign_in
+from tests.factories import AgentFactory, ManagerFactory, TeamFactory
+from tests.helpdesk.conftest import ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def zendesk(settings, monkeypatch):
+    """Maya's team, and a Zendesk-format server with four of its tickets."""
+    manager = ManagerFactory(email="maya@example.com", display_name="Maya Manager")
+    team = TeamFactory(name="Billing")
+    team.managers.add(manager)
+    agents = [AgentFactory(email=f"desk{n}@example.com", team=team) for n in (1, 2)]
+    fake = FakeZendesk(
+        tickets=[ticket(500 + n, assignee=1 + n % 2, minutes=n) for n in range(4)],
+        users=[{"id": n, "email": a.email} for n, a in enumerate(agents, start=1)],
+        email="sync@acme.example",
+        token="good-token",
+        page_size=3,
+    )
+    monkeypatch.setenv("ATTUNE_HELPDESK_TOKEN_ACME", "good-token")
+    with fake:
+        settings.ATTUNE_HELPDESK_ZENDESK_URL = fake.url  # every subdomain is this server
+        yield fake
+
+
+def test_a_manager_adds_a_zendesk_source_syncs_it_and_sees_it_stop(page, live_server, zendesk):
+    sign_in(page, live_server, "maya@example.com")
+    page.get_by_role("link", name="Helpdesk").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("No sources yet.").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("textbox", name="Name:", exact=True).fill("Acme Zendesk")
+    page.get_by_label("Interaction source name").fill("zendesk-acme")
+    page.get_by_label("Kind").select_option(label="Zendesk (pulled every few minutes)")
+    page.get_by_label("Zendesk subdomain").fill("acme")
+    page.get_by_label("Zendesk agent e-mail").fill("sync@acme.example")
+    page.get_by_label("Environment variable with the API token").fill("ATTUNE_HELPDESK_TOKEN_ACME")
+    page.get_by_role("button", name="Add the source").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_role("heading", name="Acme Zendesk").is_visible()
+    assert page.locator("#last-sync").inner_text() == "never"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sync now").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Sync requested").is_visible()
+    assert page.locator("#rows").inner_text() == "4 created, 0 updated, 0 rejected"
+    assert "behind" in page.locator("#lag").inner_text()
+
+    zendesk.token = "expired"  # the token was revoked in Zendesk
+    page.get_by_role("button", name="Sync now").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("alert").filter(has_text="Syncing stopped").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="All helpdesk sources").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("stopped").is_visible()
+    page.get_by_role("link", name="Notifications").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("“Acme Zendesk” stopped syncing").is_visible()
