@@ -2,10 +2,12 @@
 author's entries; nothing here records what an entry says anywhere else (no audit entry,
 no notification, no log line)."""
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wellbeing.fields import EncryptedTextField
 from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry, SupportResource
 from wellbeing.selectors import journal_of
 
@@ -75,11 +77,22 @@ def support_resource_save(*, resource: SupportResource, by) -> SupportResource:
 
 
 @transaction.atomic
-def journal_rotate_keys() -> int:
-    """Re-encrypt every entry under the first of `ATTUNE_JOURNAL_KEYS` (each is read with
-    whichever key opens it and written back with the first)."""
-    count = 0
-    for entry in JournalEntry.objects.select_for_update().only("pk", "text").iterator(500):
-        JournalEntry.objects.filter(pk=entry.pk).update(text=entry.text)
-        count += 1
-    return count
+def encrypted_columns_rotate() -> dict[str, int]:
+    """Re-encrypt every encrypted column (`EncryptedTextField`, in any app: the journal,
+    the helpdesk's webhook secrets) under the first of `ATTUNE_JOURNAL_KEYS`; each value is
+    read with whichever key opens it and written back with the first. Returns the rows
+    rewritten per model label."""
+    rewritten = {}
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if not fields:
+            continue
+        count = 0
+        with transaction.atomic():
+            rows = model._base_manager.select_for_update().only("pk", *fields)
+            for row in rows.iterator(500):
+                values = {name: getattr(row, name) for name in fields}
+                model._base_manager.filter(pk=row.pk).update(**values)
+                count += 1
+        rewritten[model._meta.label] = count
+    return rewritten

@@ -152,3 +152,24 @@ def test_an_unknown_or_disabled_source_is_not_found(hook):
     assert APIClient().post("/api/helpdesk/webhook/nope/", [ROW], format="json").status_code == 404
     HelpdeskSource.objects.filter(pk=hook.pk).update(enabled=False)
     assert post(hook, [ROW]).status_code == 404
+
+
+def test_rotating_the_encryption_key_keeps_the_webhook_secret(hook, settings):
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.ATTUNE_JOURNAL_KEYS = [old]
+    hook.webhook_secret = hook.secret
+    hook.save(update_fields=["webhook_secret"])  # written under the old key
+    settings.ATTUNE_JOURNAL_KEYS = [new, old]
+    out = StringIO()
+
+    call_command("rotate_journal_key", stdout=out)
+
+    assert "helpdesk.HelpdeskSource: re-encrypted 1 rows with the first key." in out.getvalue()
+    settings.ATTUNE_JOURNAL_KEYS = [new]  # the old key is gone
+    assert HelpdeskSource.objects.get(pk=hook.pk).webhook_secret == hook.secret
+    assert post(hook, [ROW]).status_code == 200

@@ -87,7 +87,7 @@ def test_a_key_is_rotated_without_losing_an_entry(settings, author):
 
     out = io.StringIO()
     call_command("rotate_journal_key", stdout=out)
-    assert "Re-encrypted 1 journal entries" in out.getvalue()
+    assert "wellbeing.JournalEntry: re-encrypted 1 rows with the first key." in out.getvalue()
 
     settings.ATTUNE_JOURNAL_KEYS = [new]  # the old key is gone
     assert JournalEntry.objects.get(pk=entry.pk).text == SECRET_TEXT

@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from wellbeing.services import journal_rotate_keys
+from wellbeing.services import encrypted_columns_rotate
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every reflection-journal entry with the first key of ATTUNE_JOURNAL_KEYS. "
-        "Put the new key first, keep the old one after it, run this, then remove the old one."
+        "Re-encrypt every encrypted value (reflection-journal entries, helpdesk webhook "
+        "secrets) with the first key of ATTUNE_JOURNAL_KEYS. Put the new key first, keep the "
+        "old one after it, run this, then remove the old one."
     )
 
     def handle(self, *args, **options):
-        count = journal_rotate_keys()
-        self.stdout.write(f"Re-encrypted {count} journal entries with the first key.")
+        for label, count in encrypted_columns_rotate().items():
+            self.stdout.write(f"{label}: re-encrypted {count} rows with the first key.")
