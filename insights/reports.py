@@ -49,7 +49,11 @@ from cohorts.models import (
 from cohorts.scope import managed_cohorts
 from cohorts.services.scores import SCORE_WEEK
 from insights import figures
-from insights.experiment_stats import experiment_group_stats
+from insights.experiment_stats import (
+    experiment_group_stats,
+    experiment_window_sql,
+    experiment_window_stats,
+)
 from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from insights.retention import FOLLOWED, landmark_rows
 from programs.models import Module, RubricCriterion
@@ -1011,7 +1015,6 @@ def experiment_result(
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
     window = {"from": start.isoformat(), "to": end.isoformat()}
-    notes = []
     if detail:
         interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         rows = _experiment_agent_rows(experiment, interactions)
@@ -1021,7 +1024,7 @@ def experiment_result(
         assigned = {group: assigned.get(group, 0) for group in GROUPS}
         result = {"window": window, "agents_assigned": assigned, "unit": "agent",
                   "metrics": experiment_metrics(rows)}  # fmt: skip
-        return {"figures": result, "rows": rows, "notes": notes}
+        return {"figures": result, "rows": rows, "notes": []}
     assigned, stats = experiment_group_stats(
         experiment_id=experiment.pk,
         start=start,
@@ -1029,6 +1032,34 @@ def experiment_result(
         metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
         groups=GROUPS,
     )
+    return _hr_experiment_result(window, assigned, stats)
+
+
+def hr_experiment_result(experiments, *, pk, start=None, days: int = 30) -> dict | None:
+    """`experiment_result` for HR (no per-agent rows) of the experiment `pk` among
+    `experiments` (the reader's, as `cohorts.selectors.experiment_visible_to` gives them),
+    found in the query that counts its figures: one query where looking the experiment up
+    first took two. None when it is not among them."""
+    window = experiment_window_sql(experiments, pk=pk, start=start, days=days, using=experiments.db)
+    if window is None:
+        return None
+    found = experiment_window_stats(
+        window=window,
+        metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
+        groups=GROUPS,
+        using=experiments.db,
+    )
+    if found is None:
+        return None
+    window_start, assigned, stats = found
+    start = start or window_start
+    end = start + datetime.timedelta(days=days)
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    return _hr_experiment_result(window, assigned, stats)
+
+
+def _hr_experiment_result(window: dict, assigned: dict, stats: dict) -> dict:
+    notes = []
     result = {"window": window, "agents_assigned": assigned, "unit": "agent",
               "metrics": _experiment_comparisons(stats)}  # fmt: skip
     summary = _group_summary_rows(stats)
