@@ -18,7 +18,7 @@ rule cell by cell, and no feedback text is read here.
 import datetime
 import decimal
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -389,13 +389,13 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
                     {"agent": who, "group": status, "landmark": landmark, "days": days,
                      "left": gone}
                 )  # fmt: skip
-        found = [(status, days, gone, 1) for _, status, _, days, gone in found]
-    # Per status, the (days, left, agents) lines: the groups' tables, and the agents who
-    # are not followed.
+        found = _counted(found)
+    # Per status, the (days, agents, leavers) lines in order of days: the groups' tables,
+    # and the agents who are not followed.
     tables = defaultdict(list)
-    for status, days, gone, count in found:
-        tables[status].append((days, gone, count))
-    agents = sum(count for _, _, _, count in found)
+    for status, days, count, leavers in found:
+        tables[status].append((days, count, leavers))
+    agents = sum(count for _, _, count, _ in found)
     notes: list[str] = []
     groups = {}
     for group in FOLLOWED:
@@ -413,9 +413,9 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
             f"from that day"
         ),
         "landmark_days": LANDMARK_DAYS,
-        "followed": sum(count for group in FOLLOWED for _, _, count in tables[group]),
-        "landmark_not_reached": sum(count for _, _, count in tables["not_reached"]),
-        "left_before_landmark": sum(count for _, _, count in tables["left_before"]),
+        "followed": sum(count for group in FOLLOWED for _, count, _ in tables[group]),
+        "landmark_not_reached": sum(count for _, count, _ in tables["not_reached"]),
+        "left_before_landmark": sum(count for _, count, _ in tables["left_before"]),
         "groups": groups,
     }
     if not scope.detail:
@@ -435,30 +435,48 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
     return {"figures": result, "rows": rows, "notes": notes}
 
 
+def _counted(placed: list[tuple]) -> list[tuple]:
+    """`landmark_rows`' counted lines from its per-agent ones."""
+    counts = defaultdict(lambda: [0, 0])
+    for _, status, _, days, gone in placed:
+        line = counts[status, days]
+        line[0] += 1
+        line[1] += bool(gone)
+    return [
+        (status, days, count, leavers if days is not None else None)
+        for (status, days), (count, leavers) in sorted(
+            counts.items(), key=lambda item: (item[0][0], -1 if item[0][1] is None else item[0][1])
+        )
+    ]
+
+
 def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     """One group's curve, counts at risk and attrition from its per-agent rows. With
     `hide_under`, the curve stops where fewer agents than that are still at risk and such
     counts at risk are None (each would describe fewer people than the privacy rule)."""
-    table = [(r["days"], r["left"] in (True, "True"), 1) for r in rows]
+    agents, leaving = Counter(), Counter()
+    for row in rows:
+        days = float(row["days"])
+        agents[days] += 1
+        leaving[days] += row["left"] in (True, "True")
+    table = [(days, agents[days], leaving[days]) for days in sorted(agents)]
     return _group_retention(table, hide_under=hide_under)
 
 
-def _group_retention(table: list[tuple[int, bool, int]], *, hide_under: int) -> dict:
-    """From (days followed, left, agents) lines."""
-    durations = [float(days) for days, _, _ in table]
-    events = [bool(gone) for _, gone, _ in table]
-    counts = [count for _, _, count in table]
-    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS, counts=counts)
+def _group_retention(table: list[tuple[int, int, int]], *, hide_under: int) -> dict:
+    """From (days followed, agents, leavers among them) lines in ascending order of days,
+    one per number of days."""
+    curve = figures.kaplan_meier_counted(table, at=RISK_POINTS_DAYS)
     keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
     at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
     survival_at = [
         s if n is not None else None
         for s, n in zip(curve.get("survival_at", []), at_risk_at, strict=True)
     ]
-    follow_up = math.fsum(float(days) * count for days, _, count in table)
-    leavers = sum(count for _, gone, count in table if gone)
+    follow_up = math.fsum(float(days) * count for days, count, _ in table)
+    leavers = sum(leavers for _, _, leavers in table)
     return {
-        "agents": sum(counts),
+        "agents": sum(count for _, count, _ in table),
         "leavers": leavers,
         "follow_up_days": follow_up,
         "annualised_attrition": figures.annualised_attrition(leavers, follow_up),
