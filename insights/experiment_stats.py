@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DurationField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.duration import duration_microseconds
 
 if TYPE_CHECKING:
     from insights.reports import Metric
@@ -205,7 +205,8 @@ def experiment_window_sql(
     delta = datetime.timedelta(days=days)
     if start is None:
         columns = f"window_start, {PLUS_DURATION[connection.vendor].format(start='window_start')}"
-        params = [DurationField().get_db_prep_value(delta, connection)]
+        native = connection.features.has_native_duration_field  # else in microseconds
+        params = [delta if native else duration_microseconds(delta)]
     else:
         adapt = connection.ops.adapt_datetimefield_value
         columns, params = "%s, %s", [adapt(start), adapt(start + delta)]
