@@ -1,7 +1,6 @@
 """REST API for measurement: interactions, baseline assessments and calibration sessions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -639,11 +638,12 @@ class ExperimentViewSet(
             # HR's figures: the experiment is looked up, among the reader's, by the query
             # that counts them (get_object would be a query of its own).
             try:
-                report = reports.hr_experiment_result(
-                    self.get_queryset(), pk=int(pk), start=start, days=days
-                )
-            except (TypeError, ValueError, DjangoValidationError):  # as get_object_or_404
-                report = None
+                pk = int(pk)
+            except (TypeError, ValueError):  # not an id: as get_object_or_404 answers it
+                raise Http404 from None
+            report = reports.hr_experiment_result(
+                self.get_queryset(), pk=pk, start=start, days=days
+            )
             if report is None:
                 raise Http404
         return insight_response(request, report, "experiment")
