@@ -31,12 +31,17 @@ DIALECTS = {
         "greatest": "greatest({a}, {b})",
         "least": "least({a}, {b})",
         "days_between": "({end} - {start})",
+        # Keeps the step a subquery of its own, each agent's status computed once:
+        # inlined, the status and the landmark under it were evaluated again for every
+        # column using them (the query took 15% longer; materializing it was slower).
+        "computed_once": " OFFSET 0",
     },
     "sqlite": {  # dates are ISO text, which compares as dates do
         "plus_days": "date({date}, '+{days} days')",
         "greatest": "max({a}, {b})",
         "least": "min({a}, {b})",
         "days_between": "CAST(julianday({end}) - julianday({start}) AS INTEGER)",
+        "computed_once": "",
     },
 }
 
@@ -64,7 +69,7 @@ def _placed_sql(vendor: str, first_sql: str, trained_sql: str, landmark_days: in
                      WHEN m.left_on <= m.landmark THEN 'left_before'
                      WHEN m.trained_on <= m.landmark THEN 'trained'
                      ELSE 'untrained' END AS status
-            FROM marked m
+            FROM marked m{sql["computed_once"]}
         )
         SELECT m.id, m.email, m.landmark, m.status,
             CASE WHEN m.status IN ('trained', 'untrained') THEN {days} END AS days,
