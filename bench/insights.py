@@ -556,8 +556,9 @@ def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
         last["raw"] = endpoint.baseline()
 
     # Whichever side ran first read the rows from disk and loaded PostgreSQL's caches for
-    # the other: with --repeat 1 the request paid that alone (the A/B result's first
-    # request took 60 ms, its next ones 15, on a loaded machine).
+    # the other, and the request paid the process's first calls (scipy's among them): with
+    # --repeat 1 the request paid that alone (the A/B result's first request took 60 ms,
+    # its next ones 15, on a loaded machine).
     request()
     raw()
     attune = median_time(request, repeat=repeat)
