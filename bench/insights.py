@@ -544,8 +544,8 @@ def _endpoints(data: Data) -> list[Endpoint]:
 
 
 def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
-    """Time the request and the baseline; check the last response against the last
-    baseline result."""
+    """Time the request and the baseline, after one untimed run of each; check the last
+    response against the last baseline result."""
     last = {}
 
     def request():
@@ -555,6 +555,12 @@ def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
     def raw():
         last["raw"] = endpoint.baseline()
 
+    # Whichever side ran first read the rows from disk and loaded PostgreSQL's caches for
+    # the other, and the request paid the process's first calls (scipy's among them): with
+    # --repeat 1 the request paid that alone (the A/B result's first request took 60 ms,
+    # its next ones 15, on a loaded machine).
+    request()
+    raw()
     attune = median_time(request, repeat=repeat)
     baseline = median_time(raw, repeat=repeat)
     status = last["response"].status_code

@@ -1,6 +1,7 @@
 """REST API for measurement: interactions, baseline assessments and calibration sessions."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -444,6 +445,8 @@ class InsightFilters(serializers.Serializer):
     end = limits.DateTimeField(required=False)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 
+    DEFAULTS: dict = {}  # what validation gives without parameters
+
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["end"] <= attrs["start"]:
             raise serializers.ValidationError({"end": "The range must end after it starts."})
@@ -464,10 +467,19 @@ def insight_response(request, report: dict, name: str):
     return csv_streaming_response(lines, filename=f"{name}-{export}.csv")
 
 
-def _scope(request):
-    filters_ = InsightFilters(data=request.query_params)
+def _valid(filters_class, request) -> dict:
+    """The request's validated filters. Without query parameters they are the defaults,
+    without building the serializer (its fields are copied per instance, which cost about
+    as much as the retention report's arithmetic)."""
+    if not request.query_params:
+        return dict(filters_class.DEFAULTS)
+    filters_ = filters_class(data=request.query_params)
     filters_.is_valid(raise_exception=True)
-    data = filters_.validated_data
+    return filters_.validated_data
+
+
+def _scope(request):
+    data = _valid(InsightFilters, request)
     return reports.scope_for(
         request.user,
         program=data.get("program"),
@@ -590,6 +602,8 @@ class ExperimentResultFilters(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=1, max_value=365, default=30)
     export = serializers.ChoiceField(choices=["rows", "figures"], required=False)
 
+    DEFAULTS: dict = {"days": 30}  # what validation gives without parameters
+
 
 class ExperimentViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -614,13 +628,22 @@ class ExperimentViewSet(
     @action(detail=True, methods=["get"])
     def result(self, request, pk=None):
         """Per metric: difference, 95% CI, p-value, effect size, group sizes, verdict."""
-        filters_ = ExperimentResultFilters(data=request.query_params)
-        filters_.is_valid(raise_exception=True)
+        data = _valid(ExperimentResultFilters, request)
+        start, days = data.get("start"), data["days"]
         user = request.user
-        report = reports.experiment_result(
-            self.get_object(),
-            start=filters_.validated_data.get("start"),
-            days=filters_.validated_data["days"],
-            detail=user.is_manager and not user.is_hr,
-        )
+        if user.is_manager and not user.is_hr:  # per-agent rows, from the experiment's
+            experiment = self.get_object()
+            report = reports.experiment_result(experiment, start=start, days=days, detail=True)
+        else:
+            # HR's figures: the experiment is looked up, among the reader's, by the query
+            # that counts them (get_object would be a query of its own).
+            try:
+                pk = int(pk)
+            except (TypeError, ValueError):  # not an id: as get_object_or_404 answers it
+                raise Http404 from None
+            report = reports.hr_experiment_result(
+                self.get_queryset(), pk=pk, start=start, days=days
+            )
+            if report is None:
+                raise Http404
         return insight_response(request, report, "experiment")

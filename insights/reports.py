@@ -18,7 +18,7 @@ rule cell by cell, and no feedback text is read here.
 import datetime
 import decimal
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -49,7 +49,11 @@ from cohorts.models import (
 from cohorts.scope import managed_cohorts
 from cohorts.services.scores import SCORE_WEEK
 from insights import figures
-from insights.experiment_stats import experiment_group_stats
+from insights.experiment_stats import (
+    experiment_group_stats,
+    experiment_window_sql,
+    experiment_window_stats,
+)
 from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from insights.retention import FOLLOWED, landmark_rows
 from programs.models import Module, RubricCriterion
@@ -385,13 +389,13 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
                     {"agent": who, "group": status, "landmark": landmark, "days": days,
                      "left": gone}
                 )  # fmt: skip
-        found = [(status, days, gone, 1) for _, status, _, days, gone in found]
-    # Per status, the (days, left, agents) lines: the groups' tables, and the agents who
-    # are not followed.
+        found = _counted(found)
+    # Per status, the (days, agents, leavers) lines in order of days: the groups' tables,
+    # and the agents who are not followed.
     tables = defaultdict(list)
-    for status, days, gone, count in found:
-        tables[status].append((days, gone, count))
-    agents = sum(count for _, _, _, count in found)
+    for status, days, count, leavers in found:
+        tables[status].append((days, count, leavers))
+    agents = sum(count for _, _, count, _ in found)
     notes: list[str] = []
     groups = {}
     for group in FOLLOWED:
@@ -409,9 +413,9 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
             f"from that day"
         ),
         "landmark_days": LANDMARK_DAYS,
-        "followed": sum(count for group in FOLLOWED for _, _, count in tables[group]),
-        "landmark_not_reached": sum(count for _, _, count in tables["not_reached"]),
-        "left_before_landmark": sum(count for _, _, count in tables["left_before"]),
+        "followed": sum(count for group in FOLLOWED for _, count, _ in tables[group]),
+        "landmark_not_reached": sum(count for _, count, _ in tables["not_reached"]),
+        "left_before_landmark": sum(count for _, count, _ in tables["left_before"]),
         "groups": groups,
     }
     if not scope.detail:
@@ -431,30 +435,48 @@ def retention(scope: Scope, *, as_of: datetime.date | None = None, rows: bool = 
     return {"figures": result, "rows": rows, "notes": notes}
 
 
+def _counted(placed: list[tuple]) -> list[tuple]:
+    """`landmark_rows`' counted lines from its per-agent ones."""
+    counts = defaultdict(lambda: [0, 0])
+    for _, status, _, days, gone in placed:
+        line = counts[status, days]
+        line[0] += 1
+        line[1] += bool(gone)
+    return [
+        (status, days, count, leavers if days is not None else None)
+        for (status, days), (count, leavers) in sorted(
+            counts.items(), key=lambda item: (item[0][0], -1 if item[0][1] is None else item[0][1])
+        )
+    ]
+
+
 def retention_figures(rows: list[dict], *, hide_under: int = 0) -> dict:
     """One group's curve, counts at risk and attrition from its per-agent rows. With
     `hide_under`, the curve stops where fewer agents than that are still at risk and such
     counts at risk are None (each would describe fewer people than the privacy rule)."""
-    table = [(r["days"], r["left"] in (True, "True"), 1) for r in rows]
+    agents, leaving = Counter(), Counter()
+    for row in rows:
+        days = float(row["days"])
+        agents[days] += 1
+        leaving[days] += row["left"] in (True, "True")
+    table = [(days, agents[days], leaving[days]) for days in sorted(agents)]
     return _group_retention(table, hide_under=hide_under)
 
 
-def _group_retention(table: list[tuple[int, bool, int]], *, hide_under: int) -> dict:
-    """From (days followed, left, agents) lines."""
-    durations = [float(days) for days, _, _ in table]
-    events = [bool(gone) for _, gone, _ in table]
-    counts = [count for _, _, count in table]
-    curve = figures.kaplan_meier(durations, events, at=RISK_POINTS_DAYS, counts=counts)
+def _group_retention(table: list[tuple[int, int, int]], *, hide_under: int) -> dict:
+    """From (days followed, agents, leavers among them) lines in ascending order of days,
+    one per number of days."""
+    curve = figures.kaplan_meier_counted(table, at=RISK_POINTS_DAYS)
     keep = [i for i, n in enumerate(curve["at_risk"]) if n >= hide_under]
     at_risk_at = [n if n >= hide_under else None for n in curve.get("at_risk_at", [])]
     survival_at = [
         s if n is not None else None
         for s, n in zip(curve.get("survival_at", []), at_risk_at, strict=True)
     ]
-    follow_up = math.fsum(float(days) * count for days, _, count in table)
-    leavers = sum(count for _, gone, count in table if gone)
+    follow_up = math.fsum(float(days) * count for days, count, _ in table)
+    leavers = sum(leavers for _, _, leavers in table)
     return {
-        "agents": sum(counts),
+        "agents": sum(count for _, count, _ in table),
         "leavers": leavers,
         "follow_up_days": follow_up,
         "annualised_attrition": figures.annualised_attrition(leavers, follow_up),
@@ -1011,7 +1033,6 @@ def experiment_result(
     start = start or experiment.window_start
     end = start + datetime.timedelta(days=days)
     window = {"from": start.isoformat(), "to": end.isoformat()}
-    notes = []
     if detail:
         interactions = Interaction.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         rows = _experiment_agent_rows(experiment, interactions)
@@ -1021,7 +1042,7 @@ def experiment_result(
         assigned = {group: assigned.get(group, 0) for group in GROUPS}
         result = {"window": window, "agents_assigned": assigned, "unit": "agent",
                   "metrics": experiment_metrics(rows)}  # fmt: skip
-        return {"figures": result, "rows": rows, "notes": notes}
+        return {"figures": result, "rows": rows, "notes": []}
     assigned, stats = experiment_group_stats(
         experiment_id=experiment.pk,
         start=start,
@@ -1029,6 +1050,34 @@ def experiment_result(
         metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
         groups=GROUPS,
     )
+    return _hr_experiment_result(window, assigned, stats)
+
+
+def hr_experiment_result(experiments, *, pk, start=None, days: int = 30) -> dict | None:
+    """`experiment_result` for HR (no per-agent rows) of the experiment `pk` among
+    `experiments` (the reader's, as `cohorts.selectors.experiment_visible_to` gives them),
+    found in the query that counts its figures: one query where looking the experiment up
+    first took two. None when it is not among them."""
+    window = experiment_window_sql(experiments, pk=pk, start=start, days=days, using=experiments.db)
+    if window is None:
+        return None
+    found = experiment_window_stats(
+        window=window,
+        metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
+        groups=GROUPS,
+        using=experiments.db,
+    )
+    if found is None:
+        return None
+    window_start, assigned, stats = found
+    start = start or window_start
+    end = start + datetime.timedelta(days=days)
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    return _hr_experiment_result(window, assigned, stats)
+
+
+def _hr_experiment_result(window: dict, assigned: dict, stats: dict) -> dict:
+    notes = []
     result = {"window": window, "agents_assigned": assigned, "unit": "agent",
               "metrics": _experiment_comparisons(stats)}  # fmt: skip
     summary = _group_summary_rows(stats)

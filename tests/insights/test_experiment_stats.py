@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
 START = datetime.datetime(2026, 11, 1, tzinfo=UTC)
 END = START + datetime.timedelta(days=30)
+SECOND = datetime.timedelta(seconds=1)
 
 
 def _figure(key, answers):
@@ -137,8 +138,62 @@ def test_hr_gets_the_python_welch_result_and_no_metric_under_five_agents(experim
     assert report["figures"]["agents_assigned"] == {"treatment": 7, "control": 7}
 
 
-def test_hrs_ab_result_is_two_queries(hr_api, experiment, django_assert_num_queries):
-    # 1. the experiment, scoped to the reader; 2. every aggregate, agents assigned included
-    with django_assert_num_queries(2):
+def test_hrs_ab_result_is_one_query(hr_api, experiment, django_assert_num_queries):
+    # the experiment, scoped to the reader, with every aggregate (agents assigned included)
+    with django_assert_num_queries(1):
         response = hr_api.get(f"/api/experiments/{experiment.pk}/result/")
     assert response.status_code == 200
+
+
+def test_hr_reads_by_id_what_the_experiment_gives(experiment):
+    experiments = reports.Experiment.objects.all()
+
+    by_id = reports.hr_experiment_result(experiments, pk=experiment.pk)
+
+    assert by_id == reports.experiment_result(experiment)
+    assert by_id["figures"]["window"] == {"from": START.isoformat(), "to": END.isoformat()}
+
+
+def test_hr_reads_by_id_a_window_of_their_own(experiment):
+    start = START + datetime.timedelta(days=3, hours=5, microseconds=7)
+    experiments = reports.Experiment.objects.all()
+
+    by_id = reports.hr_experiment_result(experiments, pk=experiment.pk, start=start, days=12)
+
+    assert by_id == reports.experiment_result(experiment, start=start, days=12)
+    assert by_id["figures"]["window"]["to"] == (start + datetime.timedelta(days=12)).isoformat()
+
+
+def test_the_window_of_the_experiment_ends_days_after_its_start(experiment):
+    # Interactions just inside and just outside the last day, counted in SQL from the
+    # experiment's own start.
+    agent = experiment.assignments.filter(group="control").first().agent_id
+    InteractionFactory(agent_id=agent, occurred_at=START + datetime.timedelta(days=5) - SECOND)
+    InteractionFactory(agent_id=agent, occurred_at=START + datetime.timedelta(days=5))
+
+    by_id = reports.hr_experiment_result(reports.Experiment.objects.all(), pk=experiment.pk, days=5)
+
+    assert by_id == reports.experiment_result(experiment, days=5)
+
+
+def test_an_experiment_outside_the_readers_experiments_is_not_found(experiment):
+    others = reports.Experiment.objects.exclude(pk=experiment.pk)
+
+    assert reports.hr_experiment_result(others, pk=experiment.pk) is None
+    assert reports.hr_experiment_result(reports.Experiment.objects.none(), pk=experiment.pk) is None
+    assert reports.hr_experiment_result(reports.Experiment.objects.all(), pk=2**70) is None
+
+
+def test_an_experiment_nobody_is_assigned_to_has_no_agents_in_either_group(experiment):
+    experiment.assignments.all().delete()
+
+    report = reports.hr_experiment_result(reports.Experiment.objects.all(), pk=experiment.pk)
+
+    assert report == reports.experiment_result(experiment)
+    assert report["figures"]["agents_assigned"] is None  # under 5: withheld from HR
+    assert report["figures"]["metrics"] == dict.fromkeys(reports.EXPERIMENT_METRICS)
+
+
+@pytest.mark.parametrize("pk", ["999999", "abc", "99999999999999999999999"])
+def test_hr_asking_for_an_unknown_experiment_gets_a_404(hr_api, experiment, pk):
+    assert hr_api.get(f"/api/experiments/{pk}/result/").status_code == 404

@@ -12,6 +12,7 @@ from insights.figures import (
     TIMES,
     annualised_attrition,
     kaplan_meier,
+    kaplan_meier_counted,
     lagged_correlations,
     median,
     nps,
@@ -609,6 +610,29 @@ def test_kaplan_meier_from_counts_is_the_curve_of_the_people_they_stand_for():
 
     assert counted == kaplan_meier(durations, events, at=points)  # to the bit
     assert len(lines) < 400  # repeated lines, each counted once
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_kaplan_meier_counted_per_duration_is_the_same_curve_to_the_bit(seed):
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(0, 300))
+    durations = rng.integers(0, 90, size).tolist()
+    events = (rng.random(size) < 0.3).tolist()
+    people = Counter(durations)
+    leaving = Counter(d for d, e in zip(durations, events, strict=True) if e)
+    table = [(d, people[d], leaving[d]) for d in sorted(people)]
+    points = [0, 10, 30.5, 89, 90, 365]
+
+    assert kaplan_meier_counted(table, at=points) == kaplan_meier(durations, events, at=points)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [[(-1, 2, 1)], [(3, 2, 3)], [(3, -1, 0)], [(5, 2, 1), (4, 1, 0)], [(5, 2, 1), (5, 1, 0)]],
+)
+def test_kaplan_meier_counted_refuses_a_table_out_of_order_or_negative(table):
+    with pytest.raises(ValueError, match=r"negative|ascending"):
+        kaplan_meier_counted(table, at=[0])
 
 
 def test_kaplan_meier_refuses_negative_counts():

@@ -87,7 +87,11 @@ def test_the_sql_places_every_agent_as_python_does(agents):
 
     expected = _placed_in_python()
     assert {email: (s, d, g) for email, s, _, d, g in by_agent} == expected
-    assert Counter({(s, d, g): n for s, d, g, n in counted}) == Counter(expected.values())
+    lines = Counter((s, d) for s, d, _ in expected.values())
+    leavers = Counter((s, d) for s, d, g in expected.values() if g)
+    assert counted == sorted(
+        (s, d, n, leavers[s, d] if d is not None else None) for (s, d), n in lines.items()
+    )
     statuses = Counter(status for status, _, _ in expected.values())
     assert all(statuses[s] for s in ("not_reached", "left_before", "trained", "untrained"))
 
@@ -163,3 +167,16 @@ def test_a_manager_with_nothing_in_scope_reads_an_empty_retention(manager_api):
     response = manager_api.get("/api/insights/retention/")
 
     assert response.status_code == 200
+
+
+def test_every_enrolment_is_placed_as_a_filter_matching_them_all_places_them(agents):
+    # HR's scope (every enrolment) is written by hand; a filtered scope is compiled.
+    everyone = Enrollment.objects.all()
+    filtered = Enrollment.objects.filter(pk__in=list(everyone.values_list("pk", flat=True)))
+
+    for per_agent in (True, False):
+        placed = [
+            landmark_rows(enrollments=scope, as_of=AS_OF, landmark_days=90, per_agent=per_agent)
+            for scope in (everyone, filtered)
+        ]
+        assert placed[0] == placed[1] != []
