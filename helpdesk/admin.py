@@ -5,7 +5,7 @@ sent."""
 from django.contrib import admin
 
 from config.admin import SuperuserOnlyAdmin
-from helpdesk.models import HelpdeskSource, WebhookDelivery
+from helpdesk.models import HelpdeskSource, PushedMacro, WebhookDelivery
 
 
 @admin.register(HelpdeskSource)
@@ -22,8 +22,19 @@ class HelpdeskSourceAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     readonly_fields = (
         "cursor", "synced_through", "sync_lease_until", "last_sync_at", "last_success_at",
         "last_error", "last_error_at", "consecutive_failures", "failures_total",
-        "rows_created", "rows_updated", "rows_rejected", "last_report", "created_at",
+        "rows_created", "rows_updated", "rows_rejected", "last_report", "last_macro_push_at",
+        "last_macro_push", "created_at",
     )  # fmt: skip
+
+
+@admin.register(PushedMacro)
+class PushedMacroAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Which micro-script became which Zendesk macro: a push updates these ids."""
+
+    list_display = ("script", "source", "remote_id", "pushed_at")
+    list_filter = ("source",)
+    list_select_related = ("script", "source")
+    readonly_fields = ("source", "script", "remote_id", "pushed_at")
 
 
 @admin.register(WebhookDelivery)

@@ -21,8 +21,9 @@ from rest_framework.views import APIView
 from accounts.permissions import IsTrainingManager
 from cohorts.api.serializers import OptionalURLField
 from config.api import as_drf_validation_error
-from helpdesk import selectors, services
+from helpdesk import macro_push, selectors, services
 from helpdesk.models import HelpdeskSource
+from programs.macros import MacroFilterForm
 
 # Set once, when the source is made: the slug is the interactions' source.
 FIXED_AFTER_CREATE = ("kind", "slug")
@@ -55,13 +56,13 @@ class HelpdeskSourceSerializer(serializers.ModelSerializer):
             "synced_through", "lag_seconds", "stopped", "retry_not_before", "last_sync_at",
             "last_success_at", "last_error", "last_error_at", "consecutive_failures",
             "failures_total", "rows_created", "rows_updated", "rows_rejected", "last_report",
-            "created_at",
+            "last_macro_push_at", "last_macro_push", "created_at",
         ]  # fmt: skip
         read_only_fields = [
             "owner", "api_base_url", "synced_through", "retry_not_before", "last_sync_at",
             "last_success_at", "last_error", "last_error_at", "consecutive_failures",
             "failures_total", "rows_created", "rows_updated", "rows_rejected", "last_report",
-            "created_at",
+            "last_macro_push_at", "last_macro_push", "created_at",
         ]  # fmt: skip
 
     def get_webhook_url(self, source) -> str | None:
@@ -142,6 +143,41 @@ class HelpdeskSourceViewSet(
             raise as_drf_validation_error(error) from error
         source.refresh_from_db()
         return Response(self.get_serializer(source).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=inline_serializer(
+            "MacroPushFilters",
+            {
+                "program": serializers.IntegerField(required=False),
+                "locale": serializers.CharField(required=False),
+                "situation": serializers.CharField(required=False),
+                "kind": serializers.CharField(required=False),
+                "intensity": serializers.CharField(required=False),
+            },
+        ),
+        responses={202: inline_serializer("MacroPush", {"scripts": serializers.IntegerField()})},
+    )
+    @action(detail=True, methods=["post"], url_path="push-macros")
+    def push_macros(self, request, pk=None):
+        """Push the micro-scripts matching the export's filters to this Zendesk source as
+        macros, in the background (a macro pushed before is updated). The source's
+        `last_macro_push` reports how it went."""
+        source = self.get_object()
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        form = MacroFilterForm(request.data, user=request.user)
+        del form.fields["shape"]
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {field: list(errors) for field, errors in form.errors.items()}
+            )
+        try:
+            count = macro_push.macros_push_request(
+                source=source, user=request.user, filters=form.cleaned_data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_validation_error(error) from error
+        return Response({"scripts": count}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=None,

@@ -88,6 +88,9 @@ class HelpdeskSource(models.Model):
     rows_updated = models.PositiveBigIntegerField(default=0)
     rows_rejected = models.PositiveBigIntegerField(default=0)
     last_report = models.JSONField(default=dict, blank=True)
+    # Micro-scripts pushed as macros (Zendesk only): when, and what came of it.
+    last_macro_push_at = models.DateTimeField(null=True, blank=True)
+    last_macro_push = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,3 +128,24 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.source} delivery {self.digest[:12]}"
+
+
+class PushedMacro(models.Model):
+    """A micro-script pushed to a Zendesk source as a macro, and the id Zendesk gave it: a
+    later push updates that macro instead of adding a second one."""
+
+    source = models.ForeignKey(HelpdeskSource, on_delete=models.CASCADE, related_name="macros")
+    script = models.ForeignKey(
+        "programs.MicroScript", on_delete=models.CASCADE, related_name="pushed_macros"
+    )
+    remote_id = models.BigIntegerField(help_text="The macro's id in Zendesk.")
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["source", "script"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "script"], name="pushed_macro_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.script} as macro {self.remote_id} of {self.source}"

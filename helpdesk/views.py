@@ -1,5 +1,5 @@
 """The manager's helpdesk pages: the sources with their last sync, lag and errors; adding
-and editing one; "Sync now"; a webhook secret shown once."""
+and editing one; "Sync now"; a webhook secret shown once; micro-scripts pushed as macros."""
 
 from django import forms
 from django.contrib import messages
@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk import selectors, services
+from helpdesk import macro_push, selectors, services
 from helpdesk.models import HelpdeskSource
+from programs.macros import MacroFilterForm
 
 EDITABLE = ["name", "enabled", "subdomain", "agent_email", "token_env", "handle_time_field"]
 
@@ -78,9 +79,38 @@ def source_detail(request, pk):
         "nav": "helpdesk",
         "source": source,
         "form": form,
+        "push_form": push_form(request.user),
         "webhook_url": request.build_absolute_uri(f"/api/helpdesk/webhook/{source.slug}/"),
     }
     return render(request, "helpdesk/source.html", context)
+
+
+def push_form(user, data=None) -> MacroFilterForm:
+    """The export's filters, without its file shapes: which micro-scripts to push."""
+    form = MacroFilterForm(data, user=user, auto_id="push_%s")
+    del form.fields["shape"]
+    return form
+
+
+@login_required
+@require_POST
+def source_macros_push(request, pk):
+    """Push the chosen micro-scripts to this Zendesk source as macros, in the background."""
+    _require_manager(request.user)
+    source = get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
+    form = push_form(request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
+        return redirect("web:helpdesk-source", pk=source.pk)
+    try:
+        count = macro_push.macros_push_request(
+            source=source, user=request.user, filters=form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, f"Pushing {count} micro-scripts as macros in the background.")
+    return redirect("web:helpdesk-source", pk=source.pk)
 
 
 @login_required

@@ -7,4 +7,5 @@ urlpatterns = [
     path("helpdesk/<int:pk>/", views.source_detail, name="helpdesk-source"),
     path("helpdesk/<int:pk>/sync/", views.source_sync_now, name="helpdesk-source-sync"),
     path("helpdesk/<int:pk>/secret/", views.source_secret_rotate, name="helpdesk-source-secret"),
+    path("helpdesk/<int:pk>/macros/", views.source_macros_push, name="helpdesk-source-macros"),
 ]

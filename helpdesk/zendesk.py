@@ -1,7 +1,8 @@
 """Zendesk's cursor-based incremental ticket export, read with plain HTTP, and how a page of
 tickets becomes rows of the CSV import ("attune" columns). See docs/helpdesk.md.
 
-One call, `page_fetch`, asks for one page and deals with the ways Zendesk answers:
+`macro_save` pushes one macro (micro-scripts out, programs/macros.py). Every request goes
+through `_send`, which deals with the ways Zendesk answers:
 429 waits for `Retry-After` (or stops the run when that is too long), 5xx and network
 errors are retried with a doubling backoff a bounded number of times, 401/403 stop with
 `AuthFailed`. Anything else unexpected is `SyncError`.
@@ -22,6 +23,7 @@ from django.conf import settings
 from insights.interaction_import import NOTES_MAX
 
 EXPORT_PATH = "/api/v2/incremental/tickets/cursor.json"
+MACROS_PATH = "/api/v2/macros"
 SIDELOADS = "users,metric_sets,organizations"
 # Via channels (ticket.via.channel) onto Attune's channels; anything else is "other".
 CHANNELS = {
@@ -50,6 +52,10 @@ class SyncError(Exception):
 
 class AuthFailed(SyncError):
     """The helpdesk refused the credentials: syncing stops until the manager fixes them."""
+
+
+class NotFound(SyncError):
+    """Zendesk has no such thing (HTTP 404): a macro deleted there, or a wrong address."""
 
 
 class RateLimited(SyncError):
@@ -94,18 +100,51 @@ def _authorization(email: str, token: str) -> str:
 
 def page_fetch(*, url: str, email: str, token: str) -> Page:
     """One page of the export; retries and waits as the module docstring says."""
+    return _page(_send(url=url, email=email, token=token, what="the export"))
+
+
+def macro_save(*, base_url: str, email: str, token: str, macro: dict, remote_id: int | None) -> int:
+    """Create the macro, or update macro `remote_id` when Attune pushed it before (one that
+    was deleted in Zendesk since is created again); returns its Zendesk id."""
+    body = json.dumps({"macro": macro}).encode()
+    if remote_id is not None:
+        try:
+            answer = _send(
+                url=f"{base_url}{MACROS_PATH}/{remote_id}.json",
+                email=email, token=token, what="a macro update", method="PUT", body=body,
+            )  # fmt: skip
+            return _macro_id(answer)
+        except NotFound:
+            pass
+    answer = _send(
+        url=f"{base_url}{MACROS_PATH}.json",
+        email=email, token=token, what="a new macro", method="POST", body=body,
+    )  # fmt: skip
+    return _macro_id(answer)
+
+
+def _macro_id(answer: bytes) -> int:
+    try:
+        return int(json.loads(answer)["macro"]["id"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise SyncError("Zendesk's answer to a macro has no macro id.") from error
+
+
+def _send(*, url: str, email: str, token: str, what: str, method="GET", body=None) -> bytes:
+    """One request, retried and waited on as the module docstring says; the answer's body."""
     attempts = settings.ATTUNE_HELPDESK_HTTP_ATTEMPTS
     backoff = settings.ATTUNE_HELPDESK_BACKOFF_SECONDS
-    request = urllib.request.Request(
-        url, headers={"Authorization": _authorization(email, token), "Accept": "application/json"}
-    )
+    headers = {"Authorization": _authorization(email, token), "Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
     last = ""
     for attempt in range(attempts):
         try:
             with urllib.request.urlopen(
                 request, timeout=settings.ATTUNE_HELPDESK_HTTP_TIMEOUT
             ) as response:
-                return _page(response.read())
+                return response.read()
         except urllib.error.HTTPError as error:
             status = error.code
             if status in (401, 403):
@@ -124,8 +163,10 @@ def page_fetch(*, url: str, email: str, token: str) -> Page:
                 _sleep(wait)
                 last = f"HTTP 429, waited {wait} s"
                 continue
+            if status == 404:
+                raise NotFound(f"Zendesk answered HTTP 404 to {what}.") from None
             if status < 500:
-                raise SyncError(f"Zendesk answered HTTP {status} to the export.") from None
+                raise SyncError(f"Zendesk answered HTTP {status} to {what}.") from None
             last = f"HTTP {status}"
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             last = f"could not reach {urllib.parse.urlsplit(url).netloc}: {error}"

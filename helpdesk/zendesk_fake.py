@@ -17,7 +17,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from helpdesk.zendesk import EXPORT_PATH
+from helpdesk.zendesk import EXPORT_PATH, MACROS_PATH
 
 SCORES = ("good", "good", "bad", "offered", "unoffered")
 DEMO_HANDLE_TIME_FIELD = 360001  # the demo tickets' handle time (seconds) custom field
@@ -42,6 +42,8 @@ class FakeZendesk:
         self.token = token
         self.page_size = page_size
         self.faults: list[tuple[int, dict]] = []
+        self.macros: dict[int, dict] = {}  # what was pushed, by the id this server gave
+        self._macro_ids = iter(range(9001, 10**9))  # never reused, as Zendesk's
         self.requests: list[str] = []
         self._lock = threading.Lock()
         self._server = None
@@ -54,6 +56,27 @@ class FakeZendesk:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 status, headers, body = fake.answer(self.path, self.headers.get("Authorization"))
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                self._write()
+
+            def do_PUT(self):
+                self._write()
+
+            def _write(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                status, headers, body = fake.answer(
+                    self.path,
+                    self.headers.get("Authorization"),
+                    method=self.command,
+                    body=self.rfile.read(length),
+                )
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(name, value)
@@ -90,19 +113,39 @@ class FakeZendesk:
         expected = base64.b64encode(f"{self.email}/token:{self.token}".encode()).decode()
         return header == f"Basic {expected}"
 
-    def answer(self, path: str, authorization: str | None) -> tuple[int, dict, bytes]:
+    def answer(self, path: str, authorization: str | None, *, method="GET", body=b""):
+        """(status, headers, body) of the answer to one request."""
         with self._lock:
-            self.requests.append(path)
+            self.requests.append(path if method == "GET" else f"{method} {path}")
             if self.faults:
                 status, headers = self.faults.pop(0)
                 return status, headers, json.dumps({"error": f"fault {status}"}).encode()
             split = urllib.parse.urlsplit(path)
+            if split.path.startswith(MACROS_PATH):
+                if not self._authorised(authorization):
+                    return 401, {}, b'{"error": "Couldn\'t authenticate you"}'
+                return self._macro(method, split.path, body)
             if split.path != EXPORT_PATH:
                 return 404, {}, b'{"error": "InvalidEndpoint"}'
             if not self._authorised(authorization):
                 return 401, {}, b'{"error": "Couldn\'t authenticate you"}'
             query = urllib.parse.parse_qs(split.query)
             return 200, {}, json.dumps(self._page(query)).encode()
+
+    def _macro(self, method: str, path: str, body: bytes) -> tuple[int, dict, bytes]:
+        """POST /api/v2/macros.json creates; PUT /api/v2/macros/<id>.json updates."""
+        macro = json.loads(body)["macro"]
+        if method == "POST" and path == f"{MACROS_PATH}.json":
+            macro_id = next(self._macro_ids)
+            self.macros[macro_id] = macro
+            return 201, {}, json.dumps({"macro": {**macro, "id": macro_id}}).encode()
+        tail = path.removeprefix(f"{MACROS_PATH}/").removesuffix(".json")
+        if method == "PUT" and tail.isdigit():
+            if int(tail) not in self.macros:
+                return 404, {}, b'{"error": "RecordNotFound"}'
+            self.macros[int(tail)] = macro
+            return 200, {}, json.dumps({"macro": {**macro, "id": int(tail)}}).encode()
+        return 404, {}, b'{"error": "InvalidEndpoint"}'
 
     def _ordered(self) -> list[dict]:
         return sorted(self.tickets, key=lambda t: (t["updated_at"], t["id"]))

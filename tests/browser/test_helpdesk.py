@@ -1,12 +1,22 @@
 """A training manager's helpdesk jobs in Chromium, through the pages only: add a Zendesk
-source, sync it now, read its last sync, lag and rows, and see it stop on an expired token."""
+source, sync it now, read its last sync, lag and rows, and see it stop on an expired token;
+push micro-scripts to it as macros."""
 
 import pytest
 
+from accounts.models import User
+from helpdesk import services
 from helpdesk.zendesk_fake import FakeZendesk
+from programs.services import program_publish
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import sign_in
-from tests.factories import AgentFactory, ManagerFactory, TeamFactory
+from tests.factories import (
+    AgentFactory,
+    ManagerFactory,
+    MicroScriptFactory,
+    TeamFactory,
+    complete_program,
+)
 from tests.helpdesk.conftest import ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,3 +80,28 @@ def test_a_manager_adds_a_zendesk_source_syncs_it_and_sees_it_stop(page, live_se
     page.get_by_role("link", name="Notifications").click()
     page.wait_for_load_state()
     assert page.get_by_text("“Acme Zendesk” stopped syncing").is_visible()
+
+
+def test_a_manager_pushes_micro_scripts_to_zendesk_as_macros(page, live_server, zendesk):
+    program = program_publish(program=complete_program(name="Empathy Essentials"))
+    program.micro_scripts.all().delete()
+    MicroScriptFactory(program=program, situation="refund", text="I see why this matters.")
+    MicroScriptFactory(program=program, situation="general", text="Thanks for waiting.")
+    manager = User.objects.get(email="maya@example.com")
+    source, _ = services.source_create(
+        owner=manager, name="Acme Zendesk", slug="zendesk-acme", kind="zendesk",
+        subdomain="acme", agent_email="sync@acme.example", token_env="ATTUNE_HELPDESK_TOKEN_ACME",
+    )  # fmt: skip
+    sign_in(page, live_server, "maya@example.com")
+
+    page.goto(f"{live_server.url}/helpdesk/{source.pk}/")
+    assert page.get_by_text("Nothing pushed yet.").is_visible()
+    page.get_by_label("Situation").select_option(label="Refund")
+    page.get_by_role("button", name="Push as macros").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_text("Pushing 1 micro-scripts as macros").is_visible()
+    assert page.locator("#last-push").inner_text().endswith("1 created, 0 updated of 1.")
+    assert_accessible(page)
+    (macro,) = zendesk.macros.values()
+    assert macro["actions"] == [{"field": "comment_value", "value": "I see why this matters."}]
