@@ -35,7 +35,7 @@ from cohorts.models import (
     ScheduleItem,
 )
 from cohorts.schedule import CohortCalendar
-from cohorts.scope import managed_cohorts, managed_teams
+from cohorts.scope import managed_cohort_ids, managed_cohorts, managed_teams
 from programs.models import Phase
 
 # --- Scoping -------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
     if not user.is_authenticated or user.is_hr:
         return RubricScore.objects.none()
     if user.is_manager:
-        return RubricScore.objects.filter(cohort__in=managed_cohorts(user=user))
+        return RubricScore.objects.filter(cohort__in=managed_cohort_ids(user=user))
     if user.role == user.Role.COACH:
         return RubricScore.objects.filter(scorer=user)
     return RubricScore.objects.filter(Q(subject=user) | Q(scorer=user))

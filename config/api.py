@@ -102,6 +102,16 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return self.scope(user=request.user)
 
 
+# What these fields' `to_representation` comes to for a value read from the database
+# (never None here: a row's None is written as null before any field sees it).
+_PLAIN_WRITERS = {
+    serializers.IntegerField: int,
+    serializers.CharField: str,
+    serializers.EmailField: str,
+    serializers.BooleanField: bool,
+}
+
+
 class ValuesRowSerializer(serializers.Serializer):
     """Writes `.values(*COLUMNS)` rows: each declared field by the field's own
     `to_representation` (so every format is DRF's, as in the model serializer it mirrors),
@@ -126,7 +136,8 @@ class ValuesRowSerializer(serializers.Serializer):
                 elif "." in field.source or field.source == "*":
                     raise TypeError(f"{cls.__name__}.{name}: a row's value is read by key")
                 else:
-                    writers.append((name, field.source, field.to_representation))
+                    plain = _PLAIN_WRITERS.get(type(field))
+                    writers.append((name, field.source, plain or field.to_representation))
             cls._row_writers = writers
         return cls._row_writers
 
