@@ -388,7 +388,8 @@ def lists(*, repeat: int) -> Result:
     The `.values()` page is the standard #17 sets for my-plan: the bare SQL has no Python
     at all (no model, no query built), so no Django request could come within 2x of it.
     Both baselines read the bare SQL's scope (the cohort's agents; the cohorts the manager
-    facilitates) and neither counts the rows: the request's bounded count is its own cost."""
+    facilitates). Neither counts the rows; nor does the request since these lists page by
+    cursor (one query a page)."""
     data = build(10)
     params = {"cohort": data.cohort.pk, "manager": data.manager.pk}
     pages = requests(data)
