@@ -35,7 +35,7 @@ from cohorts.models import (
     ScheduleItem,
 )
 from cohorts.schedule import CohortCalendar
-from cohorts.scope import managed_cohorts, managed_teams
+from cohorts.scope import managed_cohort_ids, managed_cohorts, managed_teams
 from programs.models import Phase
 
 # --- Scoping -------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
     if not user.is_authenticated or user.is_hr:
         return RubricScore.objects.none()
     if user.is_manager:
-        return RubricScore.objects.filter(cohort__in=managed_cohorts(user=user))
+        return RubricScore.objects.filter(cohort__in=managed_cohort_ids(user=user))
     if user.role == user.Role.COACH:
         return RubricScore.objects.filter(scorer=user)
     return RubricScore.objects.filter(Q(subject=user) | Q(scorer=user))
@@ -242,8 +242,11 @@ class _CohortFacts:
         # (enrollment id, week) -> the partners' enrollment ids; plain tuples, since a
         # cohort's whole pairing history may be read at once.
         self.partner_ids: dict[tuple[int, int], list[int]] = {}
-        memberships = CoachingPairMember.objects.filter(pair_filter).values_list(
-            "pair_id", "enrollment_id", "week", "pair__session"
+        # Ordered by pair only: the default order joins each pair's cohort to sort by it.
+        memberships = (
+            CoachingPairMember.objects.filter(pair_filter)
+            .order_by("pair_id", "id")
+            .values_list("pair_id", "enrollment_id", "week", "pair__session")
         )
         by_pair = defaultdict(list)
         for pair_id, enrollment_id, week, session in memberships:
@@ -540,9 +543,11 @@ def my_plan(
     now = now or timezone.now()
     enrollments = list(
         Enrollment.objects.filter(agent=user, status=Enrollment.Status.ACTIVE)
-        .select_related("cohort", "cohort__program", "agent")
+        .select_related("cohort", "cohort__program")
         .order_by("cohort__start_date")
     )
+    for enrollment in enrollments:
+        enrollment.agent = user  # the signed-in user: no need to read them again
     in_force = RubricScore.objects.filter(subject=user, superseded_by__isnull=True).order_by(
         "-scored_at"
     )
@@ -582,7 +587,10 @@ def my_plan(
                 partners=list(
                     Enrollment.objects.filter(
                         pk__in=facts.partner_ids.get((enrollment.pk, coaching.coaching_week), [])
-                    ).select_related("agent")
+                    )
+                    .select_related("agent")
+                    # One cohort's: the default order would join it to sort by it.
+                    .order_by("agent__display_name", "agent__email")
                 )
                 if coaching
                 else [],

@@ -21,9 +21,9 @@ from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from cohorts.selectors import experiment_visible_to
 from cohorts.services import experiment_create
 from config import limits
-from config.api import ScopedRelatedField, ValuesListMixin
+from config.api import ScopedRelatedField, ValuesListMixin, ValuesRowSerializer
 from config.limits import ColumnRangeMixin
-from config.pagination import BoundedCountPagination
+from config.pagination import KeysetPagination
 from config.uploads import (
     ERRORS_CSV,
     ERRORS_PARAMETER,
@@ -65,7 +65,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InteractionRowSerializer(serializers.Serializer):
+class InteractionRowSerializer(ValuesRowSerializer):
     """An interaction as the list shows it, read from a `.values(*COLUMNS)` row: the fields
     and formats of InteractionSerializer without a model instance (and the agent's) per row,
     which cost as much as the rest of the page. Tests prove the two write the same JSON."""
@@ -135,7 +135,7 @@ class InteractionViewSet(ValuesListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = InteractionSerializer
     row_serializer_class = InteractionRowSerializer
     permission_classes = [IsNotHR]
-    pagination_class = BoundedCountPagination
+    pagination_class = KeysetPagination
     filterset_class = InteractionFilter
     search_fields = ["external_id", "agent__email"]
     ordering_fields = ["occurred_at", "csat", "handle_seconds"]

@@ -21,7 +21,7 @@ from cohorts.models import (
     RubricScore,
 )
 from config.api import ValuesListMixin
-from config.pagination import BoundedCountPagination
+from config.pagination import KeysetPagination
 from programs.models import Rubric
 
 # --- Coaching pairs and scores -------------------------------------------------------------
@@ -104,7 +104,7 @@ class RubricScoreViewSet(
     serializer_class = RubricScoreSerializer
     row_serializer_class = RubricScoreRowSerializer
     permission_classes = [IsNotHR, CanRecordScores]
-    pagination_class = BoundedCountPagination
+    pagination_class = KeysetPagination
     filterset_fields = ["subject", "context", "cohort", "rubric"]
     ordering_fields = ["scored_at", "percent"]
 

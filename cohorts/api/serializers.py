@@ -16,7 +16,7 @@ from cohorts.models import (
 )
 from cohorts.scope import scorable_agents
 from config import limits
-from config.api import ModelCleanSerializer, ScopedRelatedField
+from config.api import ModelCleanSerializer, ScopedRelatedField, ValuesRowSerializer
 from config.limits import ColumnRangeMixin
 from config.uploads import max_size_validator
 from programs.models import Program
@@ -245,7 +245,7 @@ class RubricScoreSerializer(ColumnRangeMixin, serializers.ModelSerializer):
         extra_kwargs = {"scored_at": {"required": False}}
 
 
-class RubricScoreRowSerializer(serializers.Serializer):
+class RubricScoreRowSerializer(ValuesRowSerializer):
     """A score as the list shows it, read from a `.values(*COLUMNS)` row: the fields and
     formats of RubricScoreSerializer without three model instances (score, rubric, scorer)
     per row, which cost as much as the rest of the page. Tests prove the two agree."""

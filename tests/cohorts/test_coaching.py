@@ -229,7 +229,7 @@ def test_score_visibility_by_role(agent_api, hr_api, started):
     agent_api.force_authenticate(
         started.enrollments.exclude(agent__in=[scorer, subject]).first().agent
     )
-    assert agent_api.get("/api/rubric-scores/").json()["count"] == 0
+    assert agent_api.get("/api/rubric-scores/").json()["results"] == []
 
 
 def test_a_coach_records_a_qa_score_and_agents_cannot(coach_api, agent_api, started):
