@@ -137,12 +137,13 @@ def _review_queues(cohort, manager, agents: list[int], tag: str) -> User:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO reviews_reviewassignment (plan_id, agent_id, week, slot, "
-            "interaction_id, reviewer_id, due_at, status, skip_reason, draft_values, "
-            "draft_comments, draft_strength, draft_next_step, created_at) "
+            "interaction_id, reviewer_id, due_at, status, skip_reason, routing_reason, "
+            "draft_values, draft_comments, draft_strength, draft_next_step, created_at) "
             # The n-th agent's first interaction is the one numbered n - 1 (see _build).
             "SELECT %(plan)s, a.agent, %(week)s, 1, i.id, "
             "(%(coaches)s::bigint[])[1 + (a.n - 1) / %(queue)s], %(due)s, 'assigned', '', "
-            "'{}', '{}', '', '', now() FROM unnest(%(agents)s::bigint[]) WITH ORDINALITY "
+            "'random sample', '{}', '{}', '', '', now() "
+            "FROM unnest(%(agents)s::bigint[]) WITH ORDINALITY "
             "AS a(agent, n) JOIN insights_interaction i "
             "ON i.source = %(source)s AND i.external_id = (a.n - 1)::text",
             {
