@@ -19,7 +19,7 @@ builds on these functions; nothing else spells the rule out again.
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from accounts.models import Team
@@ -84,26 +84,6 @@ def managed_agents(*, user) -> QuerySet:
     # slower on a 5,000-agent cohort, and told nothing more.
     in_cohorts = Enrollment.objects.filter(cohort_id__in=_facilitated(user)).values("agent")
     return agents.filter(Q(pk__in=in_cohorts) | Q(team_id__in=_managed_team_ids(user)))
-
-
-def managed_agent_rows(*, user, agent: str = "agent") -> Q:
-    """The rows (interactions, samples) whose `agent` is one of `managed_agents(user=...)`.
-
-    The same rule, asked row by row: for each row, does an enrolment in a facilitated
-    cohort name its agent (an index lookup), is the agent in a managed team. A list read
-    newest first then stops at its first page; `agent__in=managed_agents(...)` made the
-    database read every enrolment of the manager's cohorts first (5,000 for a big cohort,
-    ten times the page itself). Prefer `managed_agents` to count or aggregate a scope."""
-    if not _is_manager(user):
-        return Q(pk__in=[])
-    is_agent = Q(**{f"{agent}__role": get_user_model().Role.AGENT})
-    if user.is_superuser:
-        return is_agent
-    in_cohorts = Exists(
-        Enrollment.objects.filter(agent=OuterRef(agent), cohort_id__in=_facilitated(user))
-    )
-    in_teams = Q(**{f"{agent}__team_id__in": _managed_team_ids(user)})
-    return is_agent & (in_cohorts | in_teams)
 
 
 # The two facts a manager's scope starts from, as plain subqueries of the many-to-many

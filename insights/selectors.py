@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from cohorts.scope import managed_agent_rows, managed_cohorts, managed_teams
+from cohorts.scope import managed_agents, managed_cohorts, managed_teams
 from insights import statistics
 from insights.models import BaselineAssessment, CalibrationSession, Interaction
 from insights.services import population
@@ -20,7 +20,11 @@ def interaction_visible_to(*, user) -> QuerySet[Interaction]:
     if user.is_superuser:
         return Interaction.objects.all()
     if user.is_manager:
-        return Interaction.objects.filter(managed_agent_rows(user=user))
+        # The agents in scope as a subquery: the planner reads their own rows (the index
+        # on agent and time), so a page costs what the manager's agents have, whatever the
+        # rest of the table holds. (Testing each row of the whole table newest first cost
+        # 100 ms at 10x when the newest rows were other managers'.)
+        return Interaction.objects.filter(agent__in=managed_agents(user=user))
     if user.role == user.Role.COACH:
         assigned = Q(baseline_item__reviewer=user) | Q(calibration_sessions__reviewers=user)
         team = Q(agent__team=user.team) if user.team_id else Q(pk__in=[])

@@ -92,34 +92,3 @@ def test_interactions_a_manager_reads_follow_the_scope():
     InteractionFactory()
 
     assert list(interaction_visible_to(user=manager)) == [mine]
-
-
-@pytest.mark.parametrize("who", ["manager", "superuser", "coach"])
-def test_rows_in_scope_are_those_of_the_managed_agents_whoever_asks(who):
-    from insights.models import Interaction
-
-    manager = {
-        "manager": ManagerFactory,
-        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True, role="manager"),
-        "coach": lambda: UserFactory(role="coach"),
-    }[who]()
-    cohort = CohortFactory(facilitators=[manager])
-    team = TeamFactory()
-    team.managers.add(manager)
-    withdrawn = EnrollmentFactory(cohort=cohort, status="withdrawn").agent
-    people = [
-        EnrollmentFactory(cohort=cohort).agent,
-        withdrawn,
-        AgentFactory(team=team),
-        UserFactory(role="coach", team=team),
-        EnrollmentFactory(cohort=CohortFactory()).agent,
-        AgentFactory(),
-    ]
-    for person in people:
-        InteractionFactory(agent=person)
-
-    row_by_row = Interaction.objects.filter(scope.managed_agent_rows(user=manager))
-    by_agents = Interaction.objects.filter(agent__in=scope.managed_agents(user=manager))
-
-    assert {i.agent for i in row_by_row} == {i.agent for i in by_agents}
-    assert (withdrawn in {i.agent for i in row_by_row}) == (who != "coach")
