@@ -20,10 +20,9 @@ def interaction_visible_to(*, user) -> QuerySet[Interaction]:
     if user.is_superuser:
         return Interaction.objects.all()
     if user.is_manager:
-        # The agents in scope as a subquery: the planner reads their own rows (the index
-        # on agent and time), so a page costs what the manager's agents have, whatever the
-        # rest of the table holds. (Testing each row of the whole table newest first cost
-        # 100 ms at 10x when the newest rows were other managers'.)
+        # The agents in scope as a subquery. Testing each row newest first (an EXISTS per
+        # row) once cost 100 ms at 10x in the growth benchmark, reading past other
+        # managers' newer rows; this form has stayed flat there (docs/benchmarks.md).
         return Interaction.objects.filter(agent__in=managed_agents(user=user))
     if user.role == user.Role.COACH:
         assigned = Q(baseline_item__reviewer=user) | Q(calibration_sessions__reviewers=user)
