@@ -23,7 +23,6 @@ from cohorts.api.serializers import OptionalURLField
 from config.api import as_drf_validation_error
 from helpdesk import macro_push, selectors, services
 from helpdesk.models import HelpdeskSource
-from programs.macros import MacroFilterForm
 
 # Set once, when the source is made: the slug is the interactions' source.
 FIXED_AFTER_CREATE = ("kind", "slug")
@@ -165,8 +164,7 @@ class HelpdeskSourceViewSet(
         source = self.get_object()
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
-        form = MacroFilterForm(request.data, user=request.user)
-        del form.fields["shape"]
+        form = macro_push.push_filter_form(user=request.user, data=request.data)
         if not form.is_valid():
             raise serializers.ValidationError(
                 {field: list(errors) for field, errors in form.errors.items()}

@@ -14,8 +14,16 @@ from django.utils import timezone
 
 from helpdesk import zendesk
 from helpdesk.models import HelpdeskSource, PushedMacro
-from programs.macros import micro_scripts_for_export, zendesk_macro
+from programs.macros import MacroFilterForm, micro_scripts_for_export, zendesk_macro
 from programs.models import MicroScript
+
+
+def push_filter_form(*, user, data=None, **kwargs) -> MacroFilterForm:
+    """The export's filters without its file shapes: which micro-scripts to push (the
+    page and the API validate with it)."""
+    form = MacroFilterForm(data, user=user, **kwargs)
+    del form.fields["shape"]
+    return form
 
 
 def macros_push_request(*, source: HelpdeskSource, user, filters: dict) -> int:

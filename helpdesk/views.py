@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk import macro_push, selectors, services
 from helpdesk.models import HelpdeskSource
-from programs.macros import MacroFilterForm
 
 EDITABLE = ["name", "enabled", "subdomain", "agent_email", "token_env", "handle_time_field"]
 
@@ -18,6 +17,13 @@ EDITABLE = ["name", "enabled", "subdomain", "agent_email", "token_env", "handle_
 def _require_manager(user):
     if not user.is_manager:
         raise PermissionDenied("Helpdesk sources are for training managers.")
+
+
+def _own_source(request, pk) -> HelpdeskSource:
+    """The source `pk` if the signed-in manager may see it: 403 for anyone not a training
+    manager, 404 for another manager's source."""
+    _require_manager(request.user)
+    return get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
 
 
 class SourceForm(forms.ModelForm):
@@ -67,8 +73,7 @@ def sources(request):
 @require_http_methods(["GET", "POST"])
 def source_detail(request, pk):
     """One source: its state, the last run's report, "Sync now", and its settings."""
-    _require_manager(request.user)
-    source = get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
+    source = _own_source(request, pk)
     form = SourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.fields}
@@ -79,26 +84,18 @@ def source_detail(request, pk):
         "nav": "helpdesk",
         "source": source,
         "form": form,
-        "push_form": push_form(request.user),
+        "push_form": macro_push.push_filter_form(user=request.user, auto_id="push_%s"),
         "webhook_url": request.build_absolute_uri(f"/api/helpdesk/webhook/{source.slug}/"),
     }
     return render(request, "helpdesk/source.html", context)
-
-
-def push_form(user, data=None) -> MacroFilterForm:
-    """The export's filters, without its file shapes: which micro-scripts to push."""
-    form = MacroFilterForm(data, user=user, auto_id="push_%s")
-    del form.fields["shape"]
-    return form
 
 
 @login_required
 @require_POST
 def source_macros_push(request, pk):
     """Push the chosen micro-scripts to this Zendesk source as macros, in the background."""
-    _require_manager(request.user)
-    source = get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
-    form = push_form(request.user, request.POST)
+    source = _own_source(request, pk)
+    form = macro_push.push_filter_form(user=request.user, data=request.POST, auto_id="push_%s")
     if not form.is_valid():
         messages.error(request, "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
         return redirect("web:helpdesk-source", pk=source.pk)
@@ -116,8 +113,7 @@ def source_macros_push(request, pk):
 @login_required
 @require_POST
 def source_sync_now(request, pk):
-    _require_manager(request.user)
-    source = get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
+    source = _own_source(request, pk)
     try:
         services.source_sync_request(source=source)
     except ValidationError as error:
@@ -130,8 +126,7 @@ def source_sync_now(request, pk):
 @login_required
 @require_POST
 def source_secret_rotate(request, pk):
-    _require_manager(request.user)
-    source = get_object_or_404(selectors.source_visible_to(user=request.user), pk=pk)
+    source = _own_source(request, pk)
     try:
         secret = services.webhook_secret_rotate(source=source)
     except ValidationError as error:
