@@ -1,8 +1,14 @@
 """Debriefs: an agent asks their coaching partner or a teammate; only the two of them see
 the request; what was said is never recorded."""
 
+import datetime
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification, Outbox, ReminderKind
 from accounts.reminders import outbox_deliver
@@ -35,18 +41,46 @@ def test_the_coaching_partner_is_suggested_and_teammates_may_be_asked(pair):
     assert agent not in reachable
 
 
+def _on_today_at(hour: int) -> datetime.datetime:
+    """Today (the cohort fixture is built around today) at `hour`:00 UTC."""
+    return datetime.datetime.combine(timezone.now().date(), datetime.time(hour), tzinfo=UTC)
+
+
 def test_asking_tells_the_teammate_in_the_app_and_by_e_mail(pair, mailoutbox):
     agent, partner = pair
 
-    response = api_as(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+    # 10:00 in the teammate's time zone: outside quiet hours, so it is due at once.
+    with time_machine.travel(_on_today_at(10), tick=False):
+        response = api_as(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+        row = Outbox.objects.get(kind=ReminderKind.DEBRIEF_REQUEST)
+        delivered = outbox_deliver(outbox_id=row.pk)
 
     assert response.status_code == 201, response.data
-    row = Outbox.objects.get(kind=ReminderKind.DEBRIEF_REQUEST)
     assert row.recipient == partner
-    assert outbox_deliver(outbox_id=row.pk)
+    assert delivered
     note = Notification.objects.get(user=partner)
     assert agent.get_short_name() in note.title
     assert note.url.endswith(reverse("web:debriefs"))
+    assert len(mailoutbox) == 1
+
+
+def test_asking_in_the_teammates_night_tells_them_in_their_morning(pair, mailoutbox):
+    agent, partner = pair
+    partner.time_zone = "Europe/Paris"
+    partner.save(update_fields=["time_zone"])
+
+    # 21:30 UTC is 22:30 in Paris: quiet hours, so the message waits for 08:00 there.
+    night = _on_today_at(21) + datetime.timedelta(minutes=30)
+    with time_machine.travel(night, tick=False):
+        response = api_as(agent).post("/api/wellbeing/debriefs/", {"teammate": partner.pk})
+        row = Outbox.objects.get(kind=ReminderKind.DEBRIEF_REQUEST)
+        assert not outbox_deliver(outbox_id=row.pk)
+
+    assert response.status_code == 201
+    morning = row.deliver_after.astimezone(ZoneInfo("Europe/Paris"))
+    assert (morning.hour, morning.minute) == (8, 0)
+    assert morning.date() == night.date() + datetime.timedelta(days=1)
+    assert outbox_deliver(outbox_id=row.pk, now=row.deliver_after)
     assert len(mailoutbox) == 1
 
 
