@@ -1,7 +1,7 @@
 """HR's A/B result counted in the database: per group, the agents assigned and, per metric,
 the agents with data, the mean of their figures, the sum of squared deviations from that
-mean, the figures' spread and the interaction-level sums. One query, no agent's figure
-leaves the database.
+mean, the figures' spread and the interaction-level sums. One query (HR's finds the
+experiment's window first, among the reader's: two), no agent's figure leaves the database.
 
 The SQL is written once per set of metrics rather than compiled by the ORM on every
 request: building the ORM expressions (six metrics, a dozen filtered aggregates each) cost
@@ -21,6 +21,8 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.duration import duration_microseconds
+
+from insights.weeks import week_start, whole_weeks
 
 if TYPE_CHECKING:
     from insights.reports import Metric
@@ -44,30 +46,44 @@ def _success(metric: Metric) -> str:
     }[metric.kind]
 
 
-def _per_agent_columns(metric: Metric) -> list[str]:
-    """The agent's figure (`Metric.value` of the agent's sums, unrounded) and sums."""
+def _source_sums(metric: Metric) -> list[str]:
+    """An agent's sums of the metric over their interactions (`i`) in a range, as the
+    rollup holds them (`Metric.aggregates`)."""
     present, key = _present(metric), metric.key
-    n = f"count(*) FILTER (WHERE {present})"
-    columns = [f"{n} AS {key}_n"]
+    columns = [f"count(*) FILTER (WHERE {present}) AS {key}_n"]
     if metric.kind == "mean":
-        total = f"sum(CAST(i.{metric.field} AS double precision)) FILTER (WHERE {present})"
-        figure = f"{total} / nullif({n}, 0)"
+        value = f"CAST(i.{metric.field} AS double precision)"
+        columns += [
+            f"sum({value}) FILTER (WHERE {present}) AS {key}_sum",
+            f"sum({value} * {value}) FILTER (WHERE {present}) AS {key}_sumsq",
+        ]
+    else:
+        columns.append(f"count(*) FILTER (WHERE {present} AND {_success(metric)}) AS {key}_sum")
+    if metric.kind == "nps":
+        columns.append(
+            f"count(*) FILTER (WHERE {present} AND i.{metric.field} <= 6) AS {key}_detractors"
+        )
+    return columns
+
+
+def _parts(metric: Metric) -> list[str]:
+    """The names of the metric's sums: those of `_source_sums`, and the rollup's columns."""
+    return [f"{metric.key}_{part}" for part in PARTS if _has(metric, part)]
+
+
+def _figure(metric: Metric) -> str:
+    """The agent's figure from their summed parts (`s`), in the floating-point operations
+    of `Metric.value` (unrounded)."""
+    key = metric.key
+    if metric.kind == "mean":
+        figure = f"s.{key}_sum / nullif(s.{key}_n, 0)"
         if metric.divisor != 1:
             figure = f"{figure} / {float(metric.divisor)!r}"
-        squares = (
-            f"sum(CAST(i.{metric.field} AS double precision) "
-            f"* CAST(i.{metric.field} AS double precision)) FILTER (WHERE {present})"
-        )
-        columns += [f"{total} AS {key}_sum", f"{squares} AS {key}_sumsq"]
-    else:
-        successes = f"count(*) FILTER (WHERE {present} AND {_success(metric)})"
-        columns.append(f"{successes} AS {key}_sum")
-        if metric.kind == "nps":
-            detractors = f"count(*) FILTER (WHERE {present} AND i.{metric.field} <= 6)"
-            columns.append(f"{detractors} AS {key}_detractors")
-            successes = f"({successes} - {detractors})"
-        figure = f"CAST({successes} AS double precision) * 100.0 / nullif({n}, 0)"
-    return [f"{figure} AS {key}_figure", *columns]
+        return f"{figure} AS {key}_figure"
+    successes = f"s.{key}_sum"
+    if metric.kind == "nps":
+        successes = f"(s.{key}_sum - s.{key}_detractors)"
+    return f"CAST({successes} AS double precision) * 100.0 / nullif(s.{key}_n, 0) AS {key}_figure"
 
 
 def _has(metric: Metric, part: str) -> bool:
@@ -86,42 +102,91 @@ def _group_columns(metric: Metric) -> list[str]:
     ]
 
 
-WINDOW = "{window}"  # where the caller's window query goes (SQL may hold no braces)
-
-
 @functools.cache
-def group_stats_sql(metrics: tuple[Metric, ...]) -> str:
-    """The query, with WINDOW in place of a query answering at most one row: (experiment,
-    start, end). Without that row it answers no rows; with it, one row per group (a single
-    row of NULL group when nobody is assigned), each led by the window's start.
+def group_stats_sql(metrics: tuple[Metric, ...], *, whole_weeks: bool) -> str:
+    """The query of `experiment_group_stats`, with named parameters: `experiment`, the
+    window's `start` and `end`; with `whole_weeks`, also the Mondays `first` and `last`
+    of `weeks.whole_weeks`, the moments `head_end` and `tail_start` they begin, and
+    `following`, when the week after `last` begins. It answers one row per group (none
+    when nobody is assigned).
+
+    Each agent's sums over the window come from the weekly rollup (InteractionWeek) for
+    the weeks wholly inside it and from the interactions of the partial weeks at either
+    end: a rollup row replaces a week of the agent's interactions. A window that ends now
+    ends in the current week, which holds nothing after now: when no assigned agent has an
+    interaction from `end` to `following`, the last week's rollup rows are exactly its
+    interactions in the window and are read instead of them. The sums are whole numbers,
+    so they add up exactly in any order, and each figure is computed from them as
+    `Metric.value` computes it (tests/insights/test_experiment_stats.py).
 
     Two passes, as the per-agent path computes the variance: the groups' means first (m),
     then the squared deviations from them (a sum of squares less n times the squared mean
     would lose the variance of figures that barely differ to cancellation). Agents without
     interactions in the window count as assigned and have no figure."""
-    per_agent = ", ".join(column for metric in metrics for column in _per_agent_columns(metric))
+    source = ", ".join(column for metric in metrics for column in _source_sums(metric))
+    parts = [part for metric in metrics for part in _parts(metric)]
+    from_rollup = ", ".join(f"sum(w.{part})" for part in parts)
+    counts = {part for part in parts if not part.endswith(("_sum", "_sumsq"))}
+    counts |= {f"{m.key}_sum" for m in metrics if m.kind != "mean"}
+    added = ", ".join(
+        f"CAST(sum(p.{part}) AS bigint) AS {part}" if part in counts else f"sum(p.{part}) AS {part}"
+        for part in parts
+    )
+    figures = ", ".join(_figure(metric) for metric in metrics)
+    in_experiment = "agent_id IN (SELECT agent_id FROM g)"
+
+    def source_rows(low: str, high: str, when: str = "") -> str:
+        return f"""
+            SELECT i.agent_id AS agent, {source} FROM insights_interaction i
+            WHERE i.{in_experiment} AND i.occurred_at >= {low} AND i.occurred_at < {high}
+            {when}
+            GROUP BY i.agent_id"""
+
+    if whole_weeks:
+        later = f"""
+            SELECT 1 FROM insights_interaction x WHERE x.{in_experiment}
+            AND x.occurred_at >= %(end)s AND x.occurred_at < %(following)s"""
+        rows = " UNION ALL ".join([
+            source_rows("%(start)s", "%(head_end)s"),
+            source_rows("%(tail_start)s", "%(end)s", f"AND EXISTS ({later})"),
+            f"""
+            SELECT w.agent_id AS agent, {from_rollup} FROM insights_interactionweek w
+            WHERE w.{in_experiment} AND w.week >= %(first)s
+              AND (w.week < %(last)s OR (w.week = %(last)s AND NOT EXISTS ({later})))
+            GROUP BY w.agent_id""",
+        ])  # fmt: skip
+    else:  # no week wholly inside: every row from the interactions
+        rows = source_rows("%(start)s", "%(end)s")
     means = ", ".join(f"avg(a.{m.key}_figure) AS {m.key}_figure" for m in metrics)
     columns = ", ".join(column for metric in metrics for column in _group_columns(metric))
     return f"""
-        WITH w (experiment, start_at, end_at) AS ({WINDOW}),
-        g AS (
+        WITH g AS (
             SELECT agent_id, "group" FROM cohorts_experimentassignment
-            WHERE experiment_id = (SELECT experiment FROM w)
+            WHERE experiment_id = %(experiment)s
         ),
-        a AS (
-            SELECT i.agent_id AS agent, {per_agent}
-            FROM insights_interaction i
-            WHERE i.agent_id IN (SELECT agent_id FROM g)
-              AND i.occurred_at >= (SELECT start_at FROM w)
-              AND i.occurred_at < (SELECT end_at FROM w)
-            GROUP BY i.agent_id
-        ),
+        s AS (SELECT p.agent, {added} FROM ({rows}) p GROUP BY p.agent),
+        a AS (SELECT s.*, {figures} FROM s),
         m AS (SELECT g."group", {means} FROM g JOIN a ON a.agent = g.agent_id GROUP BY g."group")
-        SELECT w.start_at, g."group", count(g.agent_id), {columns}
-        FROM w LEFT JOIN g ON 1 = 1
-        LEFT JOIN a ON a.agent = g.agent_id LEFT JOIN m ON m."group" = g."group"
-        GROUP BY w.start_at, g."group"
+        SELECT g."group", count(g.agent_id), {columns}
+        FROM g LEFT JOIN a ON a.agent = g.agent_id LEFT JOIN m ON m."group" = g."group"
+        GROUP BY g."group"
     """
+
+
+def _window_params(start: datetime.datetime, end: datetime.datetime, using: str) -> dict:
+    ops = connections[using].ops
+    moment, day = ops.adapt_datetimefield_value, ops.adapt_datefield_value
+    params = {"start": moment(start), "end": moment(end)}
+    first, last = whole_weeks(start, end)
+    if first < last:
+        params |= {
+            "first": day(first),
+            "last": day(last),
+            "head_end": moment(week_start(first)),
+            "tail_start": moment(week_start(last)),
+            "following": moment(week_start(last + datetime.timedelta(days=7))),
+        }
+    return params
 
 
 def experiment_group_stats(
@@ -129,34 +194,12 @@ def experiment_group_stats(
 ) -> tuple[dict[str, int], dict]:
     """(agents assigned per group, {(group, metric key): {agents, mean, variance, n, sum,
     sumsq, detractors}}): per group, the count, mean and sample variance of the agents'
-    figures over [start, end) and the interaction-level sums."""
-    ops = connections[using].ops
-    window = (
-        "SELECT %s, %s, %s",
-        [experiment_id, ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)],
-    )
-    _, assigned, stats = experiment_window_stats(
-        window=window, metrics=metrics, groups=groups, using=using
-    )
-    return assigned, stats
-
-
-def experiment_window_stats(
-    *, window: tuple[str, list], metrics: list[Metric], groups: list[str], using="default"
-) -> tuple[datetime.datetime, dict[str, int], dict] | None:
-    """`experiment_group_stats` for the window a query finds, in the same query: `window`
-    is the (SQL, parameters) of a query answering at most one row, (experiment id, start,
-    end), such as the reader's experiments filtered on one id. None when it answers none;
-    else (the window's start, assigned, stats)."""
-    connection = connections[using]
-    sql, params = window
-    with connection.cursor() as cursor:
-        cursor.execute(group_stats_sql(tuple(metrics)).replace(WINDOW, sql), params)
-        found = cursor.fetchall()
-    if not found:
-        return None
-    start = _aware(found[0][0])
-    found = {row[1]: row[2:] for row in found if row[1] is not None}
+    figures over [start, end) and the interaction-level sums. One query."""
+    params = {"experiment": experiment_id, **_window_params(start, end, using)}
+    sql = group_stats_sql(tuple(metrics), whole_weeks="first" in params)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
     assigned = {group: found[group][0] if group in found else 0 for group in groups}
     stats = {}
     for group in groups:
@@ -178,7 +221,7 @@ def experiment_window_stats(
                 "sumsq": sumsq,
                 "detractors": detractors,
             }
-    return start, assigned, stats
+    return assigned, stats
 
 
 # A datetime plus a duration, as Django writes `F(datetime) + timedelta` on each database
@@ -222,6 +265,21 @@ def experiment_window_sql(
         sql += f" AND id IN ({scope})"
         params += scope_params
     return sql, params
+
+
+def experiment_window_find(
+    window: tuple[str, list], *, using="default"
+) -> tuple[int, datetime.datetime, datetime.datetime] | None:
+    """(experiment id, start, end) answered by a window query (`experiment_window_sql`),
+    or None when it answers no row."""
+    sql, params = window
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    experiment, start, end = found
+    return experiment, _aware(start), _aware(end)
 
 
 def _aware(value) -> datetime.datetime:

@@ -51,11 +51,12 @@ from cohorts.services.scores import SCORE_WEEK
 from insights import figures
 from insights.experiment_stats import (
     experiment_group_stats,
+    experiment_window_find,
     experiment_window_sql,
-    experiment_window_stats,
 )
 from insights.models import BaselineAssessment, Interaction, InteractionWeek
 from insights.retention import FOLLOWED, landmark_rows
+from insights.weeks import week_start, whole_weeks
 from programs.models import Module, RubricCriterion
 
 MIN_GROUP = 5
@@ -661,32 +662,12 @@ def _interactions(scope: Scope, start=None, end=None):
     return interactions
 
 
-def week_start(week: datetime.date) -> datetime.datetime:
-    """The moment a week (its Monday) begins: local midnight in the current time zone."""
-    return timezone.make_aware(datetime.datetime.combine(week, datetime.time.min))
-
-
-def _whole_weeks(start, end) -> tuple[datetime.date | None, datetime.date | None]:
-    """The Mondays of the first week wholly on or after `start` and of the first week not
-    wholly before `end` (None: unbounded): the weeks in between are read from the rollup."""
-    first = last = None
-    if start:
-        day = timezone.localdate(start)
-        first = day - datetime.timedelta(days=day.weekday())
-        if week_start(first) != start:
-            first += datetime.timedelta(days=7)
-    if end:
-        day = timezone.localdate(end)
-        last = day - datetime.timedelta(days=day.weekday())
-    return first, last
-
-
 def _week_parts(rollup, raw, start, end, *, key: str, sums: dict, by_week: bool) -> list:
     """Per person (`key`) and week, or per person, the `sums` of the rows in scope from
     `start` to `end`: the weeks wholly inside from `rollup` (a rollup's rows in scope), the
     rest (the partial weeks at either end) from `raw(start, end)` (the source rows, with
     their `week`)."""
-    first, last = _whole_weeks(start, end)
+    first, last = whole_weeks(start, end)
     keys = [key, "week"] if by_week else [key]
     if first and last and first >= last:  # no whole week inside: all from the source rows
         return [raw(start, end).values(*keys).annotate(**sums)]
@@ -1056,22 +1037,21 @@ def experiment_result(
 def hr_experiment_result(experiments, *, pk, start=None, days: int = 30) -> dict | None:
     """`experiment_result` for HR (no per-agent rows) of the experiment `pk` among
     `experiments` (the reader's, as `cohorts.selectors.experiment_visible_to` gives them),
-    found in the query that counts its figures: one query where looking the experiment up
-    first took two. None when it is not among them."""
+    found by its window's query, then counted (two queries). None when it is not among
+    them."""
     window = experiment_window_sql(experiments, pk=pk, start=start, days=days, using=experiments.db)
-    if window is None:
+    found = window and experiment_window_find(window, using=experiments.db)
+    if not found:
         return None
-    found = experiment_window_stats(
-        window=window,
+    experiment, start, end = found
+    assigned, stats = experiment_group_stats(
+        experiment_id=experiment,
+        start=start,
+        end=end,
         metrics=[METRICS[key] for key in EXPERIMENT_METRICS],
         groups=GROUPS,
         using=experiments.db,
     )
-    if found is None:
-        return None
-    window_start, assigned, stats = found
-    start = start or window_start
-    end = start + datetime.timedelta(days=days)
     window = {"from": start.isoformat(), "to": end.isoformat()}
     return _hr_experiment_result(window, assigned, stats)
 

@@ -138,9 +138,66 @@ def test_hr_gets_the_python_welch_result_and_no_metric_under_five_agents(experim
     assert report["figures"]["agents_assigned"] == {"treatment": 7, "control": 7}
 
 
-def test_hrs_ab_result_is_one_query(hr_api, experiment, django_assert_num_queries):
-    # the experiment, scoped to the reader, with every aggregate (agents assigned included)
-    with django_assert_num_queries(1):
+def _python_stats(experiment, start, end, metrics):
+    """{(group, metric): (agents with a figure, mean of the figures)} over [start, end)."""
+    found = {}
+    for group in reports.GROUPS:
+        agents = experiment.assignments.filter(group=group).values_list("agent", flat=True)
+        answers = [
+            list(
+                reports.Interaction.objects.filter(
+                    agent_id=agent, occurred_at__gte=start, occurred_at__lt=end
+                ).values()
+            )
+            for agent in agents
+        ]
+        for metric in metrics:
+            values = [_figure(metric.key, rows) for rows in answers]
+            values = [v for v in values if v is not None]
+            found[group, metric.key] = (len(values), statistics.fmean(values) if values else None)
+    return found
+
+
+@pytest.fixture
+def new_york(settings):
+    """Weeks begin at midnight in New York, whose clocks went back on 1 November 2026."""
+    settings.TIME_ZONE = "America/New_York"
+
+
+@pytest.mark.parametrize("after_the_end", [False, True])
+@pytest.mark.parametrize("zone", ["UTC", "new_york"])
+def test_whole_weeks_come_from_the_rollup_and_the_partial_ones_from_the_interactions(
+    request, zone, after_the_end
+):
+    # The rollup's weeks are set when rows are written: the zone comes before the data.
+    if zone != "UTC":
+        request.getfixturevalue(zone)
+    experiment = request.getfixturevalue("experiment")
+    end = START + datetime.timedelta(days=26, hours=7)  # a Friday: a partial last week
+    control = list(experiment.assignments.filter(group="control").values_list("agent", flat=True))
+    # In the partial first week (START is a Sunday), in the partial last week, and (or
+    # not) after the end in that same week, which the last week's rollup row would count.
+    InteractionFactory(agent_id=control[0], occurred_at=START + 3 * SECOND, csat=1)
+    InteractionFactory(agent_id=control[1], occurred_at=end - SECOND, csat=5, handle_seconds=9)
+    if after_the_end:
+        InteractionFactory(agent_id=control[1], occurred_at=end, csat=1, handle_seconds=9000)
+    metrics = [reports.METRICS[key] for key in reports.EXPERIMENT_METRICS]
+
+    assigned, stats = experiment_group_stats(
+        experiment_id=experiment.pk, start=START, end=end, metrics=metrics, groups=reports.GROUPS
+    )
+
+    expected = _python_stats(experiment, START, end, metrics)
+    assert sum(assigned.values()) == 14
+    for (group, key), (agents, mean) in expected.items():
+        assert stats[group, key]["agents"] == agents, (group, key)
+        assert stats[group, key]["mean"] == pytest.approx(mean, rel=1e-12), (group, key)
+
+
+def test_hrs_ab_result_is_two_queries(hr_api, experiment, django_assert_num_queries):
+    # the experiment's window, scoped to the reader; every aggregate (agents assigned
+    # included), from the weekly rollup and the partial weeks' interactions
+    with django_assert_num_queries(2):
         response = hr_api.get(f"/api/experiments/{experiment.pk}/result/")
     assert response.status_code == 200
 
