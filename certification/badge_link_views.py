@@ -4,6 +4,7 @@ replaces and revokes their link and a training manager revokes an agent's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from certification import badge_links
 
 SVG = "image/svg+xml"
+LINKS_PER_PAGE = 50
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -86,11 +88,10 @@ def manager_links(request):
         badge_links.links_visible_to(user=request.user)
         .filter(revoked_at__isnull=True)
         .select_related("agent")
-        .order_by("agent__display_name", "agent__email")
+        .order_by("agent__display_name", "agent__email", "pk")
     )
-    return render(
-        request, "certification/badge_links.html", {"nav": "cohorts", "links": list(links)}
-    )
+    page = Paginator(links, LINKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "certification/badge_links.html", {"nav": "cohorts", "page": page})
 
 
 @login_required

@@ -51,3 +51,31 @@ def test_an_agent_creates_opens_and_revokes_their_helpdesk_badge(page, live_serv
     gone = page.request.get(svg_on_this_server)
     assert gone.status == 404
     assert "Empathy certified" not in gone.text()
+
+
+def test_a_manager_revokes_an_agents_helpdesk_badge_link(page, live_server, running_cohort):
+    from certification import badge_links
+
+    enrollment = running_cohort.enrollments.order_by("pk").first()
+    agent = enrollment.agent
+    ScenarioCardFactory(program=running_cohort.program)
+    demo_certification_create(enrollment=enrollment, coach=CoachFactory())
+    link = badge_links.badge_link_create(agent=agent)
+    svg_on_this_server = live_server.url + badge_links.badge_link_urls(link)["svg_path"]
+    sign_in(page, live_server, "maya@example.com")  # the cohort's facilitator
+
+    # From the cohort's certification queue, as a manager finds it.
+    page.goto(f"{live_server.url}/cohorts/{running_cohort.pk}/certification/")
+    page.get_by_role("link", name="Agents' helpdesk badge links").click()
+    row = page.get_by_role("row").filter(has_text=str(agent))
+    assert_accessible(page)
+    row.get_by_role("link", name=f"Revoke the link of {agent}").click()
+    assert page.get_by_text("stops working at once").is_visible()
+    page.get_by_role("button", name="Revoke the link").click()
+    page.wait_for_load_state()
+
+    assert (
+        f"{agent}'s helpdesk badge link is revoked" in page.get_by_role("status").first.inner_text()
+    )
+    assert page.get_by_text("None of your agents has a live link.").is_visible()
+    assert page.request.get(svg_on_this_server).status == 404

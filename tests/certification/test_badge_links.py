@@ -17,6 +17,7 @@ from tests.factories import (
     EnrollmentFactory,
     HRFactory,
     ManagerFactory,
+    TeamFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,24 @@ def test_revoking_twice_changes_nothing(agent, link):
     second = badge_links.badge_link_revoke(link=link, by=agent)
 
     assert first.revoked_at == second.revoked_at
+
+
+def test_a_managers_links_page_in_pages_of_fifty_by_name(client, facilitator, link):
+    from certification.badge_link_views import LINKS_PER_PAGE
+
+    team = TeamFactory(name="Many")
+    team.managers.add(facilitator)
+    for n in range(LINKS_PER_PAGE + 3):
+        badge_links.badge_link_create(agent=AgentFactory(team=team, display_name=f"Zed {n:02}"))
+    client.force_login(facilitator)
+
+    first = client.get("/badge-links/").content.decode()
+    last = client.get("/badge-links/?page=2").content.decode()
+
+    assert f"Live links ({LINKS_PER_PAGE + 4})" in first
+    assert "Ben Agent" in first  # by name: Ben first
+    assert "Ben Agent" not in last
+    assert "Zed 52" in last
+    assert "Zed 52" not in first
+    assert 'rel="next">Next</a>' in first
+    assert 'rel="prev">Previous</a>' in last
