@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
 
-from cohorts.scope import managed_agents, managed_teams
+from cohorts.scope import directory_visible_to, managed_agents, managed_teams
+from programs.models import Program, Rubric, ScenarioCard
 from hiring.models import Candidate, Interview, InterviewScore, Opening
 
 # Interviewers who disagree by more than this on one criterion of one role-play are flagged.
@@ -160,3 +161,26 @@ def starting_point_candidate(*, agent, user) -> Candidate | None:
     if opening_managed_by(user=user).filter(pk=candidate.opening_id).exists():
         return candidate
     return None
+
+
+def interviewer_choices(*, user) -> QuerySet:
+    """Who `user` may name as an interviewer: active coaches and managers of their directory."""
+    return directory_visible_to(user=user).filter(
+        role__in=["coach", "manager"], is_active=True
+    ).order_by("display_name", "email")
+
+
+def scenario_library(*, user) -> QuerySet:
+    """The scenario cards of published programs: the library interviews draw from."""
+    if not (_signed_in(user) and user.is_manager):
+        return ScenarioCard.objects.none()
+    return ScenarioCard.objects.filter(program__status=Program.Status.PUBLISHED).order_by(
+        "title", "id"
+    )
+
+
+def interview_rubrics(*, user) -> QuerySet:
+    """Published rubric versions a manager may score an opening on."""
+    if not (_signed_in(user) and user.is_manager):
+        return Rubric.objects.none()
+    return Rubric.objects.filter(status=Rubric.Status.PUBLISHED)
