@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,9 +36,7 @@ class MayHire(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(
-            user
-            and user.is_authenticated
-            and (user.is_manager or user.role == User.Role.COACH)
+            user and user.is_authenticated and (user.is_manager or user.role == User.Role.COACH)
         )
 
 
@@ -122,7 +121,11 @@ class OpeningViewSet(
         return Response(self.get_serializer(opening).data)
 
     def _comparison(self, request):
-        opening = self.get_object()
+        # Not get_object(): the list's counts and interviewers are not needed here.
+        opening = get_object_or_404(
+            selectors.opening_visible_to(user=request.user).select_related("rubric"),
+            pk=self.kwargs["pk"],
+        )
         _require_runs(request, opening)
         return opening, selectors.comparison_rows(opening=opening)
 
@@ -193,8 +196,10 @@ class CandidateSerializer(ColumnRangeMixin, serializers.ModelSerializer):
         read_only_fields = ["stage_changed_at", "agent", "created_at"]
 
     def validate(self, attrs):
-        if self.instance is not None and "opening" in attrs and (
-            attrs["opening"] != self.instance.opening
+        if (
+            self.instance is not None
+            and "opening" in attrs
+            and (attrs["opening"] != self.instance.opening)
         ):
             raise serializers.ValidationError({"opening": ["Add the candidate to the other one."]})
         return attrs
@@ -386,5 +391,3 @@ class StartingPointView(APIView):
             "mean": body["mean"],
             "criteria": body["criteria"],
         })  # fmt: skip
-
-

@@ -7,9 +7,11 @@ from config.csv_cells import spreadsheet_safe
 
 
 def comparison_csv(*, opening, rows: list[dict]) -> str:
-    criteria = [c["name"] for c in rows[0]["criteria"]] if rows else [
-        c.name for c in opening.rubric.criteria.order_by("order", "id")
-    ]
+    criteria = (
+        [c["name"] for c in rows[0]["criteria"]]
+        if rows
+        else [c.name for c in opening.rubric.criteria.order_by("order", "id")]
+    )
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["rank", "candidate", "stage", "mean", "role_plays", "interviewers"]

@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, QuerySet
 
 from cohorts.scope import directory_visible_to, managed_agents, managed_teams
-from programs.models import Program, Rubric, ScenarioCard
 from hiring.models import Candidate, Interview, InterviewScore, Opening
+from programs.models import Program, Rubric, ScenarioCard
 
 # Interviewers who disagree by more than this on one criterion of one role-play are flagged.
 DISAGREEMENT_POINTS = 1
@@ -149,9 +149,7 @@ def comparison_rows(*, opening: Opening, candidates=None) -> list[dict]:
 def starting_point_candidate(*, agent, user) -> Candidate | None:
     """The hiring record an agent started from, if `user` may read it: the agent themselves,
     and the managers whose scope holds the agent or who ran the opening."""
-    candidate = (
-        Candidate.objects.select_related("opening__rubric").filter(agent=agent).first()
-    )
+    candidate = Candidate.objects.select_related("opening__rubric").filter(agent=agent).first()
     if candidate is None or not _signed_in(user):
         return None
     if user.pk == agent.pk:
@@ -165,9 +163,11 @@ def starting_point_candidate(*, agent, user) -> Candidate | None:
 
 def interviewer_choices(*, user) -> QuerySet:
     """Who `user` may name as an interviewer: active coaches and managers of their directory."""
-    return directory_visible_to(user=user).filter(
-        role__in=["coach", "manager"], is_active=True
-    ).order_by("display_name", "email")
+    return (
+        directory_visible_to(user=user)
+        .filter(role__in=["coach", "manager"], is_active=True)
+        .order_by("display_name", "email")
+    )
 
 
 def scenario_library(*, user) -> QuerySet:

@@ -142,7 +142,7 @@ def candidate_update(*, candidate: Candidate, now=None, **fields) -> Candidate:
         if candidate.stage == Candidate.Stage.HIRED:
             raise ValidationError({"stage": "This candidate was hired; the stage stays."})
         if stage == Candidate.Stage.HIRED:
-            raise ValidationError({"stage": "Hire a candidate with “Hire”: it makes their account."})
+            raise ValidationError({"stage": "Use “Hire”: it makes the candidate's account."})
         candidate.stage = stage
         candidate.stage_changed_at = now or timezone.now()
     for name in ("name", "email", "phone"):

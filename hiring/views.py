@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Team, User
 from cohorts.scope import managed_cohorts, managed_teams
 from hiring import exports, selectors, services
-from hiring.models import Candidate, Interview, Opening
+from hiring.models import Candidate, Opening
 from programs.forms import RubricForm
 from programs.models import Rubric, ScenarioCard
 
@@ -116,7 +116,9 @@ class HireForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = (
-            managed_cohorts(user=user).exclude(status__in=["finished", "cancelled"]).order_by("name")
+            managed_cohorts(user=user)
+            .exclude(status__in=["finished", "cancelled"])
+            .order_by("name")
         )
 
 
@@ -147,8 +149,8 @@ def openings(request):
         .annotate(candidate_count=Count("candidates"))
         .order_by("-created_at", "-id")
     )
-    context = {"nav": "hiring", "openings": rows, "form": form,
-               "may_open": request.user.is_manager and form.fields["team"].queryset.exists()}  # fmt: skip
+    may_open = request.user.is_manager and form.fields["team"].queryset.exists()
+    context = {"nav": "hiring", "openings": rows, "form": form, "may_open": may_open}
     return render(request, "hiring/openings.html", context)
 
 
@@ -168,7 +170,9 @@ def opening_detail(request, pk):
             candidate_form = CandidateForm(request.POST, prefix="candidate")
             if candidate_form.is_valid():
                 try:
-                    candidate = services.candidate_add(opening=opening, **candidate_form.cleaned_data)
+                    candidate = services.candidate_add(
+                        opening=opening, **candidate_form.cleaned_data
+                    )
                 except ValidationError as error:
                     _errors(request, error)
                 else:
@@ -352,9 +356,7 @@ def interview_detail(request, pk):
         "criteria": criteria,
         "form": form,
         "unblinded": unblinded,
-        "scores": [
-            {"score": s, "values": [s.values.get(c.key) for c in criteria]} for s in scores
-        ],
+        "scores": [{"score": s, "values": [s.values.get(c.key) for c in criteria]} for s in scores],
         "hidden": interview.scores.count() - len(scores) if not unblinded else 0,
     }
     return render(request, "hiring/interview.html", context)

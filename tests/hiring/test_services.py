@@ -12,8 +12,7 @@ from cohorts.models import Enrollment
 from hiring import selectors, services
 from hiring.models import Candidate, Interview, InterviewScore
 from programs.models import Rubric
-from tests.factories import CohortFactory, ManagerFactory
-from tests.factories import ScenarioCardFactory
+from tests.factories import CohortFactory, ManagerFactory, ScenarioCardFactory
 from tests.hiring.conftest import every, library_card, values
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +45,7 @@ def test_only_a_manager_of_the_team_may_open_hiring_for_it(team):
 
 def test_an_agent_cannot_be_an_interviewer(manager, team, outsiders):
     with pytest.raises(ValidationError) as error:
-        services.opening_create(
-            by=manager, title="x", team=team, interviewers=[outsiders["agent"]]
-        )
+        services.opening_create(by=manager, title="x", team=team, interviewers=[outsiders["agent"]])
     assert "interviewers" in error.value.message_dict
 
 
@@ -109,8 +106,8 @@ def test_the_comparison_ranks_by_mean_and_flags_a_disagreement_over_one_point(
     low = services.candidate_add(opening=opening, name="Lou", email="lou@mail.test")
     high = services.candidate_add(opening=opening, name="Hal", email="hal@mail.test")
     services.candidate_add(opening=opening, name="Una", email="una@mail.test")  # not scored
-    for who, by_coach, by_other in ((low, every(2), every(3)), (high, values(4, tone=5),
-                                                                      values(4, tone=3))):  # fmt: skip
+    plays = [(low, every(2), every(3)), (high, values(4, tone=5), values(4, tone=3))]
+    for who, by_coach, by_other in plays:
         interview = services.interview_create(candidate=who)
         services.interview_score_submit(interview=interview, interviewer=coach, values=by_coach)
         services.interview_score_submit(
@@ -119,11 +116,12 @@ def test_the_comparison_ranks_by_mean_and_flags_a_disagreement_over_one_point(
 
     rows = selectors.comparison_rows(opening=opening)
 
-    assert [(r["rank"], r["candidate"].name) for r in rows] == [(1, "Hal"), (2, "Lou"), (None, "Una")]
-    hal_tone = next(c for c in rows[0]["criteria"] if c["key"] == "tone")
-    assert (str(hal_tone["mean"]), hal_tone["spread"], hal_tone["disagreement"]) == ("4.00", 2, True)
-    lou_tone = next(c for c in rows[1]["criteria"] if c["key"] == "tone")
-    assert (str(lou_tone["mean"]), lou_tone["spread"], lou_tone["disagreement"]) == ("2.50", 1, False)
+    ranking = [(r["rank"], r["candidate"].name) for r in rows]
+    assert ranking == [(1, "Hal"), (2, "Lou"), (None, "Una")]
+    hal = next(c for c in rows[0]["criteria"] if c["key"] == "tone")
+    assert (str(hal["mean"]), hal["spread"], hal["disagreement"]) == ("4.00", 2, True)
+    lou = next(c for c in rows[1]["criteria"] if c["key"] == "tone")
+    assert (str(lou["mean"]), lou["spread"], lou["disagreement"]) == ("2.50", 1, False)
     assert str(rows[1]["mean"]) == "2.50"
 
 
@@ -228,7 +226,8 @@ def test_the_retention_task_runs_the_sweep_and_beat_starts_it_daily(opening):
     from hiring.tasks import candidates_retention_sweep_task
 
     task = PeriodicTask.objects.get(task="hiring.tasks.candidates_retention_sweep_task")
-    assert task.enabled and task.crontab.hour == "3"
+    assert task.enabled
+    assert task.crontab.hour == "3"
     with time_machine.travel(datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)):
         services.candidate_add(opening=opening, name="Old", email="old@mail.test")
     with time_machine.travel(datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC)):
