@@ -5,6 +5,7 @@ CSV, hires one candidate into an agent account and deletes another."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -107,7 +108,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
     assert rows[1][:4] == ["1", "Cara Candidate", "Interviewing", "3.00"]
 
     page.get_by_role("link", name="Cara Candidate").click()
