@@ -373,3 +373,18 @@ def starting_point(request):
         (row,) = selectors.comparison_rows(opening=candidate.opening, candidates=[candidate])
     context = {"nav": "starting-point", "candidate": candidate, "row": row}
     return render(request, "hiring/starting_point.html", context)
+
+
+@login_required
+def agent_starting_point(request, agent_pk):
+    """An agent's starting point, for a manager whose scope holds the agent (or who ran the
+    opening they were hired from); anyone else: 404."""
+    if not request.user.is_manager:
+        raise PermissionDenied("Starting points are for the agent and their managers.")
+    agent = get_object_or_404(User, pk=agent_pk, role=User.Role.AGENT)
+    candidate = selectors.starting_point_candidate(agent=agent, user=request.user)
+    if candidate is None:
+        raise Http404("No starting point you may read.")
+    (row,) = selectors.comparison_rows(opening=candidate.opening, candidates=[candidate])
+    context = {"nav": "hiring", "candidate": candidate, "row": row, "agent": agent}
+    return render(request, "hiring/starting_point.html", context)

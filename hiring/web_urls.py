@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("hiring/interviews/<int:pk>/", views.interview_detail, name="hiring-interview"),
     path("hiring/starting-point/", views.starting_point, name="hiring-starting-point"),
+    path(
+        "hiring/starting-point/<int:agent_pk>/",
+        views.agent_starting_point,
+        name="hiring-agent-starting-point",
+    ),
 ]

@@ -111,3 +111,13 @@ def test_a_candidate_name_that_looks_like_a_formula_is_defused_in_the_csv(openin
     services.candidate_add(opening=opening, name="=HYPERLINK(1)", email="f@mail.test")
     body = _client(manager).get(f"/hiring/openings/{opening.pk}/comparison.csv").content.decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_the_agents_manager_reads_the_starting_point_and_other_managers_do_not(
+    candidate, manager, outsiders
+):
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    url = f"/hiring/starting-point/{agent.pk}/"
+    assert "Starting point: Cara Candidate" in _client(manager).get(url).content.decode()
+    assert _client(outsiders["other manager"]).get(url).status_code == 404
+    assert _client(outsiders["coach not interviewing"]).get(url).status_code == 403
