@@ -20,6 +20,13 @@ from tests.hiring.conftest import every, library_card
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _follow(page, *links: str):
+    """Click these links one after the other, each on the page the previous one opened."""
+    for name in links:
+        page.get_by_role("link", name=name).click()
+        page.wait_for_load_state()
+
+
 def _send_score(page, value: int, notes: str):
     form = page.locator("form", has=page.get_by_role("button", name="Send my score"))
     for fieldset in form.locator("fieldset").all():
@@ -63,8 +70,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     assert_accessible(page)
 
     # ... and adds a role-play for Cara on a card drawn from the library.
-    page.get_by_role("link", name="Cara Candidate").click()
-    page.wait_for_load_state()
+    _follow(page, "Cara Candidate")
     page.get_by_role("button", name="Add the role-play").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Scenario: Charged twice before payday").is_visible()
@@ -76,14 +82,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     )
     page.context.clear_cookies()
     sign_in(page, live_server, "cole@example.com")
-    page.get_by_role("link", name="Hiring").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Billing agents, spring").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Cara Candidate").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Charged twice before payday").click()
-    page.wait_for_load_state()
+    _follow(page, "Hiring", "Billing agents, spring", "Cara Candidate", "Charged twice")
     assert page.locator("#blind").is_visible()
     assert page.get_by_text("Interrupted the customer.").count() == 0
     assert_accessible(page)
@@ -91,17 +90,14 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     assert page.locator("#blind").count() == 0
     assert page.get_by_text("Interrupted the customer.").is_visible()
     assert page.get_by_text("Named the worry before fixing it.").is_visible()
+    _follow(page, "Back to Cara Candidate")  # an interviewer does not decide
     assert page.get_by_role("button", name="Delete Cara Candidate").count() == 0
+    assert page.get_by_role("button", name="Hire Cara Candidate").count() == 0
 
     # The manager compares, downloads the CSV, hires Cara and deletes Dan.
     page.context.clear_cookies()
     sign_in(page, live_server, "maya@example.com")
-    page.get_by_role("link", name="Hiring").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Billing agents, spring").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Compare the candidates").click()
-    page.wait_for_load_state()
+    _follow(page, "Hiring", "Billing agents, spring", "Compare the candidates")
     table = page.locator("#comparison")
     assert table.locator("tbody tr").first.inner_text().startswith("1\tCara Candidate")
     assert table.get_by_text("disagree").count() == 4  # 4 against 2 on every criterion
@@ -111,8 +107,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
     assert rows[1][:4] == ["1", "Cara Candidate", "Interviewing", "3.00"]
 
-    page.get_by_role("link", name="Cara Candidate").click()
-    page.wait_for_load_state()
+    _follow(page, "Cara Candidate")
     page.get_by_role("button", name="Hire Cara Candidate").click()
     page.wait_for_load_state()
     assert page.get_by_text("has been invited to set a password").is_visible()
@@ -121,10 +116,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     assert (agent.role, agent.team.name) == ("agent", "Billing")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Back to Billing agents, spring").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Dan Doe").click()
-    page.wait_for_load_state()
+    _follow(page, "Back to Billing agents, spring", "Dan Doe")
     page.get_by_role("button", name="Delete Dan Doe").click()
     page.wait_for_load_state()
     assert page.get_by_text("The candidate and their role-plays").is_visible()
