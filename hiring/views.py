@@ -166,7 +166,15 @@ def opening_detail(request, pk):
     )
     if request.method == "POST":
         _require_runs(request.user, opening)
-        if "candidate-name" in request.POST:
+        if "status" in request.POST:
+            try:
+                services.opening_update(opening=opening, status=request.POST["status"])
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, f"“{opening}” is {opening.get_status_display().lower()}.")
+                return redirect("web:hiring-opening", pk=opening.pk)
+        elif "candidate-name" in request.POST:
             candidate_form = CandidateForm(request.POST, prefix="candidate")
             if candidate_form.is_valid():
                 try:

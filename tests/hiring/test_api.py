@@ -214,3 +214,10 @@ def test_the_comparison_query_count_is_pinned_and_flat(
         services.interview_score_submit(interview=interview, interviewer=coach, values=every(3))
     with django_assert_num_queries(5):
         assert len(client.get(url).json()["candidates"]) == 7
+
+
+@pytest.mark.parametrize("who", ["agent", "hr"])
+def test_agents_and_hr_get_403_on_the_hiring_lists(who, interview, outsiders):
+    client = api_as(outsiders[who])
+    for url in ("/api/openings/", "/api/candidates/", "/api/interviews/"):
+        assert client.get(url).status_code == 403, url

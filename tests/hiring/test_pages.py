@@ -121,3 +121,21 @@ def test_the_agents_manager_reads_the_starting_point_and_other_managers_do_not(
     assert "Starting point: Cara Candidate" in _client(manager).get(url).content.decode()
     assert _client(outsiders["other manager"]).get(url).status_code == 404
     assert _client(outsiders["coach not interviewing"]).get(url).status_code == 403
+
+
+def test_a_manager_closes_an_opening_and_it_takes_no_more_candidates(opening, manager):
+    client = _client(manager)
+    assert client.post(f"/hiring/openings/{opening.pk}/", {"status": "closed"}).status_code == 302
+    opening.refresh_from_db()
+    assert opening.status == "closed"
+    page = client.get(f"/hiring/openings/{opening.pk}/").content.decode()
+    assert "Add the candidate" not in page
+    assert "Reopen it" in page
+
+
+def test_a_bad_status_on_the_page_is_a_message_not_an_error(opening, manager):
+    response = _client(manager).post(f"/hiring/openings/{opening.pk}/", {"status": "gone"},
+                                     follow=True)  # fmt: skip
+    assert response.status_code == 200
+    opening.refresh_from_db()
+    assert opening.status == "open"
