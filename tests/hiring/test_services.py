@@ -233,3 +233,15 @@ def test_the_retention_task_runs_the_sweep_and_beat_starts_it_daily(opening):
     with time_machine.travel(datetime.datetime(2030, 12, 1, tzinfo=datetime.UTC)):
         candidates_retention_sweep_task.delay()
     assert not opening.candidates.exists()
+
+
+def test_the_hired_agents_invitation_is_recorded_as_a_task_intent_with_the_hire(
+    candidate, manager
+):
+    from jobs.models import TaskIntent
+
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    outbox = Outbox.objects.get(recipient=agent, kind="invitation")
+    assert TaskIntent.objects.filter(
+        task="accounts.tasks.outbox_deliver_batch", args=[[outbox.pk]]
+    ).exists()
