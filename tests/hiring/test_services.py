@@ -235,9 +235,7 @@ def test_the_retention_task_runs_the_sweep_and_beat_starts_it_daily(opening):
     assert not opening.candidates.exists()
 
 
-def test_the_hired_agents_invitation_is_recorded_as_a_task_intent_with_the_hire(
-    candidate, manager
-):
+def test_the_hired_agents_invitation_is_recorded_as_a_task_intent_with_the_hire(candidate, manager):
     from jobs.models import TaskIntent
 
     agent = services.candidate_hire(candidate=candidate, by=manager)
