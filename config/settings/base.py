@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jobs",
     "wellbeing",
     "helpdesk",
+    "hiring",
 ]
 
 MIDDLEWARE = [
@@ -434,3 +435,7 @@ ATTUNE_HELPDESK_RETRY_AFTER_MAX = env.int("ATTUNE_HELPDESK_RETRY_AFTER_MAX", def
 ATTUNE_HELPDESK_WEBHOOK_MAX_AGE = env.int("ATTUNE_HELPDESK_WEBHOOK_MAX_AGE", default=300)
 ATTUNE_HELPDESK_WEBHOOK_CLOCK_SKEW = env.int("ATTUNE_HELPDESK_WEBHOOK_CLOCK_SKEW", default=30)
 ATTUNE_HELPDESK_WEBHOOK_MAX_ROWS = env.int("ATTUNE_HELPDESK_WEBHOOK_MAX_ROWS", default=1000)
+
+# Hiring (docs/hiring.md): a candidate not hired is deleted this many days after their
+# last change of stage, by the daily retention sweep.
+ATTUNE_HIRING_RETENTION_DAYS = env.int("ATTUNE_HIRING_RETENTION_DAYS", default=180)

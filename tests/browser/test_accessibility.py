@@ -62,6 +62,14 @@ EXPECTED = {
         "/support/", "/plan/badge-link/", "/badge-links/N/revoke/",
     },
 }  # fmt: skip
+# Hiring (docs/hiring.md): the demo opening's pages, for its manager and its interviewer.
+EXPECTED["manager"] |= {
+    "/hiring/", "/hiring/openings/N/", "/hiring/openings/N/comparison/", "/hiring/candidates/N/",
+    "/hiring/interviews/N/",
+}  # fmt: skip
+EXPECTED["coach"] |= {"/hiring/", "/hiring/openings/N/", "/hiring/candidates/N/",
+                      "/hiring/interviews/N/"}  # fmt: skip
+EXPECTED["agent"] |= {"/hiring/starting-point/"}
 
 
 def _shape(path: str) -> str:

@@ -18,6 +18,7 @@ from cohorts.demo import (
 )
 from cohorts.services import cohort_status_sweep
 from helpdesk.demo import demo_helpdesk_create
+from hiring.demo import demo_hiring_create
 from insights.case_study import case_study_create
 from insights.demo import (
     demo_calibration_create,
@@ -131,6 +132,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Helpdesk: “Demo Zendesk” was synced from a local Zendesk-format server "
                 "(/helpdesk/); run `manage.py zendesk_demo_server` and press Sync now for more."
+            )
+        if demo_hiring_create(manager=manager, coach=coach, team=study.team):
+            self.stdout.write(
+                "Hiring: an opening with four candidates scored by the coach and the manager "
+                "(/hiring/); the manager has one role-play left to score blind."
             )
         if no_serve:
             return

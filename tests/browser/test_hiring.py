@@ -1,0 +1,123 @@
+"""Hiring in Chromium, through the pages only: a manager opens hiring for their team, adds
+candidates, names the interviewers and a role-play; an interviewer scores blind and sees the
+other score only after sending theirs; the manager reads the comparison, downloads it as
+CSV, hires one candidate into an agent account and deletes another."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from accounts.models import User
+from hiring import services
+from hiring.models import Candidate, Interview
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import sign_in
+from tests.factories import CoachFactory, ManagerFactory, TeamFactory
+from tests.hiring.conftest import every, library_card
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _follow(page, *links: str):
+    """Click these links one after the other, each on the page the previous one opened."""
+    for name in links:
+        page.get_by_role("link", name=name).click()
+        page.wait_for_load_state()
+
+
+def _send_score(page, value: int, notes: str):
+    form = page.locator("form", has=page.get_by_role("button", name="Send my score"))
+    for fieldset in form.locator("fieldset").all():
+        fieldset.get_by_role("radio", name=str(value), exact=False).first.check()
+    form.get_by_label("Notes").fill(notes)
+    form.get_by_role("button", name="Send my score").click()
+    page.wait_for_load_state()
+
+
+def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
+    manager = ManagerFactory(email="maya@example.com", display_name="Maya Manager")
+    TeamFactory(name="Billing").managers.add(manager)
+    CoachFactory(email="cole@example.com", display_name="Cole Coach")
+    ivo = ManagerFactory(email="ivo@example.com", display_name="Ivo Interviewer")
+    library_card(title="Charged twice before payday")
+
+    # The manager opens hiring and adds two candidates.
+    sign_in(page, live_server, "maya@example.com")
+    page.get_by_role("link", name="Hiring").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("No openings yet.").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Title:").fill("Billing agents, spring")
+    page.get_by_label("Team:").select_option(label="Billing")
+    page.get_by_role("button", name="Open the opening").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Billing agents, spring").is_visible()
+    for name, email in (("Cara Candidate", "cara@mail.test"), ("Dan Doe", "dan@mail.test")):
+        page.get_by_label("Name:").fill(name)
+        page.get_by_label("E-mail:").fill(email)
+        page.get_by_role("button", name="Add the candidate").click()
+        page.wait_for_load_state()
+        assert page.get_by_text(f"{name} added.").is_visible()
+
+    # ... names the interviewers ...
+    page.get_by_label("Cole Coach").check()
+    page.get_by_label("Ivo Interviewer").check()
+    page.get_by_role("button", name="Save the interviewers").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Interviewers saved.").is_visible()
+    assert_accessible(page)
+
+    # ... and adds a role-play for Cara on a card drawn from the library.
+    _follow(page, "Cara Candidate")
+    page.get_by_role("button", name="Add the role-play").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Scenario: Charged twice before payday").is_visible()
+    interview = Interview.objects.get()
+
+    # Ivo scores first (elsewhere); Cole sees nothing of it until he has sent his own.
+    services.interview_score_submit(
+        interview=interview, interviewer=ivo, values=every(2), notes="Interrupted the customer."
+    )
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cole@example.com")
+    _follow(page, "Hiring", "Billing agents, spring", "Cara Candidate", "Charged twice")
+    assert page.locator("#blind").is_visible()
+    assert page.get_by_text("Interrupted the customer.").count() == 0
+    assert_accessible(page)
+    _send_score(page, 4, "Named the worry before fixing it.")
+    assert page.locator("#blind").count() == 0
+    assert page.get_by_text("Interrupted the customer.").is_visible()
+    assert page.get_by_text("Named the worry before fixing it.").is_visible()
+    _follow(page, "Back to Cara Candidate")  # an interviewer does not decide
+    assert page.get_by_role("button", name="Delete Cara Candidate").count() == 0
+    assert page.get_by_role("button", name="Hire Cara Candidate").count() == 0
+
+    # The manager compares, downloads the CSV, hires Cara and deletes Dan.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "maya@example.com")
+    _follow(page, "Hiring", "Billing agents, spring", "Compare the candidates")
+    table = page.locator("#comparison")
+    assert table.locator("tbody tr").first.inner_text().startswith("1\tCara Candidate")
+    assert table.get_by_text("disagree").count() == 4  # 4 against 2 on every criterion
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert rows[1][:4] == ["1", "Cara Candidate", "Interviewing", "3.00"]
+
+    _follow(page, "Cara Candidate")
+    page.get_by_role("button", name="Hire Cara Candidate").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("has been invited to set a password").is_visible()
+    assert page.get_by_role("heading", name="Starting point").is_visible()
+    agent = User.objects.get(email="cara@mail.test")
+    assert (agent.role, agent.team.name) == ("agent", "Billing")
+    assert_accessible(page)
+
+    _follow(page, "Back to Billing agents, spring", "Dan Doe")
+    page.get_by_role("button", name="Delete Dan Doe").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The candidate and their role-plays").is_visible()
+    assert not Candidate.objects.filter(name="Dan Doe").exists()

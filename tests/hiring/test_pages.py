@@ -1,0 +1,141 @@
+"""The hiring pages: forbidden paths, blind scoring, the comparison and its CSV, hiring and
+deleting, and an agent's starting point."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from hiring import services
+from hiring.models import Candidate
+from tests.hiring.conftest import every
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pages(interview) -> list[str]:
+    candidate = interview.candidate
+    opening = candidate.opening
+    return [
+        f"/hiring/openings/{opening.pk}/",
+        f"/hiring/openings/{opening.pk}/comparison/",
+        f"/hiring/openings/{opening.pk}/comparison.csv",
+        f"/hiring/candidates/{candidate.pk}/",
+        f"/hiring/interviews/{interview.pk}/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("other manager", 404), ("coach not interviewing", 404), ("agent", 403), ("hr", 403)],
+)
+def test_outsiders_get_404_or_403_on_every_hiring_page(who, expected, interview, outsiders):
+    client = _client(outsiders[who])
+    for url in _pages(interview):
+        assert client.get(url).status_code == expected, url
+    candidate = interview.candidate
+    assert client.post(f"/hiring/candidates/{candidate.pk}/delete/").status_code == expected
+    assert client.post(f"/hiring/candidates/{candidate.pk}/hire/").status_code == expected
+    assert Candidate.objects.filter(pk=candidate.pk, stage="interviewing").exists()
+
+
+@pytest.mark.parametrize("who", ["agent", "hr"])
+def test_agents_and_hr_have_no_hiring_list(who, outsiders):
+    assert _client(outsiders[who]).get("/hiring/").status_code == 403
+
+
+def test_an_interviewer_sees_the_opening_but_not_the_comparison_or_delete(interview, coach):
+    client = _client(coach)
+    assert client.get(f"/hiring/openings/{interview.candidate.opening.pk}/").status_code == 200
+    pk = interview.candidate.opening.pk
+    assert client.get(f"/hiring/openings/{pk}/comparison/").status_code == 403
+    assert client.post(f"/hiring/candidates/{interview.candidate.pk}/delete/").status_code == 403
+
+
+def test_the_interview_page_hides_other_scores_until_mine_is_sent(
+    interview, coach, second_interviewer
+):
+    services.interview_score_submit(
+        interview=interview, interviewer=coach, values=every(5), notes="Very calm under fire."
+    )
+    client = _client(second_interviewer)
+    page = client.get(f"/hiring/interviews/{interview.pk}/").content.decode()
+    assert "Very calm under fire." not in page
+    assert "1 hidden" in page
+
+    form = {f"score_{key}": "2" for key in every(2)} | {"notes": "Rushed."}
+    response = client.post(f"/hiring/interviews/{interview.pk}/", form)
+    assert response.status_code == 302
+    page = client.get(f"/hiring/interviews/{interview.pk}/").content.decode()
+    assert "Very calm under fire." in page
+    assert "Rushed." in page
+
+
+def test_a_manager_hires_on_the_page_and_the_agent_sees_the_starting_point(
+    interview, coach, manager
+):
+    services.interview_score_submit(interview=interview, interviewer=coach, values=every(4))
+    candidate = interview.candidate
+    response = _client(manager).post(f"/hiring/candidates/{candidate.pk}/hire/", {})
+    assert response.status_code == 302
+    agent = User.objects.get(email="cara@mail.test")
+    page = _client(agent).get("/hiring/starting-point/").content.decode()
+    assert "Billing agents, spring" in page
+    assert "4.00" in page
+    manager_page = _client(manager).get(f"/hiring/candidates/{candidate.pk}/").content.decode()
+    assert "Starting point" in manager_page
+
+
+def test_a_manager_deletes_a_candidate_on_the_page(interview, manager):
+    candidate = interview.candidate
+    response = _client(manager).post(f"/hiring/candidates/{candidate.pk}/delete/")
+    assert response.status_code == 302
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+def test_the_comparison_csv_downloads(interview, coach, manager):
+    services.interview_score_submit(interview=interview, interviewer=coach, values=every(3))
+    response = _client(manager).get(
+        f"/hiring/openings/{interview.candidate.opening.pk}/comparison.csv"
+    )
+    assert response["Content-Type"] == "text/csv"
+    assert "Cara Candidate" in response.content.decode()
+
+
+def test_a_candidate_name_that_looks_like_a_formula_is_defused_in_the_csv(opening, manager):
+    services.candidate_add(opening=opening, name="=HYPERLINK(1)", email="f@mail.test")
+    body = _client(manager).get(f"/hiring/openings/{opening.pk}/comparison.csv").content.decode()
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_the_agents_manager_reads_the_starting_point_and_other_managers_do_not(
+    candidate, manager, outsiders
+):
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    url = f"/hiring/starting-point/{agent.pk}/"
+    assert "Starting point: Cara Candidate" in _client(manager).get(url).content.decode()
+    assert _client(outsiders["other manager"]).get(url).status_code == 404
+    assert _client(outsiders["coach not interviewing"]).get(url).status_code == 403
+
+
+def test_a_manager_closes_an_opening_and_it_takes_no_more_candidates(opening, manager):
+    client = _client(manager)
+    assert client.post(f"/hiring/openings/{opening.pk}/", {"status": "closed"}).status_code == 302
+    opening.refresh_from_db()
+    assert opening.status == "closed"
+    page = client.get(f"/hiring/openings/{opening.pk}/").content.decode()
+    assert "Add the candidate" not in page
+    assert "Reopen it" in page
+
+
+def test_a_bad_status_on_the_page_is_a_message_not_an_error(opening, manager):
+    response = _client(manager).post(f"/hiring/openings/{opening.pk}/", {"status": "gone"},
+                                     follow=True)  # fmt: skip
+    assert response.status_code == 200
+    opening.refresh_from_db()
+    assert opening.status == "open"
