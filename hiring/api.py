@@ -210,7 +210,10 @@ class HireSerializer(serializers.Serializer):
         scope=managed_cohorts, queryset=Cohort.objects.all(), required=False, allow_null=True,
         help_text="A cohort you facilitate to enrol the new agent in (the new-hire primer).",
     )  # fmt: skip
-    time_zone = serializers.CharField(required=False, max_length=64, default="UTC")
+    time_zone = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, default="",
+        help_text="The agent's IANA time zone; empty: the cohort's, or UTC.",
+    )  # fmt: skip
 
 
 class CandidateViewSet(viewsets.ModelViewSet):

@@ -217,12 +217,14 @@ def interview_score_submit(
 
 
 @transaction.atomic
-def candidate_hire(*, candidate: Candidate, by, cohort=None, time_zone: str = "UTC", now=None):
+def candidate_hire(*, candidate: Candidate, by, cohort=None, time_zone: str = "", now=None):
     """Hire `candidate`: an agent account in the opening's team, with the normal invitation
     to set a password (docs/invitations.md), optionally enrolled in a cohort `by`
     facilitates (the new-hire primer). Their interview scores stay with the candidate row,
-    now linked to the account, as the agent's starting point. Returns the account."""
+    now linked to the account, as the agent's starting point. The agent's time zone is
+    `time_zone`, or without one the cohort's, or UTC. Returns the account."""
     now = now or timezone.now()
+    time_zone = (time_zone or "").strip() or (cohort.time_zone if cohort else "UTC")
     candidate = Candidate.objects.select_for_update().select_related("opening").get(pk=candidate.pk)
     if candidate.stage == Candidate.Stage.HIRED:
         raise ValidationError({"candidate": "This candidate was hired already."})

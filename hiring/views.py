@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Team, User
+from cohorts.forms import time_zone_names
 from cohorts.scope import managed_cohorts, managed_teams
 from hiring import exports, selectors, services
 from hiring.models import Candidate, Opening
@@ -111,6 +112,13 @@ class InterviewForm(forms.Form):
 class HireForm(forms.Form):
     cohort = forms.ModelChoiceField(
         queryset=None, required=False, label="Enrol in cohort", empty_label="No cohort"
+    )
+    time_zone = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Their time zone",
+        help_text="Type to search, e.g. Europe/London. Empty: the cohort's, or UTC.",
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -285,6 +293,7 @@ def candidate_detail(request, pk):
         "stage_form": stage_form,
         "interview_form": interview_form,
         "hire_form": HireForm(user=request.user, prefix="hire") if runs else None,
+        "time_zones": time_zone_names() if runs else (),
         "starting_point": starting_point,
     }
     return render(request, "hiring/candidate.html", context)
@@ -297,7 +306,10 @@ def candidate_hire(request, pk):
     _require_runs(request.user, candidate.opening)
     form = HireForm(request.POST, user=request.user, prefix="hire")
     if not form.is_valid():
-        messages.error(request, "Choose a cohort you facilitate.")
+        if "cohort" in form.errors:
+            messages.error(request, "Choose a cohort you facilitate.")
+        else:
+            messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect("web:hiring-candidate", pk=candidate.pk)
     try:
         agent = services.candidate_hire(candidate=candidate, by=request.user, **form.cleaned_data)

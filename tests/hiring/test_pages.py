@@ -91,6 +91,20 @@ def test_a_manager_hires_on_the_page_and_the_agent_sees_the_starting_point(
     assert "Starting point" in manager_page
 
 
+def test_the_hire_form_sets_the_agents_time_zone_and_names_a_wrong_one(candidate, manager):
+    url = f"/hiring/candidates/{candidate.pk}/hire/"
+    page = _client(manager).get(f"/hiring/candidates/{candidate.pk}/").content.decode()
+    assert 'list="time-zones"' in page
+    assert '<option value="Europe/Lisbon">' in page
+
+    refused = _client(manager).post(url, {"hire-time_zone": "Mars/Olympus"}, follow=True)
+    hired = _client(manager).post(url, {"hire-time_zone": "Europe/Lisbon"})
+
+    assert "Mars/Olympus" in refused.content.decode()
+    assert hired.status_code == 302
+    assert User.objects.get(email="cara@mail.test").time_zone == "Europe/Lisbon"
+
+
 def test_a_manager_deletes_a_candidate_on_the_page(interview, manager):
     candidate = interview.candidate
     response = _client(manager).post(f"/hiring/candidates/{candidate.pk}/delete/")

@@ -156,6 +156,34 @@ def test_the_starting_point_is_shown_to_the_agent_and_their_manager_only(
         assert selectors.starting_point_candidate(agent=agent, user=person) is None
 
 
+@pytest.mark.parametrize(
+    ("given", "cohort_zone", "expected"),
+    [
+        ("America/Chicago", "Europe/Paris", "America/Chicago"),
+        ("", "Europe/Paris", "Europe/Paris"),
+        ("", None, "UTC"),
+    ],
+)
+def test_the_new_agents_time_zone_is_given_or_the_cohorts_or_utc(
+    candidate, manager, given, cohort_zone, expected
+):
+    cohort = None
+    if cohort_zone:
+        cohort = CohortFactory(time_zone=cohort_zone)
+        cohort.facilitators.add(manager)
+
+    agent = services.candidate_hire(candidate=candidate, by=manager, cohort=cohort, time_zone=given)
+
+    assert agent.time_zone == expected
+
+
+def test_hiring_with_a_time_zone_that_does_not_exist_is_refused(candidate, manager):
+    with pytest.raises(ValidationError) as error:
+        services.candidate_hire(candidate=candidate, by=manager, time_zone="Mars/Olympus")
+    assert "time_zone" in error.value.message_dict
+    assert not User.objects.filter(email="cara@mail.test").exists()
+
+
 def test_hiring_into_a_cohort_someone_else_facilitates_is_refused(candidate, manager):
     with pytest.raises(ValidationError) as error:
         services.candidate_hire(candidate=candidate, by=manager, cohort=CohortFactory())
