@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("wellbeing.web_urls")),
     path("", include("programs.web_urls")),
     path("", include("helpdesk.web_urls")),
+    path("", include("practice.web_urls")),
 ]

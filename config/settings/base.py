@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jobs",
     "wellbeing",
     "helpdesk",
+    "practice",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,109 @@
+"""Who sees which practice data, and the analyzer's precision report."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from practice import analyzer
+from practice.models import DrillAnswer, DrillFinding, FindingMark
+from programs.models import ScenarioCard
+from programs.selectors import program_visible_to
+from reviews.selectors import scorecard_agents_visible_to
+
+
+def drill_cards_visible_to(*, user) -> QuerySet[ScenarioCard]:
+    """The scenario cards `user` may answer or read: those of the programs they see."""
+    return ScenarioCard.objects.filter(program__in=program_visible_to(user=user)).select_related(
+        "program"
+    )
+
+
+def drill_answer_visible_to(*, user) -> QuerySet[DrillAnswer]:
+    """An agent's own answers; a coach's or manager's: those of the agents whose scorecard
+    they may open (the cohorts they review or facilitate, a manager's agents); HR none."""
+    if not (user and user.is_authenticated) or user.is_hr:
+        return DrillAnswer.objects.none()
+    if user.role == user.Role.AGENT and not user.is_superuser:
+        return DrillAnswer.objects.filter(agent=user)
+    return DrillAnswer.objects.filter(agent__in=scorecard_agents_visible_to(user=user))
+
+
+def drill_answer_detail_queryset(*, user) -> QuerySet[DrillAnswer]:
+    """Visible answers with their card and findings, and the asking coach's own marks."""
+    return (
+        drill_answer_visible_to(user=user)
+        .select_related("agent", "card")
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=DrillFinding.objects.order_by("order").prefetch_related(
+                    Prefetch(
+                        "marks",
+                        queryset=FindingMark.objects.filter(coach=user.pk),
+                        to_attr="my_marks",
+                    )
+                ),
+            )
+        )
+    )
+
+
+def can_mark(*, user) -> bool:
+    """Coaches and training managers judge findings (of answers they may read)."""
+    return bool(user and user.is_authenticated and (user.is_manager or user.role == "coach"))
+
+
+def finding_markable_by(*, user) -> QuerySet[DrillFinding]:
+    """The findings `user` may mark: of the answers they may read, never their own."""
+    if not can_mark(user=user):
+        return DrillFinding.objects.none()
+    answers = drill_answer_visible_to(user=user).exclude(agent=user)
+    return DrillFinding.objects.filter(answer__in=answers)
+
+
+@dataclass(frozen=True)
+class RulePrecision:
+    rule: str
+    name: str
+    findings: int  # findings the rule made
+    marked: int  # findings at least one coach marked
+    right: int
+    wrong: int
+
+    @property
+    def precision(self) -> float | None:
+        """The share of marks that say the finding was right (None before any mark)."""
+        total = self.right + self.wrong
+        return None if total == 0 else round(self.right / total, 3)
+
+
+def rule_precision() -> list[RulePrecision]:
+    """Each rule's precision measured from coaches' marks: right marks / all marks, over
+    every answer. No person's data: counts per rule only. Two queries."""
+    made = dict(
+        DrillFinding.objects.exclude(verdict=analyzer.NOT_NEEDED)
+        .values_list("rule")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    marks = {
+        row["finding__rule"]: row
+        for row in FindingMark.objects.values("finding__rule")
+        .annotate(
+            right=Count("id", filter=Q(correct=True)),
+            wrong=Count("id", filter=Q(correct=False)),
+            marked=Count("finding", distinct=True),
+        )
+        .order_by()
+    }
+    return [
+        RulePrecision(
+            rule=rule.id,
+            name=rule.name,
+            findings=made.get(rule.id, 0),
+            marked=marks.get(rule.id, {}).get("marked", 0),
+            right=marks.get(rule.id, {}).get("right", 0),
+            wrong=marks.get(rule.id, {}).get("wrong", 0),
+        )
+        for rule in analyzer.RULES
+    ]

@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from practice import api
+
+router = SimpleRouter()
+router.register("drill-answers", api.DrillAnswerViewSet, basename="drillanswer")
+router.register("drill-findings", api.DrillFindingViewSet, basename="drillfinding")
+
+urlpatterns = [
+    *router.urls,
+    path("drill-precision/", api.RulePrecisionView.as_view(), name="drill-precision"),
+]

@@ -1,0 +1,125 @@
+"""Practice pages: written drills (answer a card, read the feedback at once), coaches'
+marks on findings, and the analyzer's per-rule precision report."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from practice import analyzer, selectors, services
+from practice.models import ANSWER_MAX_CHARS
+
+ANSWERS_PER_PAGE = 20
+
+
+def _require_not_hr(user):
+    if user.is_hr:
+        raise PermissionDenied("Practice answers are people's own; HR reads aggregates only.")
+
+
+def _require_agent(user):
+    if user.role != user.Role.AGENT:
+        raise PermissionDenied("Written drills are answered by agents.")
+
+
+def _require_marker(user):
+    if not selectors.can_mark(user=user):
+        raise PermissionDenied("Coaches and training managers mark findings.")
+
+
+class DrillForm(forms.Form):
+    text = forms.CharField(
+        label="Your reply to the customer",
+        max_length=ANSWER_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Write it as you would send or say it.",
+    )
+
+
+@login_required
+def drills(request):
+    """Agents: the cards to answer and their past answers. Coaches and managers: the
+    answers of the agents they review, coach or facilitate, to mark."""
+    _require_not_hr(request.user)
+    answers = selectors.drill_answer_visible_to(user=request.user).select_related("agent", "card")
+    page = Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    is_agent = request.user.role == request.user.Role.AGENT
+    context = {
+        "nav": "practice",
+        "cards": selectors.drill_cards_visible_to(user=request.user) if is_agent else [],
+        "is_agent": is_agent,
+        "page": page,
+        "can_mark": selectors.can_mark(user=request.user),
+    }
+    return render(request, "practice/drills.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drill_answer(request, card_id):
+    """Answer one scenario card in writing; the feedback follows at once."""
+    _require_agent(request.user)
+    card = get_object_or_404(selectors.drill_cards_visible_to(user=request.user), pk=card_id)
+    form = DrillForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = services.drill_answer_submit(
+                agent=request.user, card=card, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error("text" if hasattr(error, "error_dict") else None, error)
+        else:
+            return redirect("web:practice-answer", pk=answer.pk)
+    context = {"nav": "practice", "card": card, "form": form}
+    return render(request, "practice/drill_answer.html", context)
+
+
+def _grouped(findings):
+    """The findings in the rules' order, each rule with its findings (possibly none)."""
+    by_rule = {rule.id: [] for rule in analyzer.RULES}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    return [{"rule": rule, "findings": by_rule[rule.id]} for rule in analyzer.RULES]
+
+
+@login_required
+def answer_feedback(request, pk):
+    """One answer with the analyzer's findings, rule by rule; coaches mark each one."""
+    _require_not_hr(request.user)
+    answer = get_object_or_404(selectors.drill_answer_detail_queryset(user=request.user), pk=pk)
+    context = {
+        "nav": "practice",
+        "answer": answer,
+        "rules": _grouped(answer.findings.all()),
+        "can_mark": selectors.can_mark(user=request.user) and answer.agent_id != request.user.pk,
+    }
+    return render(request, "practice/answer.html", context)
+
+
+@login_required
+@require_POST
+def finding_mark(request, pk):
+    """A coach marks a finding right or wrong, back to the answer."""
+    _require_marker(request.user)
+    finding = get_object_or_404(selectors.finding_markable_by(user=request.user), pk=pk)
+    verdict = request.POST.get("correct")
+    if verdict not in ("yes", "no"):
+        messages.error(request, "Choose right or wrong.")
+    else:
+        services.finding_mark(finding=finding, coach=request.user, correct=verdict == "yes")
+        word = "right" if verdict == "yes" else "wrong"
+        messages.success(request, f"Marked “{finding.get_rule_display()}” {word}.")
+    answer_url = reverse("web:practice-answer", args=[finding.answer_id])
+    return redirect(f"{answer_url}#finding-{finding.pk}")
+
+
+@login_required
+def precision(request):
+    """Each rule's precision measured from coaches' marks."""
+    _require_marker(request.user)
+    context = {"nav": "practice", "rows": selectors.rule_precision()}
+    return render(request, "practice/precision.html", context)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from practice import views
+
+urlpatterns = [
+    path("practice/", views.drills, name="practice"),
+    path("practice/drills/<int:card_id>/", views.drill_answer, name="practice-drill"),
+    path("practice/answers/<int:pk>/", views.answer_feedback, name="practice-answer"),
+    path("practice/findings/<int:pk>/mark/", views.finding_mark, name="practice-finding-mark"),
+    path("practice/precision/", views.precision, name="practice-precision"),
+]
