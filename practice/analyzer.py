@@ -215,7 +215,7 @@ def rule_paraphrase(*, answer: str, card: Card) -> list[Finding]:
                 MET,
                 best,
                 f"The answer restates {len(echoed)} of the situation's {len(facts)} key "
-                f"facts ({', '.join(echoed[:5])}), so the customer knows they were heard.",
+                f"facts ({', '.join(echoed)}), so the customer knows they were heard.",
             )
         ]
     if echoed:
@@ -358,7 +358,7 @@ def rule_closure(*, answer: str, card: Card) -> list[Finding]:
 WEAK_PHRASES = (
     (
         re.compile(
-            r"\b(sorry|apolog\w*) for (any|the) inconvenience( (this|that) (may have )?caused)?",
+            r"\b(sorry|apolog\w*) for (any|the) inconvenience(( (this|that))?( may have)? caused)?",
             re.I,
         ),
         "A stock apology: it names neither what went wrong nor how it affected the customer.",
