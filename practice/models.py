@@ -48,11 +48,9 @@ class DrillFinding(models.Model):
         FLAGGED = analyzer.FLAGGED, "Flagged"
         NOT_NEEDED = analyzer.NOT_NEEDED, "Not needed here"
 
-    Rule = models.TextChoices("Rule", [(r.id, r.name) for r in analyzer.RULES])
-
     answer = models.ForeignKey(DrillAnswer, on_delete=models.CASCADE, related_name="findings")
     order = models.PositiveSmallIntegerField()
-    rule = models.CharField(max_length=32, choices=Rule.choices)
+    rule = models.CharField(max_length=32, choices=[(r.id, r.name) for r in analyzer.RULES])
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     quote = models.TextField(blank=True)
     why = models.TextField()

@@ -24,6 +24,7 @@ from insights.demo import (
     demo_interactions_create,
     demo_measurement_create,
 )
+from practice.demo import demo_practice_create
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 from wellbeing.demo import demo_wellbeing_create
@@ -131,6 +132,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Helpdesk: “Demo Zendesk” was synced from a local Zendesk-format server "
                 "(/helpdesk/); run `manage.py zendesk_demo_server` and press Sync now for more."
+            )
+        if demo_practice_create(agent=User.objects.get(email="agent@attune.example"), coach=coach):
+            self.stdout.write(
+                "Practice: Ada answered a written drill twice (/practice/); the coach marked "
+                "some findings, so /practice/precision/ has figures."
             )
         if no_serve:
             return

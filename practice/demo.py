@@ -1,0 +1,40 @@
+"""Demo practice data: two written drills of Ada's on the seeds' scenario cards (a weak first
+try and a better second one) with the analyzer's findings, and the coach's marks on some of
+them, so the precision report has figures."""
+
+from django.db import transaction
+
+from practice import services
+from practice.models import DrillAnswer
+from programs.models import ScenarioCard
+
+CARD_TITLE = "Refund denied outside the window"
+FIRST_TRY = (
+    "Sorry for any inconvenience. I understand your frustration. As I already said, the "
+    "refund window is 30 days, so there is nothing we can do."
+)
+SECOND_TRY = (
+    "Marcus, being refused a refund 35 days after buying, when nobody told you about the "
+    "30-day limit, must be really frustrating. That's not good enough, so let's fix it "
+    "together: first I will check what your confirmation e-mail said. Which address did you "
+    "buy with? I will call you back by 3 pm today with what we can do."
+)
+# (rule, right?): how the demo coach marked the first try's findings
+MARKS = (("weak_phrase", True), ("blame", True), ("validation", True), ("paraphrase", False))
+
+
+@transaction.atomic
+def demo_practice_create(*, agent, coach) -> DrillAnswer | None:
+    """Ada's two answers and the coach's marks; None if she has answered already
+    (idempotent) or the seeds' card is missing."""
+    card = ScenarioCard.objects.filter(
+        title=CARD_TITLE, program__name="Empathy Essentials", program__cloned_from__isnull=True
+    ).first()
+    if card is None or DrillAnswer.objects.filter(agent=agent).exists():
+        return None
+    first = services.drill_answer_submit(agent=agent, card=card, text=FIRST_TRY)
+    for rule, correct in MARKS:
+        finding = first.findings.filter(rule=rule).first()
+        if finding is not None:
+            services.finding_mark(finding=finding, coach=coach, correct=correct)
+    return services.drill_answer_submit(agent=agent, card=card, text=SECOND_TRY)

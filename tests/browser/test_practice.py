@@ -1,0 +1,76 @@
+"""Practice in Chromium, through the pages only: an agent answers a written drill and reads
+the feedback; a coach of the agent's cohort marks a finding and reads the precision report."""
+
+import pytest
+from django.utils import timezone
+
+from practice.models import FindingMark
+from programs.models import Program
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import sign_in
+from tests.factories import (
+    CoachFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    ManagerFactory,
+    ProgramFactory,
+    ReviewPlanFactory,
+    ScenarioCardFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def drill_setup(db):
+    program = ProgramFactory(status=Program.Status.PUBLISHED, published_at=timezone.now())
+    card = ScenarioCardFactory(
+        program=program,
+        title="Refund denied outside the window",
+        persona="Marcus, a freelance photographer",
+        situation="He cancelled 35 days after purchase and was refused a refund.",
+        intensity="high",
+        ambiguity="The confirmation e-mail did not mention the limit.",
+    )
+    cohort = CohortFactory(program=program, facilitators=[ManagerFactory()])
+    agent = EnrollmentFactory(cohort=cohort, agent__email="ada@example.com").agent
+    coach = CoachFactory(email="coach@example.com")
+    ReviewPlanFactory(cohort=cohort, coaches=[coach])
+    return card, agent, coach
+
+
+def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
+    page, live_server, drill_setup
+):
+    card, agent, coach = drill_setup
+    sign_in(page, live_server, agent.email)
+    page.get_by_role("link", name="Practice", exact=True).click()
+    page.get_by_role("link", name=card.title).click()
+    assert page.get_by_text("He cancelled 35 days after purchase").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your reply to the customer").fill(
+        "Sorry for any inconvenience. You should have read the policy. "
+        "Which e-mail address did you buy with? I will call you back by 3 pm."
+    )
+    page.get_by_role("button", name="Get feedback").click()
+    findings = page.get_by_role("region", name="Feedback, rule by rule")
+    assert findings.get_by_text("A stock apology").is_visible()
+    assert findings.get_by_text("“You should have read the policy.”").is_visible()
+    assert findings.get_by_text("“I will call you back by 3 pm.”").is_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, coach.email)
+    page.get_by_role("link", name="Practice", exact=True).click()
+    page.get_by_role("link", name=card.title).click()
+    mark = page.get_by_role("form", name="Mark “Blame or defensive language” (1)")
+    mark.get_by_role("button", name="Wrong").click()
+    assert page.get_by_text("Marked “Blame or defensive language” wrong.").is_visible()
+    assert page.get_by_text("You marked it wrong.").is_visible()
+    assert_accessible(page)
+    assert FindingMark.objects.get().correct is False
+
+    page.get_by_role("link", name="how precise they are").click()
+    row = page.get_by_role("row", name="Blame or defensive language")
+    assert row.get_by_role("cell", name="0%").is_visible()
+    assert_accessible(page)
