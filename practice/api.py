@@ -1,6 +1,7 @@
 """The practice API: written drills (an agent answers a card and reads the findings at
 once), coaches' marks on findings, and each analyzer rule's measured precision."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -9,9 +10,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsNotHR
+from accounts.permissions import IsAgent, IsNotHR
 from config.api import ScopedRelatedField
-from practice import selectors, services
+from practice import flashcards, selectors, services
 from practice.models import ANSWER_MAX_CHARS, DrillAnswer, DrillFinding
 from programs.models import ScenarioCard
 
@@ -131,3 +132,72 @@ class RulePrecisionView(APIView):
     @extend_schema(responses={200: RulePrecisionSerializer(many=True)})
     def get(self, request):
         return Response(RulePrecisionSerializer(selectors.rule_precision(), many=True).data)
+
+
+class FlashcardSerializer(serializers.Serializer):
+    script = serializers.IntegerField(source="script.pk", help_text="The micro-script's id.")
+    front = serializers.CharField()
+    back = serializers.CharField()
+    box = serializers.IntegerField(allow_null=True, help_text="1-5; null for a new card.")
+    due_on = serializers.DateField(allow_null=True)
+
+
+class FlashcardProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    seen = serializers.IntegerField()
+    new = serializers.IntegerField()
+    learned = serializers.IntegerField()
+    due_today = serializers.IntegerField()
+    reviewed_today = serializers.IntegerField()
+    streak_days = serializers.IntegerField()
+    boxes = serializers.DictField(child=serializers.IntegerField())
+
+
+class FlashcardReviewSerializer(serializers.Serializer):
+    script = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    knew = serializers.BooleanField()
+
+
+class FlashcardReviewedSerializer(serializers.Serializer):
+    script = serializers.IntegerField(source="script_id")
+    box = serializers.IntegerField()
+    due_on = serializers.DateField()
+
+
+class FlashcardViewSet(viewsets.ViewSet):
+    """An agent's flashcards (the micro-scripts of their programs) with Leitner boxes:
+    today's session, a review (knew it or not), and their progress. Agents only."""
+
+    permission_classes = [IsAgent]
+
+    @extend_schema(responses={200: FlashcardSerializer(many=True)})
+    def list(self, request):
+        """Today's session: the cards due, then a few new ones."""
+        cards = flashcards.session_cards(agent=request.user, now=timezone.now())
+        return Response(FlashcardSerializer(cards, many=True).data)
+
+    @extend_schema(request=FlashcardReviewSerializer, responses={200: FlashcardReviewedSerializer})
+    @action(detail=False, methods=["post"])
+    def review(self, request):
+        """The agent went through a card: `knew` moves it up a box, otherwise back to box 1."""
+        body = FlashcardReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        script = (
+            flashcards.flashcard_scripts(agent=request.user)
+            .filter(pk=body.validated_data["script"])
+            .first()
+        )
+        if script is None:
+            raise serializers.ValidationError({"script": ["Not one of your flashcards."]})
+        box = flashcards.flashcard_review(
+            agent=request.user, script=script, knew=body.validated_data["knew"], now=timezone.now()
+        )
+        return Response(FlashcardReviewedSerializer(box).data)
+
+    @extend_schema(responses={200: FlashcardProgressSerializer})
+    @action(detail=False, methods=["get"])
+    def progress(self, request):
+        progress = flashcards.flashcard_progress(agent=request.user, now=timezone.now())
+        data = {**progress.__dict__, "new": progress.new,
+                "boxes": {str(k): v for k, v in progress.boxes.items()}}  # fmt: skip
+        return Response(FlashcardProgressSerializer(data).data)

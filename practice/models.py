@@ -87,3 +87,54 @@ class FindingMark(models.Model):
 
     def __str__(self):
         return f"{self.coach}: {'right' if self.correct else 'wrong'} on {self.finding}"
+
+
+class FlashcardBox(models.Model):
+    """Where one agent stands with one flashcard (a micro-script) in the Leitner system: the
+    box it is in (1-5) and the day it is next due, in the agent's time zone. No row: the card
+    is new to them. See practice/flashcards.py."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_boxes"
+    )
+    script = models.ForeignKey(
+        "programs.MicroScript", on_delete=models.CASCADE, related_name="flashcard_boxes"
+    )
+    box = models.PositiveSmallIntegerField(default=1)
+    due_on = models.DateField()
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Times it went back to box 1.")
+    last_reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "box", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "script"], name="flashcard_box_once"),
+            models.CheckConstraint(condition=Q(box__gte=1, box__lte=5), name="flashcard_box_1_5"),
+        ]
+        indexes = [models.Index(fields=["agent", "due_on"], name="flashcard_agent_due")]
+
+    def __str__(self):
+        return f"{self.agent}: {self.script} in box {self.box}"
+
+
+class FlashcardDay(models.Model):
+    """How many cards an agent reviewed on a day of theirs (their time zone): the streak and
+    "today" on the plan page, and the cap on new cards a day."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_days"
+    )
+    day = models.DateField()
+    reviewed = models.PositiveIntegerField(default=0)
+    known = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0, help_text="Cards seen for the first time.")
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "day"], name="flashcard_day_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} on {self.day}: {self.reviewed}"

@@ -6,6 +6,7 @@ from practice import api
 router = SimpleRouter()
 router.register("drill-answers", api.DrillAnswerViewSet, basename="drillanswer")
 router.register("drill-findings", api.DrillFindingViewSet, basename="drillfinding")
+router.register("flashcards", api.FlashcardViewSet, basename="flashcard")
 
 urlpatterns = [
     *router.urls,

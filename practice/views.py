@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from practice import analyzer, selectors, services
+from practice import analyzer, flashcards, selectors, services
 from practice.models import ANSWER_MAX_CHARS
 
 ANSWERS_PER_PAGE = 20
@@ -123,3 +124,42 @@ def precision(request):
     _require_marker(request.user)
     context = {"nav": "practice", "rows": selectors.rule_precision()}
     return render(request, "practice/precision.html", context)
+
+
+@login_required
+def flashcards_session(request):
+    """Today's flashcards, one at a time: the front, the answer behind "Show the answer",
+    then "I knew it" or "Not yet"."""
+    _require_agent(request.user)
+    now = timezone.now()
+    cards = flashcards.session_cards(agent=request.user, now=now)
+    context = {
+        "nav": "practice",
+        "card": cards[0] if cards else None,
+        "left": len(cards),
+        "progress": flashcards.flashcard_progress(agent=request.user, now=now),
+        "intervals": flashcards.INTERVAL_DAYS,
+    }
+    return render(request, "practice/flashcards.html", context)
+
+
+@login_required
+@require_POST
+def flashcard_review(request, script_id):
+    _require_agent(request.user)
+    script = get_object_or_404(flashcards.flashcard_scripts(agent=request.user), pk=script_id)
+    knew = request.POST.get("knew")
+    if knew not in ("yes", "no"):
+        messages.error(request, "Say whether you knew it.")
+        return redirect("web:practice-flashcards")
+    try:
+        box = flashcards.flashcard_review(
+            agent=request.user, script=script, knew=knew == "yes", now=timezone.now()
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        days = (box.due_on - flashcards.agent_today(agent=request.user, now=timezone.now())).days
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        messages.success(request, f"Box {box.box}: it comes back {when}.")
+    return redirect("web:practice-flashcards")

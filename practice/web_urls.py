@@ -8,4 +8,10 @@ urlpatterns = [
     path("practice/answers/<int:pk>/", views.answer_feedback, name="practice-answer"),
     path("practice/findings/<int:pk>/mark/", views.finding_mark, name="practice-finding-mark"),
     path("practice/precision/", views.precision, name="practice-precision"),
+    path("practice/flashcards/", views.flashcards_session, name="practice-flashcards"),
+    path(
+        "practice/flashcards/<int:script_id>/review/",
+        views.flashcard_review,
+        name="practice-flashcard-review",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""Practice in Chromium, through the pages only: an agent answers a written drill and reads
-the feedback; a coach of the agent's cohort marks a finding and reads the precision report."""
+"""Practice in Chromium, through the pages only: an agent goes through a flashcard session
+from the plan page; an agent answers a written drill and reads the feedback; a coach of the
+agent's cohort marks a finding and reads the precision report."""
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
     ManagerFactory,
+    MicroScriptFactory,
     ProgramFactory,
     ReviewPlanFactory,
     ScenarioCardFactory,
@@ -74,3 +76,35 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
     row = page.get_by_role("row", name="Blame or defensive language")
     assert row.get_by_role("cell", name="0%").is_visible()
     assert_accessible(page)
+
+
+def test_an_agent_goes_through_a_flashcard_session_from_the_plan(page, live_server, drill_setup):
+    card, agent, _coach = drill_setup
+    for n, text in enumerate(
+        ["Thanks for the detail, here is what we can do.", "I will call you back by 3 pm."]
+    ):
+        MicroScriptFactory(program=card.program, kind="validation", title=f"Line {n}", text=text)
+    sign_in(page, live_server, agent.email)
+    page.goto(f"{live_server.url}/plan/")
+    flashcards = page.get_by_role("region", name="Flashcards")
+    assert flashcards.get_by_text("2 cards for today").is_visible()
+    assert_accessible(page)
+    flashcards.get_by_role("link", name="Practise your flashcards").click()
+
+    page.get_by_text("Show the answer").click()
+    assert page.get_by_text("Thanks for the detail, here is what we can do.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="I knew it").click()
+    assert page.get_by_text("Box 2: it comes back in 2 days.").is_visible()
+
+    page.get_by_text("Show the answer").click()
+    assert page.get_by_text("I will call you back by 3 pm.").is_visible()
+    page.get_by_role("button", name="Not yet").click()
+    assert page.get_by_text("Box 1: it comes back tomorrow.").is_visible()
+    assert page.get_by_role("heading", name="Done for today").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/plan/")
+    flashcards = page.get_by_role("region", name="Flashcards")
+    assert flashcards.get_by_text("Nothing due today").is_visible()
+    assert flashcards.get_by_text("You went through 2 today.").is_visible()
