@@ -1,11 +1,13 @@
-"""Demo practice data: two written drills of Ada's on the seeds' scenario cards (a weak first
-try and a better second one) with the analyzer's findings, and the coach's marks on some of
-them, so the precision report has figures."""
+"""Demo practice data: a week of Ada's flashcards; two written drills of hers on a seeds'
+scenario card (a weak first try and a better second one) with the analyzer's findings, and
+the coach's marks on some of them, so the precision report has figures."""
+
+import datetime
 
 from django.db import transaction
 
-from practice import services
-from practice.models import DrillAnswer
+from practice import flashcards, services
+from practice.models import DrillAnswer, FlashcardBox
 from programs.models import ScenarioCard
 
 CARD_TITLE = "Refund denied outside the window"
@@ -38,3 +40,20 @@ def demo_practice_create(*, agent, coach) -> DrillAnswer | None:
         if finding is not None:
             services.finding_mark(finding=finding, coach=coach, correct=correct)
     return services.drill_answer_submit(agent=agent, card=card, text=SECOND_TRY)
+
+
+def demo_flashcards_create(*, agent, now) -> int:
+    """Ada's last week of flashcards: a few cards reviewed on each of the past days (most
+    known), so her plan shows cards in several boxes, a streak and some due today. Returns
+    the reviews made; none if she has any (idempotent)."""
+    if FlashcardBox.objects.filter(agent=agent).exists():
+        return 0
+    scripts = list(flashcards.flashcard_scripts(agent=agent).order_by("program", "kind", "id"))
+    made = 0
+    for days_ago in range(6, 0, -1):
+        day = now - datetime.timedelta(days=days_ago)
+        for card in flashcards.session_cards(agent=agent, now=day)[:4]:
+            knew = (made % 4) != 3
+            flashcards.flashcard_review(agent=agent, script=card.script, knew=knew, now=day)
+            made += 1
+    return made if scripts else 0

@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from practice import selectors
-from practice.demo import demo_practice_create
+from practice import flashcards, selectors
+from practice.demo import demo_flashcards_create, demo_practice_create
 from practice.models import DrillAnswer, FindingMark
 from programs.models import Program
 from tests.factories import (
@@ -34,3 +35,19 @@ def test_the_demo_drills_are_made_once_and_give_the_precision_report_figures():
     rows = {row.rule: row for row in selectors.rule_precision()}
     assert rows["blame"].precision == 1.0
     assert rows["paraphrase"].precision == 0.0
+
+
+def test_the_demo_flashcards_fill_several_boxes_once():
+    call_command("load_playbook", verbosity=0)
+    program = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    agent = EnrollmentFactory(cohort=CohortFactory(program=program)).agent
+    now = timezone.now()
+
+    assert demo_flashcards_create(agent=agent, now=now) == 24
+    assert demo_flashcards_create(agent=agent, now=now) == 0
+
+    progress = flashcards.flashcard_progress(agent=agent, now=now)
+    assert progress.seen > 5
+    assert progress.boxes[1] > 0
+    assert progress.boxes[2] + progress.boxes[3] > 0
+    assert progress.streak_days == 6

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.reminders import reminders_sweep
@@ -24,7 +25,7 @@ from insights.demo import (
     demo_interactions_create,
     demo_measurement_create,
 )
-from practice.demo import demo_practice_create
+from practice.demo import demo_flashcards_create, demo_practice_create
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 from wellbeing.demo import demo_wellbeing_create
@@ -138,6 +139,10 @@ class Command(BaseCommand):
                 "Practice: Ada answered a written drill twice (/practice/); the coach marked "
                 "some findings, so /practice/precision/ has figures."
             )
+        if demo_flashcards_create(
+            agent=User.objects.get(email="agent@attune.example"), now=timezone.now()
+        ):
+            self.stdout.write("Ada has a week of flashcards behind her (/practice/flashcards/).")
         if no_serve:
             return
         if not settings.REDIS_URL:
