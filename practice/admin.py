@@ -4,7 +4,15 @@ answer and its findings are read-only: they are what the analyzer said at the ti
 from django.contrib import admin
 
 from config.admin import SuperuserOnlyAdmin
-from practice.models import DrillAnswer, DrillFinding, FindingMark
+from practice.models import (
+    DrillAnswer,
+    DrillFinding,
+    Exercise,
+    ExerciseLog,
+    FindingMark,
+    Framework,
+    FrameworkStep,
+)
 
 
 class DrillFindingInline(admin.TabularInline):
@@ -35,6 +43,45 @@ class FindingMarkAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_filter = ("correct", "finding__rule")
     list_select_related = ("finding", "coach")
     readonly_fields = ("finding", "coach", "correct", "marked_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class FrameworkStepInline(admin.TabularInline):
+    model = FrameworkStep
+    extra = 0
+    fields = ("order", "name", "text")
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    """Curriculum: training managers edit the library here (their group's permissions)."""
+
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("criteria", "modules", "workshops")
+    inlines = [FrameworkStepInline]
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "minutes", "solo")
+    list_filter = ("solo",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("frameworks", "criteria", "modules", "workshops")
+
+
+@admin.register(ExerciseLog)
+class ExerciseLogAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Who did which exercise, for operators; the notes are private and not shown."""
+
+    list_display = ("exercise", "agent", "done_at", "shared_with_partner")
+    list_select_related = ("exercise", "agent")
+    exclude = ("notes",)
+    readonly_fields = ("agent", "exercise", "done_at", "shared_with_partner")
 
     def has_add_permission(self, request):
         return False

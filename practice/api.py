@@ -1,6 +1,7 @@
 """The practice API: written drills (an agent answers a card and reads the findings at
 once), coaches' marks on findings, and each analyzer rule's measured precision."""
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,7 +14,16 @@ from rest_framework.views import APIView
 from accounts.permissions import IsAgent, IsNotHR
 from config.api import ScopedRelatedField
 from practice import flashcards, selectors, services
-from practice.models import ANSWER_MAX_CHARS, DrillAnswer, DrillFinding
+from practice.models import (
+    ANSWER_MAX_CHARS,
+    NOTES_MAX_CHARS,
+    DrillAnswer,
+    DrillFinding,
+    Exercise,
+    ExerciseLog,
+    Framework,
+    FrameworkStep,
+)
 from programs.models import ScenarioCard
 
 
@@ -201,3 +211,106 @@ class FlashcardViewSet(viewsets.ViewSet):
         data = {**progress.__dict__, "new": progress.new,
                 "boxes": {str(k): v for k, v in progress.boxes.items()}}  # fmt: skip
         return Response(FlashcardProgressSerializer(data).data)
+
+
+# --- library -------------------------------------------------------------------------------
+
+
+class FrameworkStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FrameworkStep
+        fields = ["order", "name", "text"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    steps = FrameworkStepSerializer(many=True, read_only=True)
+    criteria = serializers.SlugRelatedField(
+        slug_field="key", many=True, read_only=True, help_text="Rubric criterion keys."
+    )
+
+    class Meta:
+        model = Framework
+        fields = ["id", "slug", "name", "summary", "when_to_use", "steps", "criteria",
+                  "modules", "workshops", "exercises"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ExerciseSerializer(serializers.ModelSerializer):
+    frameworks = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    criteria = serializers.SlugRelatedField(
+        slug_field="key", many=True, read_only=True, help_text="Rubric criterion keys."
+    )
+
+    class Meta:
+        model = Exercise
+        fields = ["id", "slug", "name", "summary", "instructions", "minutes", "solo",
+                  "frameworks", "criteria", "modules", "workshops"]  # fmt: skip
+        read_only_fields = fields
+
+
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    """The practice library's frameworks (curriculum: everyone signed in reads them;
+    training managers edit them in the admin)."""
+
+    serializer_class = FrameworkSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.frameworks_for(user=self.request.user).order_by("name", "id")
+
+
+class ExerciseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The practice library's exercises."""
+
+    serializer_class = ExerciseSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.exercises_for(user=self.request.user).order_by("name", "id")
+
+
+class ExerciseLogSerializer(serializers.ModelSerializer):
+    exercise = serializers.SlugRelatedField(slug_field="slug", queryset=Exercise.objects.all())
+    notes = serializers.CharField(
+        max_length=NOTES_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
+    done_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = ExerciseLog
+        fields = ["id", "agent", "exercise", "done_at", "notes", "shared_with_partner"]
+        read_only_fields = ["agent"]
+
+
+class ExerciseLogUpdateSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=NOTES_MAX_CHARS, required=False, allow_blank=True)
+    shared_with_partner = serializers.BooleanField(required=False)
+
+
+class ExerciseLogViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """An agent's exercise log: their own entries, and the ones their coaching partners
+    shared with them. Agents only; the notes are private unless shared."""
+
+    serializer_class = ExerciseLogSerializer
+    permission_classes = [IsAgent]
+    filterset_fields = ["shared_with_partner"]
+
+    def get_queryset(self):
+        return selectors.exercise_log_visible_to(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.exercise_log_create(
+            agent=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=ExerciseLogUpdateSerializer, responses={200: ExerciseLogSerializer})
+    def partial_update(self, request, pk=None):
+        """Change your own entry's notes or sharing (a partner's entry answers 404)."""
+        log = get_object_or_404(selectors.exercise_log_own(user=request.user), pk=pk)
+        body = ExerciseLogUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.exercise_log_update(log=log, agent=request.user, **body.validated_data)
+        return Response(ExerciseLogSerializer(log).data)

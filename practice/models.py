@@ -9,8 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from practice import analyzer
+from wellbeing.fields import EncryptedTextField
 
 ANSWER_MAX_CHARS = 4000
+NOTES_MAX_CHARS = 4000
 
 
 class DrillAnswer(models.Model):
@@ -138,3 +140,95 @@ class FlashcardDay(models.Model):
 
     def __str__(self):
         return f"{self.agent} on {self.day}: {self.reviewed}"
+
+
+class Framework(models.Model):
+    """A communication framework taught in the program (HEART, CARE, NURSE...), in our own
+    words: what it is for, its steps, and the rubric criteria it trains. Curriculum: no
+    one's personal data; managers edit it in the admin."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.TextField(help_text="What it is for, in two or three sentences.")
+    when_to_use = models.TextField(blank=True)
+    criteria = models.ManyToManyField(
+        "programs.RubricCriterion",
+        blank=True,
+        related_name="frameworks",
+        help_text="The rubric criteria it trains.",
+    )
+    modules = models.ManyToManyField("programs.Module", blank=True, related_name="frameworks")
+    workshops = models.ManyToManyField("programs.Workshop", blank=True, related_name="frameworks")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FrameworkStep(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    text = models.TextField(help_text="What the agent does or says at this step.")
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "order"], name="framework_step_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.framework}: {self.name}"
+
+
+class Exercise(models.Model):
+    """A short exercise agents do between workshops (empathy map, active-listening drill...),
+    with the frameworks it uses and the rubric criteria it trains."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    instructions = models.TextField()
+    minutes = models.PositiveSmallIntegerField(default=10)
+    solo = models.BooleanField(default=True, help_text="Can be done alone (else in pairs).")
+    frameworks = models.ManyToManyField(Framework, blank=True, related_name="exercises")
+    criteria = models.ManyToManyField(
+        "programs.RubricCriterion", blank=True, related_name="exercises"
+    )
+    modules = models.ManyToManyField("programs.Module", blank=True, related_name="exercises")
+    workshops = models.ManyToManyField("programs.Workshop", blank=True, related_name="exercises")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=240), name="exercise_minutes_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExerciseLog(models.Model):
+    """An exercise an agent did, with their notes: private (encrypted at rest, like the
+    journal) unless they share them with their coaching partners."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_logs"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="logs")
+    done_at = models.DateTimeField(default=timezone.now)
+    notes = EncryptedTextField(blank=True, default="")
+    shared_with_partner = models.BooleanField(
+        default=False, help_text="Their coaching partners may read the notes."
+    )
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        indexes = [models.Index(fields=["agent", "-done_at"], name="exercise_log_agent_recent")]
+
+    def __str__(self):
+        return f"{self.agent}: {self.exercise}"

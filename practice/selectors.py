@@ -2,10 +2,21 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cohorts.models import CoachingPair
+from cohorts.selectors import coaching_pair_visible_to
 from practice import analyzer
-from practice.models import DrillAnswer, DrillFinding, FindingMark
+from practice.models import (
+    DrillAnswer,
+    DrillFinding,
+    Exercise,
+    ExerciseLog,
+    FindingMark,
+    Framework,
+    FrameworkStep,
+)
 from programs.models import ScenarioCard
 from programs.selectors import program_visible_to
 from reviews.selectors import scorecard_agents_visible_to
@@ -107,3 +118,54 @@ def rule_precision() -> list[RulePrecision]:
         )
         for rule in analyzer.RULES
     ]
+
+
+# --- library and exercise logs ----------------------------------------------------------------
+
+
+def frameworks_for(*, user) -> QuerySet[Framework]:
+    """The frameworks with their steps and what they train: curriculum, for everyone signed
+    in."""
+    if not (user and user.is_authenticated):
+        return Framework.objects.none()
+    return Framework.objects.prefetch_related(
+        Prefetch("steps", queryset=FrameworkStep.objects.order_by("order")),
+        "criteria",
+        "modules",
+        "workshops",
+        "exercises",
+    )
+
+
+def exercises_for(*, user) -> QuerySet[Exercise]:
+    if not (user and user.is_authenticated):
+        return Exercise.objects.none()
+    return Exercise.objects.prefetch_related("frameworks", "criteria", "modules", "workshops")
+
+
+def coaching_partners(*, agent) -> QuerySet:
+    """The agents `agent` has been paired with for peer coaching (any week)."""
+    User = get_user_model()
+    if not (agent and agent.is_authenticated) or agent.role != agent.Role.AGENT:
+        return User.objects.none()
+    # A fresh query over the agent's pairs: filtering and reading `members` in one query
+    # would join the same member row (the agent's own) twice.
+    pairs = CoachingPair.objects.filter(pk__in=coaching_pair_visible_to(user=agent).values("pk"))
+    members = pairs.values("members__enrollment__agent")
+    return User.objects.filter(pk__in=members).exclude(pk=agent.pk)
+
+
+def exercise_log_visible_to(*, user) -> QuerySet[ExerciseLog]:
+    """An agent's own exercise logs, and the ones their coaching partners shared with them.
+    Nobody else reads them: not coaches, managers or HR (the notes are private)."""
+    if not (user and user.is_authenticated) or user.role != user.Role.AGENT:
+        return ExerciseLog.objects.none()
+    partners = coaching_partners(agent=user)
+    return ExerciseLog.objects.filter(
+        Q(agent=user) | Q(agent__in=partners, shared_with_partner=True)
+    ).select_related("agent", "exercise")
+
+
+def exercise_log_own(*, user) -> QuerySet[ExerciseLog]:
+    """The logs `user` may change: their own."""
+    return exercise_log_visible_to(user=user).filter(agent=user.pk)

@@ -1,12 +1,21 @@
 """Writes of the practice app: a written drill answered (and analysed at once), a finding
-marked right or wrong by a coach."""
+marked right or wrong by a coach, an exercise logged with private or shared notes."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from practice import analyzer
-from practice.models import ANSWER_MAX_CHARS, DrillAnswer, DrillFinding, FindingMark
+from practice.models import (
+    ANSWER_MAX_CHARS,
+    NOTES_MAX_CHARS,
+    DrillAnswer,
+    DrillFinding,
+    ExerciseLog,
+    FindingMark,
+)
 from practice.selectors import finding_markable_by
 
 
@@ -60,3 +69,44 @@ def finding_mark(*, finding: DrillFinding, coach, correct: bool) -> FindingMark:
         defaults={"correct": bool(correct), "marked_at": timezone.now()},
     )
     return mark
+
+
+@transaction.atomic
+def exercise_log_create(
+    *, agent, exercise, notes: str = "", shared_with_partner: bool = False, done_at=None
+) -> ExerciseLog:
+    """Record that `agent` did `exercise`, with their notes (private unless shared with
+    their coaching partners)."""
+    if agent.role != agent.Role.AGENT:
+        raise ValidationError("Exercises are logged by agents.")
+    notes = (notes or "").strip()
+    if len(notes) > NOTES_MAX_CHARS:
+        raise ValidationError({"notes": [f"Keep the notes under {NOTES_MAX_CHARS} characters."]})
+    when = done_at or timezone.now()
+    if when > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"done_at": ["An exercise is logged once it is done."]})
+    return ExerciseLog.objects.create(
+        agent=agent,
+        exercise=exercise,
+        notes=notes,
+        shared_with_partner=bool(shared_with_partner),
+        done_at=when,
+    )
+
+
+@transaction.atomic
+def exercise_log_update(*, log: ExerciseLog, agent, **changes) -> ExerciseLog:
+    """Change an agent's own log: its notes, or whether their coaching partners read them."""
+    if log.agent_id != agent.pk:
+        raise ValidationError("Only the agent who logged an exercise changes it.")
+    if "notes" in changes:
+        notes = (changes["notes"] or "").strip()
+        if len(notes) > NOTES_MAX_CHARS:
+            raise ValidationError(
+                {"notes": [f"Keep the notes under {NOTES_MAX_CHARS} characters."]}
+            )
+        log.notes = notes
+    if "shared_with_partner" in changes:
+        log.shared_with_partner = bool(changes["shared_with_partner"])
+    log.save(update_fields=["notes", "shared_with_partner"])
+    return log

@@ -7,6 +7,9 @@ router = SimpleRouter()
 router.register("drill-answers", api.DrillAnswerViewSet, basename="drillanswer")
 router.register("drill-findings", api.DrillFindingViewSet, basename="drillfinding")
 router.register("flashcards", api.FlashcardViewSet, basename="flashcard")
+router.register("frameworks", api.FrameworkViewSet, basename="framework")
+router.register("exercises", api.ExerciseViewSet, basename="exercise")
+router.register("exercise-logs", api.ExerciseLogViewSet, basename="exerciselog")
 
 urlpatterns = [
     *router.urls,

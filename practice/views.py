@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import analyzer, flashcards, selectors, services
-from practice.models import ANSWER_MAX_CHARS
+from practice.models import ANSWER_MAX_CHARS, NOTES_MAX_CHARS
 
 ANSWERS_PER_PAGE = 20
 
@@ -163,3 +163,83 @@ def flashcard_review(request, script_id):
         when = "tomorrow" if days == 1 else f"in {days} days"
         messages.success(request, f"Box {box.box}: it comes back {when}.")
     return redirect("web:practice-flashcards")
+
+
+# --- library and exercise log -------------------------------------------------------------------
+
+
+class ExerciseLogForm(forms.Form):
+    notes = forms.CharField(
+        label="Your notes (optional)",
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Private: only you read them, unless you share them below.",
+    )
+    shared_with_partner = forms.BooleanField(
+        label="Share these notes with my coaching partner", required=False
+    )
+
+
+@login_required
+def library(request):
+    """The frameworks and exercises, each with the rubric criteria it trains."""
+    context = {
+        "nav": "practice",
+        "frameworks": selectors.frameworks_for(user=request.user),
+        "exercises": selectors.exercises_for(user=request.user),
+    }
+    return render(request, "practice/library.html", context)
+
+
+@login_required
+def framework_detail(request, slug):
+    framework = get_object_or_404(selectors.frameworks_for(user=request.user), slug=slug)
+    return render(request, "practice/framework.html", {"nav": "practice", "framework": framework})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_detail(request, slug):
+    """An exercise; an agent logs it as done, with private or shared notes."""
+    exercise = get_object_or_404(selectors.exercises_for(user=request.user), slug=slug)
+    is_agent = request.user.role == request.user.Role.AGENT
+    form = ExerciseLogForm(request.POST or None) if is_agent else None
+    if request.method == "POST":
+        _require_agent(request.user)
+        if form.is_valid():
+            services.exercise_log_create(agent=request.user, exercise=exercise, **form.cleaned_data)
+            messages.success(request, f"“{exercise}” logged as done.")
+            return redirect("web:practice-exercise-log")
+    context = {"nav": "practice", "exercise": exercise, "form": form}
+    return render(request, "practice/exercise.html", context)
+
+
+@login_required
+def exercise_log(request):
+    """What I did, with my notes, and what my coaching partners shared with me."""
+    _require_agent(request.user)
+    logs = selectors.exercise_log_visible_to(user=request.user)
+    context = {
+        "nav": "practice",
+        "mine": logs.filter(agent=request.user),
+        "shared": logs.exclude(agent=request.user),
+    }
+    return render(request, "practice/exercise_log.html", context)
+
+
+@login_required
+@require_POST
+def exercise_log_share(request, pk):
+    """Share my notes of one exercise with my coaching partners, or stop sharing them."""
+    _require_agent(request.user)
+    log = get_object_or_404(selectors.exercise_log_own(user=request.user), pk=pk)
+    share = request.POST.get("share") == "yes"
+    services.exercise_log_update(log=log, agent=request.user, shared_with_partner=share)
+    messages.success(
+        request,
+        "Your coaching partner can read these notes now."
+        if share
+        else "These notes are private again.",
+    )
+    return redirect("web:practice-exercise-log")

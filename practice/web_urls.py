@@ -14,4 +14,19 @@ urlpatterns = [
         views.flashcard_review,
         name="practice-flashcard-review",
     ),
+    path("practice/library/", views.library, name="practice-library"),
+    path(
+        "practice/library/frameworks/<slug:slug>/",
+        views.framework_detail,
+        name="practice-framework",
+    ),
+    path(
+        "practice/library/exercises/<slug:slug>/", views.exercise_detail, name="practice-exercise"
+    ),
+    path("practice/exercises/", views.exercise_log, name="practice-exercise-log"),
+    path(
+        "practice/exercises/<int:pk>/share/",
+        views.exercise_log_share,
+        name="practice-exercise-share",
+    ),
 ]
