@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 
 from practice import flashcards, services
-from practice.models import DrillAnswer, FlashcardBox
+from practice.models import DrillAnswer, Exercise, ExerciseLog, FlashcardBox
 from programs.models import ScenarioCard
 
 CARD_TITLE = "Refund denied outside the window"
@@ -57,3 +57,23 @@ def demo_flashcards_create(*, agent, now) -> int:
             flashcards.flashcard_review(agent=agent, script=card.script, knew=knew, now=day)
             made += 1
     return made if scripts else 0
+
+
+def demo_exercises_create(*, agent) -> int:
+    """Two exercises Ada did: an empathy map whose notes she shared with her coaching
+    partner, and a private reflection. Returns the entries made; none if she has any."""
+    if ExerciseLog.objects.filter(agent=agent).exists():
+        return 0
+    made = 0
+    for slug, notes, shared in (
+        ("empathy-map", "Says: “third time I write”. Feels: ignored. Next time I name it "
+         "first.", True),
+        ("reflection", "I rushed the refund call; ask one open question before the fix.", False),
+    ):  # fmt: skip
+        exercise = Exercise.objects.filter(slug=slug).first()
+        if exercise is not None:
+            services.exercise_log_create(
+                agent=agent, exercise=exercise, notes=notes, shared_with_partner=shared
+            )
+            made += 1
+    return made

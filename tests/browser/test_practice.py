@@ -1,10 +1,13 @@
 """Practice in Chromium, through the pages only: an agent goes through a flashcard session
 from the plan page; an agent answers a written drill and reads the feedback; a coach of the
-agent's cohort marks a finding and reads the precision report."""
+agent's cohort marks a finding and reads the precision report; an agent logs an exercise from
+the library and shares the notes with their coaching partner."""
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
+from cohorts.models import CoachingPairMember
 from practice.models import FindingMark
 from programs.models import Program
 from tests.browser.accessibility import assert_accessible
@@ -19,6 +22,7 @@ from tests.factories import (
     ReviewPlanFactory,
     ScenarioCardFactory,
 )
+from tests.wellbeing.conftest import coaching_cohort  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,3 +112,36 @@ def test_an_agent_goes_through_a_flashcard_session_from_the_plan(page, live_serv
     flashcards = page.get_by_role("region", name="Flashcards")
     assert flashcards.get_by_text("Nothing due today").is_visible()
     assert flashcards.get_by_text("You went through 2 today.").is_visible()
+
+
+def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
+    page,
+    live_server,
+    coaching_cohort,  # noqa: F811
+):
+    call_command("load_playbook", verbosity=0)
+    member = CoachingPairMember.objects.filter(cohort=coaching_cohort, week=1).first()
+    agent = member.enrollment.agent
+    partner = (
+        CoachingPairMember.objects.filter(pair=member.pair).exclude(pk=member.pk).first()
+    ).enrollment.agent
+    sign_in(page, live_server, agent.email)
+    page.get_by_role("link", name="Practice", exact=True).click()
+    page.get_by_role("link", name="The practice library").click()
+    page.get_by_role("link", name="NURSE").click()
+    assert page.get_by_text("Name the feeling you notice").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Active-listening drill").click()
+    page.get_by_label("Your notes (optional)").fill("I named the worry before the fix.")
+    page.get_by_role("button", name="Log it as done").click()
+    assert page.get_by_text("“Active-listening drill” logged as done.").is_visible()
+    assert page.get_by_text("I named the worry before the fix.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Share with my coaching partner").click()
+    assert page.get_by_text("Your coaching partner can read these notes now.").is_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, partner.email)
+    page.goto(f"{live_server.url}/practice/exercises/")
+    shared = page.get_by_role("region", name="Shared with me by my coaching partners")
+    assert shared.get_by_text("I named the worry before the fix.").is_visible()

@@ -5,10 +5,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from practice import flashcards, selectors
-from practice.demo import demo_flashcards_create, demo_practice_create
-from practice.models import DrillAnswer, FindingMark
+from practice.demo import demo_exercises_create, demo_flashcards_create, demo_practice_create
+from practice.models import DrillAnswer, ExerciseLog, FindingMark
 from programs.models import Program
 from tests.factories import (
+    AgentFactory,
     CoachFactory,
     CohortFactory,
     EnrollmentFactory,
@@ -51,3 +52,11 @@ def test_the_demo_flashcards_fill_several_boxes_once():
     assert progress.boxes[1] > 0
     assert progress.boxes[2] + progress.boxes[3] > 0
     assert progress.streak_days == 6
+
+
+def test_the_demo_exercises_are_logged_once():
+    call_command("load_playbook", verbosity=0)
+    agent = AgentFactory()
+    assert demo_exercises_create(agent=agent) == 2
+    assert demo_exercises_create(agent=agent) == 0
+    assert ExerciseLog.objects.filter(agent=agent, shared_with_partner=True).count() == 1

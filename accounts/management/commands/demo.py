@@ -25,7 +25,11 @@ from insights.demo import (
     demo_interactions_create,
     demo_measurement_create,
 )
-from practice.demo import demo_flashcards_create, demo_practice_create
+from practice.demo import (
+    demo_exercises_create,
+    demo_flashcards_create,
+    demo_practice_create,
+)
 from programs.models import Program
 from reviews.demo import demo_reviews_create
 from wellbeing.demo import demo_wellbeing_create
@@ -143,6 +147,10 @@ class Command(BaseCommand):
             agent=User.objects.get(email="agent@attune.example"), now=timezone.now()
         ):
             self.stdout.write("Ada has a week of flashcards behind her (/practice/flashcards/).")
+        if demo_exercises_create(agent=User.objects.get(email="agent@attune.example")):
+            self.stdout.write(
+                "Ada logged two exercises (/practice/exercises/), one shared with her partner."
+            )
         if no_serve:
             return
         if not settings.REDIS_URL:
