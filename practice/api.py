@@ -11,9 +11,10 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsAgent, IsNotHR
+from accounts.permissions import IsAgent, IsManagerOrReadOnly, IsNotHR
+from cohorts.models import Cohort
 from config.api import ScopedRelatedField
-from practice import flashcards, selectors, services
+from practice import decks, flashcards, selectors, services
 from practice.models import (
     ANSWER_MAX_CHARS,
     NOTES_MAX_CHARS,
@@ -23,8 +24,11 @@ from practice.models import (
     ExerciseLog,
     Framework,
     FrameworkStep,
+    ScenarioDeck,
+    ScenarioSuggestion,
 )
-from programs.models import ScenarioCard
+from programs.models import Program, ScenarioCard
+from programs.selectors import program_visible_to
 
 
 class IsCoachOrManager(BasePermission):
@@ -32,6 +36,16 @@ class IsCoachOrManager(BasePermission):
 
     def has_permission(self, request, view):
         return selectors.can_mark(user=request.user)
+
+
+class IsAgentOrManager(BasePermission):
+    message = "Only agents and training managers may do this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user and user.is_authenticated and (user.is_manager or user.role == user.Role.AGENT)
+        )
 
 
 class DrillFindingSerializer(serializers.ModelSerializer):
@@ -314,3 +328,192 @@ class ExerciseLogViewSet(
         body.is_valid(raise_exception=True)
         services.exercise_log_update(log=log, agent=request.user, **body.validated_data)
         return Response(ExerciseLogSerializer(log).data)
+
+
+# --- decks, standups, suggestions ----------------------------------------------------------------
+
+
+def _published_cards(*, user):
+    return selectors.drill_cards_visible_to(user=user)
+
+
+class ScenarioDeckSerializer(serializers.ModelSerializer):
+    program = ScopedRelatedField(scope=program_visible_to, queryset=Program.objects.all())
+    cards = ScopedRelatedField(
+        scope=_published_cards, queryset=ScenarioCard.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = ScenarioDeck
+        fields = ["id", "name", "description", "program", "cards", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def to_representation(self, deck):
+        data = super().to_representation(deck)
+        data["cards"] = [card.pk for card in selectors.deck_cards(deck)]
+        return data
+
+
+class ScenarioDeckViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+):  # fmt: skip
+    """Scenario decks for standup drills: everyone signed in reads them; training managers
+    make them and set their cards (in order)."""
+
+    serializer_class = ScenarioDeckSerializer
+    permission_classes = [IsManagerOrReadOnly]
+    filterset_fields = ["program"]
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return ScenarioDeck.objects.none()
+        return ScenarioDeck.objects.filter(
+            program__in=program_visible_to(user=self.request.user)
+        ).order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.deck_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        deck = serializer.instance
+        data = dict(serializer.validated_data)
+        cards = data.pop("cards", None)
+        if "program" in data and data["program"] != deck.program:
+            raise serializers.ValidationError({"program": ["A deck keeps its program."]})
+        for name, value in data.items():
+            setattr(deck, name, value)
+        deck.full_clean()
+        deck.save()
+        if cards is not None:
+            services.deck_cards_set(deck=deck, cards=cards)
+
+
+class StandupDrillSerializer(serializers.Serializer):
+    cohort = serializers.IntegerField()
+    deck = serializers.IntegerField(allow_null=True)
+    week = serializers.IntegerField(allow_null=True)
+    card = serializers.IntegerField(allow_null=True)
+    card_title = serializers.CharField(allow_null=True)
+    next_card = serializers.IntegerField(allow_null=True)
+    minutes = serializers.IntegerField()
+
+
+class CohortDeckSerializer(serializers.Serializer):
+    cohort = ScopedRelatedField(scope=selectors.standup_cohorts, queryset=Cohort.objects.all())
+    deck = serializers.PrimaryKeyRelatedField(queryset=ScenarioDeck.objects.all())
+
+
+class StandupDrillViewSet(viewsets.ViewSet):
+    """This week's standup drill of each cohort the user facilitates (the card of its deck's
+    weekly rotation), and choosing a cohort's deck."""
+
+    permission_classes = [IsCoachOrManager]
+
+    @extend_schema(responses={200: StandupDrillSerializer(many=True)})
+    def list(self, request):
+        now = timezone.now()
+        rows = []
+        for cohort in selectors.standup_cohorts(user=request.user).order_by("name", "id"):
+            drill = selectors.standup_drill(cohort=cohort, now=now)
+            rows.append({
+                "cohort": cohort.pk,
+                "deck": drill["deck"].pk if drill else None,
+                "week": drill["week"] if drill else None,
+                "card": drill["card"].pk if drill else None,
+                "card_title": drill["card"].title if drill else None,
+                "next_card": drill["next_card"].pk if drill else None,
+                "minutes": decks.DRILL_MINUTES,
+            })  # fmt: skip
+        return Response(StandupDrillSerializer(rows, many=True).data)
+
+    @extend_schema(request=CohortDeckSerializer, responses={200: CohortDeckSerializer})
+    @action(detail=False, methods=["post"], url_path="choose-deck")
+    def choose_deck(self, request):
+        """The deck a cohort's standups draw from (a facilitating manager chooses it)."""
+        if not request.user.is_manager:
+            raise PermissionDenied("Training managers choose a cohort's deck.")
+        body = CohortDeckSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        services.cohort_deck_set(user=request.user, **body.validated_data)
+        return Response(
+            {"cohort": body.validated_data["cohort"].pk, "deck": body.validated_data["deck"].pk}
+        )
+
+
+class ScenarioSuggestionSerializer(serializers.ModelSerializer):
+    program = ScopedRelatedField(scope=program_visible_to, queryset=Program.objects.all())
+
+    class Meta:
+        model = ScenarioSuggestion
+        fields = ["id", "agent", "program", "title", "persona", "situation", "intensity",
+                  "ambiguity", "status", "reviewed_by", "reviewed_at", "review_note", "card",
+                  "created_at"]  # fmt: skip
+        read_only_fields = ["agent", "status", "reviewed_by", "reviewed_at", "review_note",
+                            "card", "created_at"]  # fmt: skip
+
+
+class SuggestionReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    deck = serializers.PrimaryKeyRelatedField(
+        queryset=ScenarioDeck.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+REVIEWED = {200: ScenarioSuggestionSerializer}
+
+
+class ScenarioSuggestionViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Scenarios agents suggest. Agents suggest and read their own; training managers read
+    their agents' and accept (a new scenario card, optionally added to a deck) or decline
+    with a note. Coaches and HR get 403."""
+
+    serializer_class = ScenarioSuggestionSerializer
+    permission_classes = [IsAgentOrManager]
+    filterset_fields = ["status", "program"]
+
+    def get_queryset(self):
+        return selectors.suggestion_visible_to(user=self.request.user)
+
+    def perform_create(self, serializer):
+        if self.request.user.role != self.request.user.Role.AGENT:
+            raise PermissionDenied("Scenarios are suggested by agents.")
+        serializer.instance = services.suggestion_submit(
+            agent=self.request.user, **serializer.validated_data
+        )
+
+    def _review(self, request, accept: bool):
+        if not request.user.is_manager:
+            raise PermissionDenied("Training managers review suggestions.")
+        suggestion = self.get_object()
+        body = SuggestionReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if accept:
+            services.suggestion_accept(
+                suggestion=suggestion, manager=request.user, **body.validated_data
+            )
+        else:
+            services.suggestion_decline(
+                suggestion=suggestion, manager=request.user, note=body.validated_data["note"]
+            )
+        suggestion.refresh_from_db()
+        return Response(self.get_serializer(suggestion).data)
+
+    @extend_schema(
+        request=SuggestionReviewSerializer, responses={200: ScenarioSuggestionSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Add it to its program as a scenario card (and to `deck`, if given)."""
+        return self._review(request, accept=True)
+
+    @extend_schema(
+        request=SuggestionReviewSerializer, responses={200: ScenarioSuggestionSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline with a `note` the agent reads."""
+        return self._review(request, accept=False)

@@ -232,3 +232,108 @@ class ExerciseLog(models.Model):
 
     def __str__(self):
         return f"{self.agent}: {self.exercise}"
+
+
+class ScenarioDeck(models.Model):
+    """A group of scenario cards for five-minute standup drills. Curriculum: managers make
+    and edit decks; a cohort uses one, rotated weekly (practice/decks.py)."""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="scenario_decks"
+    )
+    cards = models.ManyToManyField(
+        "programs.ScenarioCard", through="DeckCard", related_name="decks", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeckCard(models.Model):
+    deck = models.ForeignKey(ScenarioDeck, on_delete=models.CASCADE, related_name="entries")
+    card = models.ForeignKey("programs.ScenarioCard", on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["deck", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deck", "card"], name="deck_card_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.deck}: {self.card}"
+
+
+class CohortDeck(models.Model):
+    """The deck a cohort's standups draw from: one per cohort."""
+
+    cohort = models.OneToOneField(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="standup_deck"
+    )
+    deck = models.ForeignKey(ScenarioDeck, on_delete=models.PROTECT, related_name="cohorts")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.cohort}: {self.deck}"
+
+
+class ScenarioSuggestion(models.Model):
+    """A scenario an agent suggests from their own contacts. A training manager reviews it:
+    accepted, it becomes a scenario card of the program (and joins a deck if one is
+    chosen); declined, the agent reads why."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Added"
+        DECLINED = "declined", "Declined"
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scenario_suggestions"
+    )
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="scenario_suggestions"
+    )
+    title = models.CharField(max_length=200)
+    persona = models.TextField(help_text="Who the customer is (no real names).")
+    situation = models.TextField(help_text="What happened.")
+    intensity = models.CharField(
+        max_length=16, choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")]
+    )
+    ambiguity = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    card = models.ForeignKey(
+        "programs.ScenarioCard", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intensity__in=["low", "medium", "high"]),
+                name="suggestion_intensity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(reviewed_at__isnull=False),
+                name="suggestion_reviewed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

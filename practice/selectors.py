@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cohorts.models import CoachingPair
+from cohorts.models import CoachingPair, Cohort
+from cohorts.scope import managed_agents, managed_cohorts
 from cohorts.selectors import coaching_pair_visible_to
-from practice import analyzer
+from practice import analyzer, decks
 from practice.models import (
+    CohortDeck,
     DrillAnswer,
     DrillFinding,
     Exercise,
@@ -16,6 +18,8 @@ from practice.models import (
     FindingMark,
     Framework,
     FrameworkStep,
+    ScenarioDeck,
+    ScenarioSuggestion,
 )
 from programs.models import ScenarioCard
 from programs.selectors import program_visible_to
@@ -169,3 +173,58 @@ def exercise_log_visible_to(*, user) -> QuerySet[ExerciseLog]:
 def exercise_log_own(*, user) -> QuerySet[ExerciseLog]:
     """The logs `user` may change: their own."""
     return exercise_log_visible_to(user=user).filter(agent=user.pk)
+
+
+# --- decks, standups and suggestions ------------------------------------------------------------
+
+
+def standup_cohorts(*, user) -> QuerySet[Cohort]:
+    """The cohorts whose standup drill `user` runs: those they facilitate (managers and
+    coaches alike; every cohort for a superuser)."""
+    if not (user and user.is_authenticated) or user.is_hr:
+        return Cohort.objects.none()
+    if user.is_manager:
+        return managed_cohorts(user=user)
+    return Cohort.objects.filter(facilitators=user)
+
+
+def deck_cards(deck: ScenarioDeck) -> list[ScenarioCard]:
+    """The deck's cards in their order."""
+    return [entry.card for entry in deck.entries.select_related("card").order_by("order", "id")]
+
+
+def standup_drill(*, cohort: Cohort, now) -> dict | None:
+    """This week's standup drill of `cohort`: the deck, the week and the card; None when the
+    cohort has no deck or the deck no cards."""
+    cohort_deck = CohortDeck.objects.filter(cohort=cohort).select_related("deck").first()
+    if cohort_deck is None:
+        return None
+    cards = deck_cards(cohort_deck.deck)
+    week = decks.cohort_week(cohort=cohort, now=now)
+    card_id = decks.card_for_week(
+        deck_id=cohort_deck.deck_id, card_ids=[c.pk for c in cards], week=week
+    )
+    if card_id is None:
+        return None
+    next_id = decks.card_for_week(
+        deck_id=cohort_deck.deck_id, card_ids=[c.pk for c in cards], week=week + 1
+    )
+    by_id = {c.pk: c for c in cards}
+    return {
+        "deck": cohort_deck.deck,
+        "week": max(week, 0) + 1,
+        "card": by_id[card_id],
+        "next_card": by_id[next_id],
+        "minutes": decks.DRILL_MINUTES,
+    }
+
+
+def suggestion_visible_to(*, user) -> QuerySet[ScenarioSuggestion]:
+    """An agent's own suggestions; a manager's: those of their agents; nobody else's."""
+    if not (user and user.is_authenticated) or user.is_hr:
+        return ScenarioSuggestion.objects.none()
+    if user.is_manager:
+        return ScenarioSuggestion.objects.filter(agent__in=managed_agents(user=user))
+    if user.role == user.Role.AGENT:
+        return ScenarioSuggestion.objects.filter(agent=user)
+    return ScenarioSuggestion.objects.none()

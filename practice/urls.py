@@ -10,6 +10,11 @@ router.register("flashcards", api.FlashcardViewSet, basename="flashcard")
 router.register("frameworks", api.FrameworkViewSet, basename="framework")
 router.register("exercises", api.ExerciseViewSet, basename="exercise")
 router.register("exercise-logs", api.ExerciseLogViewSet, basename="exerciselog")
+router.register("scenario-decks", api.ScenarioDeckViewSet, basename="scenariodeck")
+router.register("standup-drills", api.StandupDrillViewSet, basename="standupdrill")
+router.register(
+    "scenario-suggestions", api.ScenarioSuggestionViewSet, basename="scenariosuggestion"
+)
 
 urlpatterns = [
     *router.urls,
