@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import analyzer, flashcards, selectors, services
-from practice.models import ANSWER_MAX_CHARS, NOTES_MAX_CHARS
+from practice.models import ANSWER_MAX_CHARS, NOTES_MAX_CHARS, ScenarioDeck, ScenarioSuggestion
+from programs.selectors import program_visible_to
 
 ANSWERS_PER_PAGE = 20
 
@@ -243,3 +245,188 @@ def exercise_log_share(request, pk):
         else "These notes are private again.",
     )
     return redirect("web:practice-exercise-log")
+
+
+# --- standup drills, decks, suggestions ---------------------------------------------------------
+
+
+def _require_facilitator_role(user):
+    if not selectors.can_mark(user=user):
+        raise PermissionDenied("Standup drills are run by facilitators.")
+
+
+class DeckForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    program = forms.ModelChoiceField(queryset=None)
+    cards = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Cards, in this order"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = program_visible_to(user=user)
+        self.fields["cards"].queryset = selectors.drill_cards_visible_to(user=user).order_by(
+            "program__name", "title", "id"
+        )
+        self.fields["cards"].label_from_instance = lambda c: f"{c.title} ({c.program})"
+
+
+class CohortDeckForm(forms.Form):
+    deck = forms.ModelChoiceField(queryset=None, label="Deck for this cohort's standups")
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deck"].queryset = ScenarioDeck.objects.filter(program=cohort.program_id)
+
+
+@login_required
+def standups(request):
+    """The cohorts I facilitate, each with this week's standup drill."""
+    _require_facilitator_role(request.user)
+    now = timezone.now()
+    rows = [
+        {"cohort": cohort, "drill": selectors.standup_drill(cohort=cohort, now=now)}
+        for cohort in selectors.standup_cohorts(user=request.user).order_by("name", "id")
+    ]
+    return render(request, "practice/standups.html", {"nav": "practice", "rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def standup_drill(request, cohort_id):
+    """This week's standup drill: the card, a five-minute timer, and (for a facilitating
+    manager) the deck the cohort draws from."""
+    _require_facilitator_role(request.user)
+    cohort = get_object_or_404(selectors.standup_cohorts(user=request.user), pk=cohort_id)
+    form = CohortDeckForm(request.POST or None, cohort=cohort) if request.user.is_manager else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Training managers choose a cohort's deck.")
+        if form.is_valid():
+            services.cohort_deck_set(
+                cohort=cohort, deck=form.cleaned_data["deck"], user=request.user
+            )
+            messages.success(
+                request, f"Standups of {cohort} now draw from “{form.cleaned_data['deck']}”."
+            )
+            return redirect("web:practice-standup", cohort_id=cohort.pk)
+    context = {
+        "nav": "practice",
+        "cohort": cohort,
+        "drill": selectors.standup_drill(cohort=cohort, now=timezone.now()),
+        "form": form,
+    }
+    return render(request, "practice/standup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deck_list(request):
+    """The scenario decks; managers make one."""
+    _require_not_hr(request.user)
+    form = DeckForm(request.POST or None, user=request.user) if request.user.is_manager else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Training managers make decks.")
+        if form.is_valid():
+            try:
+                deck = services.deck_create(**form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Deck “{deck}” made with {deck.entries.count()} cards.")
+                return redirect("web:practice-decks")
+    decks_shown = (
+        ScenarioDeck.objects.filter(program__in=program_visible_to(user=request.user))
+        .select_related("program")
+        .annotate(card_count=Count("entries"))
+    )
+    context = {"nav": "practice", "decks": decks_shown, "form": form}
+    return render(request, "practice/decks.html", context)
+
+
+class SuggestionForm(forms.ModelForm):
+    class Meta:
+        model = ScenarioSuggestion
+        fields = ["program", "title", "persona", "situation", "intensity", "ambiguity"]
+        labels = {"ambiguity": "What is unclear (optional)"}
+        widgets = {
+            "persona": forms.Textarea(attrs={"rows": 2}),
+            "situation": forms.Textarea(attrs={"rows": 3}),
+            "ambiguity": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = program_visible_to(user=user)
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label="Note for the agent", required=False, max_length=2000)
+    deck = forms.ModelChoiceField(queryset=None, required=False, label="Add to deck (optional)")
+
+    def __init__(self, *args, suggestion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deck"].queryset = ScenarioDeck.objects.filter(program=suggestion.program_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestions(request):
+    """Agents suggest a scenario and follow their suggestions; managers review their
+    agents' suggestions."""
+    user = request.user
+    if not (user.is_manager or user.role == user.Role.AGENT):
+        raise PermissionDenied("Agents suggest scenarios; training managers review them.")
+    is_agent = user.role == user.Role.AGENT
+    form = SuggestionForm(request.POST or None, user=user) if is_agent else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("Scenarios are suggested by agents.")
+        if form.is_valid():
+            services.suggestion_submit(agent=user, **form.cleaned_data)
+            messages.success(request, "Thank you: a training manager will review it.")
+            return redirect("web:practice-suggestions")
+    shown = selectors.suggestion_visible_to(user=user).select_related("agent", "program", "card")
+    rows = [
+        {
+            "suggestion": s,
+            "review": ReviewForm(suggestion=s, auto_id=f"s{s.pk}_%s")
+            if not is_agent and s.status == ScenarioSuggestion.Status.PENDING
+            else None,
+        }
+        for s in shown[:100]
+    ]
+    context = {"nav": "practice", "form": form, "rows": rows, "is_agent": is_agent}
+    return render(request, "practice/suggestions.html", context)
+
+
+@login_required
+@require_POST
+def suggestion_review(request, pk):
+    """A manager accepts (a new card, optionally into a deck) or declines a suggestion."""
+    if not request.user.is_manager:
+        raise PermissionDenied("Training managers review suggestions.")
+    suggestion = get_object_or_404(selectors.suggestion_visible_to(user=request.user), pk=pk)
+    form = ReviewForm(request.POST, suggestion=suggestion)
+    decision = request.POST.get("decision")
+    if not form.is_valid() or decision not in ("accept", "decline"):
+        messages.error(request, "Choose a deck of the program, then accept or decline.")
+        return redirect("web:practice-suggestions")
+    try:
+        if decision == "accept":
+            services.suggestion_accept(
+                suggestion=suggestion,
+                manager=request.user,
+                deck=form.cleaned_data["deck"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, f"“{suggestion}” is now a scenario card.")
+        else:
+            services.suggestion_decline(
+                suggestion=suggestion, manager=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, f"“{suggestion}” declined.")
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    return redirect("web:practice-suggestions")

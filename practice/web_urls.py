@@ -29,4 +29,13 @@ urlpatterns = [
         views.exercise_log_share,
         name="practice-exercise-share",
     ),
+    path("practice/standups/", views.standups, name="practice-standups"),
+    path("practice/standups/<int:cohort_id>/", views.standup_drill, name="practice-standup"),
+    path("practice/decks/", views.deck_list, name="practice-decks"),
+    path("practice/suggestions/", views.suggestions, name="practice-suggestions"),
+    path(
+        "practice/suggestions/<int:pk>/review/",
+        views.suggestion_review,
+        name="practice-suggestion-review",
+    ),
 ]
