@@ -1,11 +1,13 @@
 """Practice in Chromium, through the pages only: an agent goes through a flashcard session
 from the plan page; an agent answers a written drill and reads the feedback; a coach of the
 agent's cohort marks a finding and reads the precision report; an agent logs an exercise from
-the library and shares the notes with their coaching partner."""
+the library and shares the notes with their coaching partner; an agent suggests a scenario, a
+manager makes a deck, adds the suggestion to it and runs this week's standup drill's timer."""
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import CoachingPairMember
 from practice.models import FindingMark
@@ -25,6 +27,10 @@ from tests.factories import (
 from tests.wellbeing.conftest import coaching_cohort  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _open_practice(page):
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
 
 
 @pytest.fixture
@@ -50,7 +56,7 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
 ):
     card, agent, coach = drill_setup
     sign_in(page, live_server, agent.email)
-    page.get_by_role("link", name="Practice", exact=True).click()
+    _open_practice(page)
     page.get_by_role("link", name=card.title).click()
     assert page.get_by_text("He cancelled 35 days after purchase").is_visible()
     assert_accessible(page)
@@ -67,7 +73,7 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
 
     page.context.clear_cookies()
     sign_in(page, live_server, coach.email)
-    page.get_by_role("link", name="Practice", exact=True).click()
+    _open_practice(page)
     page.get_by_role("link", name=card.title).click()
     mark = page.get_by_role("form", name="Mark “Blame or defensive language” (1)")
     mark.get_by_role("button", name="Wrong").click()
@@ -126,7 +132,7 @@ def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
         CoachingPairMember.objects.filter(pair=member.pair).exclude(pk=member.pk).first()
     ).enrollment.agent
     sign_in(page, live_server, agent.email)
-    page.get_by_role("link", name="Practice", exact=True).click()
+    _open_practice(page)
     page.get_by_role("link", name="The practice library").click()
     page.get_by_role("link", name="NURSE").click()
     assert page.get_by_text("Name the feeling you notice").is_visible()
@@ -145,3 +151,59 @@ def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
     page.goto(f"{live_server.url}/practice/exercises/")
     shared = page.get_by_role("region", name="Shared with me by my coaching partners")
     assert shared.get_by_text("I named the worry before the fix.").is_visible()
+
+
+def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
+    page, live_server, drill_setup
+):
+    card, agent, _coach = drill_setup
+    cohort = card.program.cohorts.get()
+    manager = cohort.facilitators.get()
+    ScenarioCardFactory(program=card.program, title="Locked out after a reset")
+    sign_in(page, live_server, agent.email)
+    _open_practice(page)
+    page.get_by_role("link", name="Suggest a scenario").click()
+    page.get_by_role("combobox", name="Program").select_option(str(card.program.pk))
+    page.get_by_label("Title").fill("Parcel left at the wrong door")
+    page.get_by_label("Persona").fill("A retired teacher ordering a gift.")
+    page.get_by_label("Situation").fill("The parcel shows delivered; the birthday is tomorrow.")
+    page.get_by_label("Intensity").select_option("medium")
+    page.get_by_role("button", name="Suggest it").click()
+    assert page.get_by_text("a training manager will review it").is_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, manager.email)
+    _open_practice(page)
+    page.get_by_role("link", name="Scenario decks").click()
+    page.get_by_label("Name").fill("Standups")
+    page.get_by_role("combobox", name="Program").select_option(str(card.program.pk))
+    page.get_by_label(f"{card.title} ({card.program})").check()
+    page.get_by_label(f"Locked out after a reset ({card.program})").check()
+    page.get_by_role("button", name="Make the deck").click()
+    assert page.get_by_text("Deck “Standups” made with 2 cards.").is_visible()
+    assert_accessible(page)
+
+    _open_practice(page)
+    page.get_by_role("link", name="Scenarios agents suggest").click()
+    review = page.get_by_role("form", name="Review “Parcel left at the wrong door”")
+    review.get_by_label("Add to deck (optional)").select_option(label="Standups")
+    review.get_by_role("button", name="Add as a card").click()
+    assert page.get_by_text("“Parcel left at the wrong door” is now a scenario card.").is_visible()
+    assert_accessible(page)
+
+    _open_practice(page)
+    page.get_by_role("link", name="Standup drills").click()
+    page.get_by_role("link", name=cohort.name).click()
+    page.get_by_label("Deck for this cohort's standups").select_option(label="Standups")
+    page.get_by_role("button", name="Use this deck").click()
+    assert page.get_by_role("heading", name="This week's standup drill").is_visible()
+    timer = page.get_by_role("timer")
+    assert timer.inner_text() == "5:00"
+    page.get_by_role("button", name="Start").click()
+    expect(timer).not_to_have_text("5:00")  # it counts down
+    page.get_by_role("button", name="Pause").click()
+    assert page.get_by_text("Paused.").is_visible()
+    page.get_by_role("button", name="Reset").click()
+    assert timer.inner_text() == "5:00"
+    assert_accessible(page)
