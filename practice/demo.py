@@ -7,10 +7,11 @@ import datetime
 from django.db import transaction
 
 from practice import flashcards, services
-from practice.models import DrillAnswer, Exercise, ExerciseLog, FlashcardBox
+from practice.models import DrillAnswer, Exercise, ExerciseLog, FlashcardBox, ScenarioDeck
 from programs.models import ScenarioCard
 
 CARD_TITLE = "Refund denied outside the window"
+DEMO_DECK = "Standup deck"
 FIRST_TRY = (
     "Sorry for any inconvenience. I understand your frustration. As I already said, the "
     "refund window is 30 days, so there is nothing we can do."
@@ -77,3 +78,29 @@ def demo_exercises_create(*, agent) -> int:
             )
             made += 1
     return made
+
+
+def demo_decks_create(*, cohort, manager, agent) -> ScenarioDeck | None:
+    """A standup deck of the program's cards for the demo cohort, and one scenario Ada
+    suggested, waiting for the manager's review. None if the deck exists already."""
+    if ScenarioDeck.objects.filter(program=cohort.program, name=DEMO_DECK).exists():
+        return None
+    cards = list(ScenarioCard.objects.filter(program=cohort.program).order_by("title", "id"))
+    deck = services.deck_create(
+        program=cohort.program,
+        name=DEMO_DECK,
+        description="One card a week for the five-minute drill in the team standup.",
+        cards=cards,
+    )
+    services.cohort_deck_set(cohort=cohort, deck=deck, user=manager)
+    services.suggestion_submit(
+        agent=agent,
+        program=cohort.program,
+        title="Parcel marked delivered that never arrived",
+        persona="A retired teacher who ordered a birthday present for her grandson.",
+        situation="Tracking says the parcel was delivered yesterday; it is not there and the "
+        "birthday is tomorrow.",
+        intensity="medium",
+        ambiguity="A neighbour may have taken it in.",
+    )
+    return deck

@@ -5,7 +5,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from practice import flashcards, selectors
-from practice.demo import demo_exercises_create, demo_flashcards_create, demo_practice_create
+from practice.demo import (
+    demo_decks_create,
+    demo_exercises_create,
+    demo_flashcards_create,
+    demo_practice_create,
+)
 from practice.models import DrillAnswer, ExerciseLog, FindingMark
 from programs.models import Program
 from tests.factories import (
@@ -60,3 +65,18 @@ def test_the_demo_exercises_are_logged_once():
     assert demo_exercises_create(agent=agent) == 2
     assert demo_exercises_create(agent=agent) == 0
     assert ExerciseLog.objects.filter(agent=agent, shared_with_partner=True).count() == 1
+
+
+def test_the_demo_deck_serves_the_cohorts_standup_and_a_suggestion_waits():
+    call_command("load_playbook", verbosity=0)
+    program = Program.objects.get(name="Empathy Essentials", cloned_from__isnull=True)
+    manager = ManagerFactory()
+    cohort = CohortFactory(program=program, facilitators=[manager])
+    agent = EnrollmentFactory(cohort=cohort).agent
+
+    assert demo_decks_create(cohort=cohort, manager=manager, agent=agent) is not None
+    assert demo_decks_create(cohort=cohort, manager=manager, agent=agent) is None
+
+    drill = selectors.standup_drill(cohort=cohort, now=timezone.now())
+    assert drill["card"].program == program
+    assert selectors.suggestion_visible_to(user=manager).get().status == "pending"

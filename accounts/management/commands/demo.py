@@ -26,6 +26,7 @@ from insights.demo import (
     demo_measurement_create,
 )
 from practice.demo import (
+    demo_decks_create,
     demo_exercises_create,
     demo_flashcards_create,
     demo_practice_create,
@@ -150,6 +151,13 @@ class Command(BaseCommand):
         if demo_exercises_create(agent=User.objects.get(email="agent@attune.example")):
             self.stdout.write(
                 "Ada logged two exercises (/practice/exercises/), one shared with her partner."
+            )
+        if demo_decks_create(
+            cohort=cohort, manager=manager, agent=User.objects.get(email="agent@attune.example")
+        ):
+            self.stdout.write(
+                "The cohort's standups draw from the “Standup deck” (/practice/standups/); Ada "
+                "suggested a scenario the manager can add (/practice/suggestions/)."
             )
         if no_serve:
             return
