@@ -5,6 +5,8 @@ from django.contrib import admin
 
 from config.admin import SuperuserOnlyAdmin
 from practice.models import (
+    CohortDeck,
+    DeckCard,
     DrillAnswer,
     DrillFinding,
     Exercise,
@@ -12,6 +14,8 @@ from practice.models import (
     FindingMark,
     Framework,
     FrameworkStep,
+    ScenarioDeck,
+    ScenarioSuggestion,
 )
 
 
@@ -85,3 +89,37 @@ class ExerciseLogAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class DeckCardInline(admin.TabularInline):
+    model = DeckCard
+    extra = 0
+    fields = ("order", "card")
+    raw_id_fields = ("card",)
+
+
+@admin.register(ScenarioDeck)
+class ScenarioDeckAdmin(admin.ModelAdmin):
+    """Curriculum: decks of scenario cards for standup drills."""
+
+    list_display = ("name", "program", "created_at")
+    list_filter = ("program",)
+    search_fields = ("name",)
+    inlines = [DeckCardInline]
+
+
+@admin.register(CohortDeck)
+class CohortDeckAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    list_display = ("cohort", "deck", "chosen_by", "chosen_at")
+    list_select_related = ("cohort", "deck", "chosen_by")
+    raw_id_fields = ("cohort", "deck", "chosen_by")
+
+
+@admin.register(ScenarioSuggestion)
+class ScenarioSuggestionAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Agents' suggestions (managers review them on the pages, in their scope)."""
+
+    list_display = ("title", "agent", "program", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("agent", "program")
+    readonly_fields = ("agent", "program", "status", "reviewed_by", "reviewed_at", "card")
