@@ -503,6 +503,14 @@ OVERSTATED = _words(
 )
 
 
+def _register_called_for(answer: str, patterns, *, met: str, missing: str) -> list[Finding]:
+    """`met`, quoting the sentence, when the answer uses one of `patterns`; else `missing`."""
+    match = _first(patterns, answer)
+    if match is None:
+        return [Finding("intensity", MISSING, "", missing)]
+    return [Finding("intensity", MET, _sentence_with(answer, match.start(), match.end()), met)]
+
+
 def rule_intensity(*, answer: str, card: Card) -> list[Finding]:
     """The register fits the card's intensity: a high-intensity card calls for ownership
     and a first step ("let's fix this together; first I will..."), a medium one for
@@ -510,45 +518,21 @@ def rule_intensity(*, answer: str, card: Card) -> list[Finding]:
     dramatic apologies."""
     intensity = (card.intensity or "").lower()
     if intensity == "high":
-        match = _first(HIGH_OWNERSHIP, answer)
-        if match:
-            return [
-                Finding(
-                    "intensity",
-                    MET,
-                    _sentence_with(answer, match.start(), match.end()),
-                    "A high-intensity customer hears ownership and a first step.",
-                )
-            ]
-        return [
-            Finding(
-                "intensity",
-                MISSING,
-                "",
-                "The card is high intensity: take ownership and say what you do first "
-                "(“let's fix this together; first I will...”).",
-            )
-        ]
+        return _register_called_for(
+            answer,
+            HIGH_OWNERSHIP,
+            met="A high-intensity customer hears ownership and a first step.",
+            missing="The card is high intensity: take ownership and say what you do first "
+            "(“let's fix this together; first I will...”).",
+        )
     if intensity == "medium":
-        match = _first(MEDIUM_STEPS, answer)
-        if match:
-            return [
-                Finding(
-                    "intensity",
-                    MET,
-                    _sentence_with(answer, match.start(), match.end()),
-                    "A medium-intensity answer that moves to immediate steps.",
-                )
-            ]
-        return [
-            Finding(
-                "intensity",
-                MISSING,
-                "",
-                "The card is medium intensity: acknowledge the inconvenience and give the "
-                "immediate steps.",
-            )
-        ]
+        return _register_called_for(
+            answer,
+            MEDIUM_STEPS,
+            met="A medium-intensity answer that moves to immediate steps.",
+            missing="The card is medium intensity: acknowledge the inconvenience and give the "
+            "immediate steps.",
+        )
     over = _first(OVERSTATED, answer)
     if over:
         return [
