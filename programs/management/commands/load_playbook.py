@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Create the built-in programs (Empathy Essentials 30/60/90, the seven-day new-hire "
         "primer and the four-week Empathy Refresher) with their rubric, scenario cards and "
-        "micro-scripts. Safe to run again: "
+        "micro-scripts, then what other apps add to it (the practice library). Safe to run "
+        "again: "
         "programs that exist already are left as they are."
     )
 
