@@ -170,3 +170,9 @@ def test_only_agents_log_exercises_on_the_pages(loaded):
     assert "Log it as done" not in page.content.decode()
     assert manager.post("/practice/library/exercises/empathy-map/", {}).status_code == 403
     assert manager.get("/practice/exercises/").status_code == 403
+
+
+def test_a_log_id_that_is_not_a_number_is_a_404(pair):
+    agent, _, _ = pair
+    response = _api(agent).patch("/api/exercise-logs/abc/", {"notes": "x"}, format="json")
+    assert response.status_code == 404
