@@ -159,7 +159,11 @@ class RulePrecisionView(APIView):
 
 
 class FlashcardSerializer(serializers.Serializer):
-    script = serializers.IntegerField(source="script.pk", help_text="The micro-script's id.")
+    kind = serializers.ChoiceField(
+        choices=[flashcards.SCRIPT, flashcards.FRAMEWORK],
+        help_text="A micro-script, or a framework's steps.",
+    )
+    id = serializers.IntegerField(source="pk", help_text="The micro-script's or framework's id.")
     front = serializers.CharField()
     back = serializers.CharField()
     box = serializers.IntegerField(allow_null=True, help_text="1-5; null for a new card.")
@@ -178,19 +182,28 @@ class FlashcardProgressSerializer(serializers.Serializer):
 
 
 class FlashcardReviewSerializer(serializers.Serializer):
-    script = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kind = serializers.ChoiceField(choices=[flashcards.SCRIPT, flashcards.FRAMEWORK])
+    id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     knew = serializers.BooleanField()
 
 
 class FlashcardReviewedSerializer(serializers.Serializer):
-    script = serializers.IntegerField(source="script_id")
+    kind = serializers.SerializerMethodField()
+    id = serializers.SerializerMethodField()
     box = serializers.IntegerField()
     due_on = serializers.DateField()
 
+    def get_kind(self, box) -> str:
+        return flashcards.SCRIPT if box.script_id else flashcards.FRAMEWORK
+
+    def get_id(self, box) -> int:
+        return box.script_id or box.framework_id
+
 
 class FlashcardViewSet(viewsets.ViewSet):
-    """An agent's flashcards (the micro-scripts of their programs) with Leitner boxes:
-    today's session, a review (knew it or not), and their progress. Agents only."""
+    """An agent's flashcards (their programs' micro-scripts and frameworks' steps) with
+    Leitner boxes: today's session, a review (knew it or not), and their progress. Agents
+    only."""
 
     permission_classes = [IsAgent]
 
@@ -206,15 +219,13 @@ class FlashcardViewSet(viewsets.ViewSet):
         """The agent went through a card: `knew` moves it up a box, otherwise back to box 1."""
         body = FlashcardReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        script = (
-            flashcards.flashcard_scripts(agent=request.user)
-            .filter(pk=body.validated_data["script"])
-            .first()
+        card = flashcards.card_of(
+            agent=request.user, kind=body.validated_data["kind"], pk=body.validated_data["id"]
         )
-        if script is None:
-            raise serializers.ValidationError({"script": ["Not one of your flashcards."]})
+        if card is None:
+            raise serializers.ValidationError({"id": ["Not one of your flashcards."]})
         box = flashcards.flashcard_review(
-            agent=request.user, script=script, knew=body.validated_data["knew"], now=timezone.now()
+            agent=request.user, knew=body.validated_data["knew"], now=timezone.now(), **card
         )
         return Response(FlashcardReviewedSerializer(box).data)
 

@@ -55,7 +55,9 @@ def demo_flashcards_create(*, agent, now) -> int:
         day = now - datetime.timedelta(days=days_ago)
         for card in flashcards.session_cards(agent=agent, now=day)[:4]:
             knew = (made % 4) != 3
-            flashcards.flashcard_review(agent=agent, script=card.script, knew=knew, now=day)
+            flashcards.flashcard_review(
+                agent=agent, script=card.script, framework=card.framework, knew=knew, now=day
+            )
             made += 1
     return made if scripts else 0
 

@@ -92,15 +92,26 @@ class FindingMark(models.Model):
 
 
 class FlashcardBox(models.Model):
-    """Where one agent stands with one flashcard (a micro-script) in the Leitner system: the
-    box it is in (1-5) and the day it is next due, in the agent's time zone. No row: the card
-    is new to them. See practice/flashcards.py."""
+    """Where one agent stands with one flashcard (a micro-script, or a framework's steps) in
+    the Leitner system: the box it is in (1-5) and the day it is next due, in the agent's
+    time zone. No row: the card is new to them. See practice/flashcards.py."""
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_boxes"
     )
     script = models.ForeignKey(
-        "programs.MicroScript", on_delete=models.CASCADE, related_name="flashcard_boxes"
+        "programs.MicroScript",
+        on_delete=models.CASCADE,
+        related_name="flashcard_boxes",
+        null=True,
+        blank=True,
+    )
+    framework = models.ForeignKey(
+        "Framework",
+        on_delete=models.CASCADE,
+        related_name="flashcard_boxes",
+        null=True,
+        blank=True,
     )
     box = models.PositiveSmallIntegerField(default=1)
     due_on = models.DateField()
@@ -111,13 +122,27 @@ class FlashcardBox(models.Model):
     class Meta:
         ordering = ["due_on", "box", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["agent", "script"], name="flashcard_box_once"),
+            models.UniqueConstraint(
+                fields=["agent", "script"],
+                condition=Q(script__isnull=False),
+                name="flashcard_box_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agent", "framework"],
+                condition=Q(framework__isnull=False),
+                name="flashcard_framework_box_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(script__isnull=False, framework__isnull=True)
+                | Q(script__isnull=True, framework__isnull=False),
+                name="flashcard_box_one_card",
+            ),
             models.CheckConstraint(condition=Q(box__gte=1, box__lte=5), name="flashcard_box_1_5"),
         ]
         indexes = [models.Index(fields=["agent", "due_on"], name="flashcard_agent_due")]
 
     def __str__(self):
-        return f"{self.agent}: {self.script} in box {self.box}"
+        return f"{self.agent}: {self.script or self.framework} in box {self.box}"
 
 
 class FlashcardDay(models.Model):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -147,16 +148,18 @@ def flashcards_session(request):
 
 @login_required
 @require_POST
-def flashcard_review(request, script_id):
+def flashcard_review(request, kind, pk):
     _require_agent(request.user)
-    script = get_object_or_404(flashcards.flashcard_scripts(agent=request.user), pk=script_id)
+    card = flashcards.card_of(agent=request.user, kind=kind, pk=pk)
+    if card is None:
+        raise Http404("Not one of your flashcards.")
     knew = request.POST.get("knew")
     if knew not in ("yes", "no"):
         messages.error(request, "Say whether you knew it.")
         return redirect("web:practice-flashcards")
     try:
         box = flashcards.flashcard_review(
-            agent=request.user, script=script, knew=knew == "yes", now=timezone.now()
+            agent=request.user, knew=knew == "yes", now=timezone.now(), **card
         )
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))

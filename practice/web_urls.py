@@ -10,7 +10,7 @@ urlpatterns = [
     path("practice/precision/", views.precision, name="practice-precision"),
     path("practice/flashcards/", views.flashcards_session, name="practice-flashcards"),
     path(
-        "practice/flashcards/<int:script_id>/review/",
+        "practice/flashcards/<str:kind>/<int:pk>/review/",
         views.flashcard_review,
         name="practice-flashcard-review",
     ),

@@ -13,8 +13,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from practice import flashcards
-from practice.models import FlashcardBox
-from tests.factories import AgentFactory, CoachFactory, HRFactory, MicroScriptFactory
+from practice.models import FlashcardBox, Framework, FrameworkStep
+from tests.factories import (
+    AgentFactory,
+    CoachFactory,
+    HRFactory,
+    MicroScriptFactory,
+    WorkshopFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +123,8 @@ def test_progress_counts_learned_cards_by_box(paris_agent, scripts):
     sunday = MONDAY + datetime.timedelta(days=6)
     with CaptureQueriesContext(connection) as queries:
         progress = flashcards.flashcard_progress(agent=paris_agent, now=sunday)
-    assert len(queries) == 4  # the scripts' count, the boxes, the days, today's new cards
+    # the scripts' count, the frameworks' count, the boxes, the days, today's new cards
+    assert len(queries) == 5
     assert (progress.total, progress.seen, progress.learned, progress.new) == (7, 2, 1, 5)
     assert progress.boxes == {1: 0, 2: 1, 3: 0, 4: 1, 5: 0}
     # due: script 1 (since Wednesday) and five new cards
@@ -153,7 +160,9 @@ def test_an_agent_goes_through_a_card_on_the_page(paris_agent, scripts):
     page = client.get("/practice/flashcards/").content.decode()
     assert "Line 0." in page
     with time_machine.travel(MONDAY, tick=False):
-        response = client.post(f"/practice/flashcards/{scripts[0].pk}/review/", {"knew": "yes"})
+        response = client.post(
+            f"/practice/flashcards/script/{scripts[0].pk}/review/", {"knew": "yes"}
+        )
     assert response.status_code == 302
     assert FlashcardBox.objects.get(script=scripts[0]).box == 2
 
@@ -173,15 +182,21 @@ def test_the_api_gives_the_session_takes_a_review_and_reports_progress(paris_age
     api.force_authenticate(paris_agent)
     with time_machine.travel(MONDAY, tick=False):
         cards = api.get("/api/flashcards/").json()
-        assert [c["script"] for c in cards] == [s.pk for s in scripts[:5]]
+        assert [(c["kind"], c["id"]) for c in cards] == [("script", s.pk) for s in scripts[:5]]
         assert cards[0]["back"] == "Line 0."
         reviewed = api.post(
-            "/api/flashcards/review/", {"script": scripts[0].pk, "knew": True}, format="json"
+            "/api/flashcards/review/",
+            {"kind": "script", "id": scripts[0].pk, "knew": True},
+            format="json",
         )
         assert reviewed.status_code == 200
-        assert reviewed.json() == {"script": scripts[0].pk, "box": 2, "due_on": "2026-11-04"}
+        assert reviewed.json() == {
+            "kind": "script", "id": scripts[0].pk, "box": 2, "due_on": "2026-11-04",
+        }  # fmt: skip
         again = api.post(
-            "/api/flashcards/review/", {"script": scripts[0].pk, "knew": True}, format="json"
+            "/api/flashcards/review/",
+            {"kind": "script", "id": scripts[0].pk, "knew": True},
+            format="json",
         )
         assert again.status_code == 400
         progress = api.get("/api/flashcards/progress/").json()
@@ -192,9 +207,11 @@ def test_the_api_gives_the_session_takes_a_review_and_reports_progress(paris_age
 def test_reviewing_someone_elses_script_is_a_400_naming_it(paris_agent):
     api = APIClient()
     api.force_authenticate(AgentFactory())
-    response = api.post("/api/flashcards/review/", {"script": 999, "knew": True}, format="json")
+    response = api.post(
+        "/api/flashcards/review/", {"kind": "script", "id": 999, "knew": True}, format="json"
+    )
     assert response.status_code == 400
-    assert "script" in response.json()
+    assert "id" in response.json()
 
 
 def test_the_session_takes_three_queries(paris_agent, scripts):
@@ -202,3 +219,28 @@ def test_the_session_takes_three_queries(paris_agent, scripts):
     with CaptureQueriesContext(connection) as queries:
         flashcards.session_cards(agent=paris_agent, now=timezone.now())
     assert len(queries) == 3  # due boxes with scripts, today's new count, new scripts
+
+
+def test_the_frameworks_taught_in_the_agents_program_are_cards_after_the_scripts(
+    paris_agent, program
+):
+    workshop = WorkshopFactory(phase__program=program)
+    heart = Framework.objects.create(slug="heart", name="HEART", summary="s")
+    FrameworkStep.objects.create(framework=heart, order=2, name="Empathize", text="Say it back.")
+    FrameworkStep.objects.create(framework=heart, order=1, name="Hear", text="Listen.")
+    heart.workshops.add(workshop)
+    Framework.objects.create(slug="care", name="CARE", summary="not taught here")
+    script = MicroScriptFactory(program=program)
+
+    cards = flashcards.session_cards(agent=paris_agent, now=MONDAY)
+    assert [(c.kind, c.pk) for c in cards] == [("script", script.pk), ("framework", heart.pk)]
+    assert cards[1].front == "HEART: its steps, in order"
+    assert cards[1].back == "1. Hear: Listen.\n2. Empathize: Say it back."
+
+    box = flashcards.flashcard_review(agent=paris_agent, framework=heart, knew=True, now=MONDAY)
+    assert (box.box, box.framework) == (2, heart)
+    care = Framework.objects.get(slug="care")
+    with pytest.raises(ValidationError):
+        flashcards.flashcard_review(agent=paris_agent, framework=care, knew=True, now=MONDAY)
+    progress = flashcards.flashcard_progress(agent=paris_agent, now=MONDAY)
+    assert (progress.total, progress.seen) == (2, 1)
