@@ -160,7 +160,7 @@ class RulePrecisionView(APIView):
 
 class FlashcardSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=[flashcards.SCRIPT, flashcards.FRAMEWORK],
+        choices=flashcards.KIND_CHOICES,
         help_text="A micro-script, or a framework's steps.",
     )
     id = serializers.IntegerField(source="pk", help_text="The micro-script's or framework's id.")
@@ -182,7 +182,7 @@ class FlashcardProgressSerializer(serializers.Serializer):
 
 
 class FlashcardReviewSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[flashcards.SCRIPT, flashcards.FRAMEWORK])
+    kind = serializers.ChoiceField(choices=flashcards.KIND_CHOICES)
     id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     knew = serializers.BooleanField()
 

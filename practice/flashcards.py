@@ -62,6 +62,7 @@ def flashcard_frameworks(*, agent) -> QuerySet[Framework]:
 
 
 SCRIPT, FRAMEWORK = "script", "framework"
+KIND_CHOICES = [(SCRIPT, "Micro-script"), (FRAMEWORK, "Framework steps")]
 
 
 @dataclass(frozen=True)

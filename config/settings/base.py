@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleItemKindEnum": "cohorts.models.ScheduleItem.Kind",
         "MicroScriptKindEnum": "programs.models.MicroScript.Kind",
         "HelpdeskSourceKindEnum": "helpdesk.models.HelpdeskSource.Kind",
+        "FlashcardKindEnum": "practice.flashcards.KIND_CHOICES",
     },
 }
 
