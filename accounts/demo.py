@@ -17,6 +17,7 @@ DEMO_PASSWORD = "attune-demo"  # a published demo login, never a real secret
 MANAGER_PERMISSIONS = {
     "programs": None,  # every model of the app
     "certification": ("certificationgate", "badgeclass"),
+    "practice": ("framework", "frameworkstep", "exercise", "scenariodeck", "deckcard"),
 }
 
 DEMO_TEAMS = ("Billing", "Technical support")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("wellbeing.urls")),
     path("api/", include("helpdesk.urls")),
     path("api/", include("hiring.urls")),
+    path("api/", include("practice.urls")),
     path("badges/", include("certification.urls_public")),
     path("", include("accounts.urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("programs.web_urls")),
     path("", include("helpdesk.web_urls")),
     path("", include("hiring.web_urls")),
+    path("", include("practice.web_urls")),
 ]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "wellbeing",
     "helpdesk",
     "hiring",
+    "practice",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "ScheduleItemKindEnum": "cohorts.models.ScheduleItem.Kind",
         "MicroScriptKindEnum": "programs.models.MicroScript.Kind",
         "HelpdeskSourceKindEnum": "helpdesk.models.HelpdeskSource.Kind",
+        "FlashcardKindEnum": "practice.flashcards.KIND_CHOICES",
     },
 }
 
@@ -417,6 +419,8 @@ ATTUNE_ROTATION_STREAK = env.int("ATTUNE_ROTATION_STREAK", default=5)
 # Tasks an interaction import records (a task intent) once its rows are written, each
 # called with (source, the ISO time the import started): what the new rows set off.
 ATTUNE_AFTER_INTERACTION_IMPORT = ["wellbeing.tasks.interactions_imported_task"]
+# Called by `manage.py load_playbook` after the programs, with stdout= (docs/practice.md).
+ATTUNE_AFTER_PLAYBOOK_LOAD = ["practice.library.library_load"]
 
 # Helpdesk sync (docs/helpdesk.md). A Zendesk source's API token is read from the
 # environment variable the source names (ATTUNE_HELPDESK_TOKEN_...), never stored.

@@ -29,6 +29,11 @@ PEOPLES_DATA = [
     "insights/interaction",
     "insights/baselineassessment",
     "insights/calibrationsession",
+    "practice/drillanswer",
+    "practice/findingmark",
+    "practice/exerciselog",
+    "practice/scenariosuggestion",
+    "practice/cohortdeck",
 ]
 
 
@@ -105,8 +110,15 @@ def test_the_managers_group_grants_only_the_curriculum():
         .values_list("content_type__model", flat=True)
     )
 
-    assert apps == {"programs", "certification"}
+    practice = set(
+        training_managers_group()
+        .permissions.filter(content_type__app_label="practice")
+        .values_list("content_type__model", flat=True)
+    )
+
+    assert apps == {"programs", "certification", "practice"}
     assert models == {"certificationgate", "badgeclass"}
+    assert practice == {"framework", "frameworkstep", "exercise", "scenariodeck", "deckcard"}
 
 
 @pytest.mark.parametrize("model", PEOPLES_DATA)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.reminders import reminders_sweep
@@ -24,6 +25,12 @@ from insights.demo import (
     demo_calibration_create,
     demo_interactions_create,
     demo_measurement_create,
+)
+from practice.demo import (
+    demo_decks_create,
+    demo_exercises_create,
+    demo_flashcards_create,
+    demo_practice_create,
 )
 from programs.models import Program
 from reviews.demo import demo_reviews_create
@@ -137,6 +144,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Hiring: an opening with four candidates scored by the coach and the manager "
                 "(/hiring/); the manager has one role-play left to score blind."
+            )
+        if demo_practice_create(agent=User.objects.get(email="agent@attune.example"), coach=coach):
+            self.stdout.write(
+                "Practice: Ada answered a written drill twice (/practice/); the coach marked "
+                "some findings, so /practice/precision/ has figures."
+            )
+        if demo_flashcards_create(
+            agent=User.objects.get(email="agent@attune.example"), now=timezone.now()
+        ):
+            self.stdout.write("Ada has a week of flashcards behind her (/practice/flashcards/).")
+        if demo_exercises_create(agent=User.objects.get(email="agent@attune.example")):
+            self.stdout.write(
+                "Ada logged two exercises (/practice/exercises/), one shared with her partner."
+            )
+        if demo_decks_create(
+            cohort=cohort, manager=manager, agent=User.objects.get(email="agent@attune.example")
+        ):
+            self.stdout.write(
+                "The cohort's standups draw from the “Standup deck” (/practice/standups/); Ada "
+                "suggested a scenario the manager can add (/practice/suggestions/)."
             )
         if no_serve:
             return

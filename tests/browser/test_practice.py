@@ -1,0 +1,209 @@
+"""Practice in Chromium, through the pages only: an agent goes through a flashcard session
+from the plan page; an agent answers a written drill and reads the feedback; a coach of the
+agent's cohort marks a finding and reads the precision report; an agent logs an exercise from
+the library and shares the notes with their coaching partner; an agent suggests a scenario, a
+manager makes a deck, adds the suggestion to it and runs this week's standup drill's timer."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cohorts.models import CoachingPairMember
+from practice.models import FindingMark
+from programs.models import Program
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import sign_in
+from tests.factories import (
+    CoachFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    ManagerFactory,
+    MicroScriptFactory,
+    ProgramFactory,
+    ReviewPlanFactory,
+    ScenarioCardFactory,
+)
+from tests.wellbeing.conftest import coaching_cohort  # noqa: F401  (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _open_practice(page):
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice").click()
+
+
+@pytest.fixture
+def drill_setup(db):
+    program = ProgramFactory(status=Program.Status.PUBLISHED, published_at=timezone.now())
+    card = ScenarioCardFactory(
+        program=program,
+        title="Refund denied outside the window",
+        persona="Marcus, a freelance photographer",
+        situation="He cancelled 35 days after purchase and was refused a refund.",
+        intensity="high",
+        ambiguity="The confirmation e-mail did not mention the limit.",
+    )
+    cohort = CohortFactory(program=program, facilitators=[ManagerFactory()])
+    agent = EnrollmentFactory(cohort=cohort, agent__email="ada@example.com").agent
+    coach = CoachFactory(email="coach@example.com")
+    ReviewPlanFactory(cohort=cohort, coaches=[coach])
+    return card, agent, coach
+
+
+def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
+    page, live_server, drill_setup
+):
+    card, agent, coach = drill_setup
+    sign_in(page, live_server, agent.email)
+    _open_practice(page)
+    page.get_by_role("link", name=card.title).click()
+    assert page.get_by_text("He cancelled 35 days after purchase").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Your reply to the customer").fill(
+        "Sorry for any inconvenience. You should have read the policy. "
+        "Which e-mail address did you buy with? I will call you back by 3 pm."
+    )
+    page.get_by_role("button", name="Get feedback").click()
+    findings = page.get_by_role("region", name="Feedback, rule by rule")
+    assert findings.get_by_text("A stock apology").is_visible()
+    assert findings.get_by_text("“You should have read the policy.”").is_visible()
+    assert findings.get_by_text("“I will call you back by 3 pm.”").is_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, coach.email)
+    _open_practice(page)
+    page.get_by_role("link", name=card.title).click()
+    mark = page.get_by_role("form", name="Mark “Blame or defensive language” (1)")
+    mark.get_by_role("button", name="Wrong").click()
+    assert page.get_by_text("Marked “Blame or defensive language” wrong.").is_visible()
+    assert page.get_by_text("You marked it wrong.").is_visible()
+    assert_accessible(page)
+    assert FindingMark.objects.get().correct is False
+
+    page.get_by_role("link", name="how precise they are").click()
+    row = page.get_by_role("row", name="Blame or defensive language")
+    assert row.get_by_role("cell", name="0%").is_visible()
+    assert_accessible(page)
+
+
+def test_an_agent_goes_through_a_flashcard_session_from_the_plan(page, live_server, drill_setup):
+    card, agent, _coach = drill_setup
+    for n, text in enumerate(
+        ["Thanks for the detail, here is what we can do.", "I will call you back by 3 pm."]
+    ):
+        MicroScriptFactory(program=card.program, kind="validation", title=f"Line {n}", text=text)
+    sign_in(page, live_server, agent.email)
+    page.goto(f"{live_server.url}/plan/")
+    flashcards = page.get_by_role("region", name="Flashcards")
+    assert flashcards.get_by_text("2 cards for today").is_visible()
+    assert_accessible(page)
+    flashcards.get_by_role("link", name="Practise your flashcards").click()
+
+    page.get_by_text("Show the answer").click()
+    assert page.get_by_text("Thanks for the detail, here is what we can do.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="I knew it").click()
+    assert page.get_by_text("Box 2: it comes back in 2 days.").is_visible()
+
+    page.get_by_text("Show the answer").click()
+    assert page.get_by_text("I will call you back by 3 pm.").is_visible()
+    page.get_by_role("button", name="Not yet").click()
+    assert page.get_by_text("Box 1: it comes back tomorrow.").is_visible()
+    assert page.get_by_role("heading", name="Done for today").is_visible()
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/plan/")
+    flashcards = page.get_by_role("region", name="Flashcards")
+    assert flashcards.get_by_text("Nothing due today").is_visible()
+    assert flashcards.get_by_text("You went through 2 today.").is_visible()
+
+
+def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
+    page,
+    live_server,
+    coaching_cohort,  # noqa: F811
+):
+    call_command("load_playbook", verbosity=0)
+    member = CoachingPairMember.objects.filter(cohort=coaching_cohort, week=1).first()
+    agent = member.enrollment.agent
+    partner = (
+        CoachingPairMember.objects.filter(pair=member.pair).exclude(pk=member.pk).first()
+    ).enrollment.agent
+    sign_in(page, live_server, agent.email)
+    _open_practice(page)
+    page.get_by_role("link", name="The practice library").click()
+    page.get_by_role("link", name="NURSE").click()
+    assert page.get_by_text("Name the feeling you notice").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Active-listening drill").click()
+    page.get_by_label("Your notes (optional)").fill("I named the worry before the fix.")
+    page.get_by_role("button", name="Log it as done").click()
+    assert page.get_by_text("“Active-listening drill” logged as done.").is_visible()
+    assert page.get_by_text("I named the worry before the fix.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Share with my coaching partner").click()
+    assert page.get_by_text("Your coaching partner can read these notes now.").is_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, partner.email)
+    page.goto(f"{live_server.url}/practice/exercises/")
+    shared = page.get_by_role("region", name="Shared with me by my coaching partners")
+    assert shared.get_by_text("I named the worry before the fix.").is_visible()
+
+
+def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
+    page, live_server, drill_setup
+):
+    card, agent, _coach = drill_setup
+    cohort = card.program.cohorts.get()
+    manager = cohort.facilitators.get()
+    ScenarioCardFactory(program=card.program, title="Locked out after a reset")
+    sign_in(page, live_server, agent.email)
+    _open_practice(page)
+    page.get_by_role("link", name="Suggest a scenario").click()
+    page.get_by_role("combobox", name="Program").select_option(str(card.program.pk))
+    page.get_by_label("Title").fill("Parcel left at the wrong door")
+    page.get_by_label("Persona").fill("A retired teacher ordering a gift.")
+    page.get_by_label("Situation").fill("The parcel shows delivered; the birthday is tomorrow.")
+    page.get_by_label("Intensity").select_option("medium")
+    page.get_by_role("button", name="Suggest it").click()
+    assert page.get_by_text("a training manager will review it").is_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, manager.email)
+    _open_practice(page)
+    page.get_by_role("link", name="Scenario decks").click()
+    page.get_by_label("Name").fill("Standups")
+    page.get_by_role("combobox", name="Program").select_option(str(card.program.pk))
+    page.get_by_label(f"{card.title} ({card.program})").check()
+    page.get_by_label(f"Locked out after a reset ({card.program})").check()
+    page.get_by_role("button", name="Make the deck").click()
+    assert page.get_by_text("Deck “Standups” made with 2 cards.").is_visible()
+    assert_accessible(page)
+
+    _open_practice(page)
+    page.get_by_role("link", name="Scenarios agents suggest").click()
+    review = page.get_by_role("form", name="Review “Parcel left at the wrong door”")
+    review.get_by_label("Add to deck (optional)").select_option(label="Standups")
+    review.get_by_role("button", name="Add as a card").click()
+    assert page.get_by_text("“Parcel left at the wrong door” is now a scenario card.").is_visible()
+    assert_accessible(page)
+
+    _open_practice(page)
+    page.get_by_role("link", name="Standup drills").click()
+    page.get_by_role("link", name=cohort.name).click()
+    page.get_by_label("Deck for this cohort's standups").select_option(label="Standups")
+    page.get_by_role("button", name="Use this deck").click()
+    assert page.get_by_role("heading", name="This week's standup drill").is_visible()
+    timer = page.get_by_role("timer")
+    assert timer.inner_text() == "5:00"
+    page.get_by_role("button", name="Start").click()
+    expect(timer).not_to_have_text("5:00")  # it counts down
+    page.get_by_role("button", name="Pause").click()
+    assert page.get_by_text("Paused.").is_visible()
+    page.get_by_role("button", name="Reset").click()
+    assert timer.inner_text() == "5:00"
+    assert_accessible(page)
