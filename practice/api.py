@@ -423,12 +423,14 @@ class StandupDrillViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={200: StandupDrillSerializer(many=True)})
     def list(self, request):
-        now = timezone.now()
+        cohorts = selectors.standup_cohorts(user=request.user).exclude(
+            status__in=selectors.ENDED_COHORTS
+        ).order_by("name", "id")  # fmt: skip
+        drills = selectors.standup_drills(cohorts=cohorts, now=timezone.now())
         rows = []
-        for cohort in selectors.standup_cohorts(user=request.user).order_by("name", "id"):
-            drill = selectors.standup_drill(cohort=cohort, now=now)
+        for cohort_id, drill in drills.items():
             rows.append({
-                "cohort": cohort.pk,
+                "cohort": cohort_id,
                 "deck": drill["deck"].pk if drill else None,
                 "week": drill["week"] if drill else None,
                 "card": drill["card"].pk if drill else None,

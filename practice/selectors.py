@@ -11,6 +11,7 @@ from cohorts.selectors import coaching_pair_visible_to
 from practice import analyzer, decks
 from practice.models import (
     CohortDeck,
+    DeckCard,
     DrillAnswer,
     DrillFinding,
     Exercise,
@@ -178,6 +179,10 @@ def exercise_log_own(*, user) -> QuerySet[ExerciseLog]:
 # --- decks, standups and suggestions ------------------------------------------------------------
 
 
+# Finished and cancelled cohorts hold no more standups: the lists leave them out.
+ENDED_COHORTS = (Cohort.Status.FINISHED, Cohort.Status.CANCELLED)
+
+
 def standup_cohorts(*, user) -> QuerySet[Cohort]:
     """The cohorts whose standup drill `user` runs: those they facilitate (managers and
     coaches alike; every cohort for a superuser)."""
@@ -196,19 +201,41 @@ def deck_cards(deck: ScenarioDeck) -> list[ScenarioCard]:
 def standup_drill(*, cohort: Cohort, now) -> dict | None:
     """This week's standup drill of `cohort`: the deck, the week and the card; None when the
     cohort has no deck or the deck no cards."""
-    cohort_deck = CohortDeck.objects.filter(cohort=cohort).select_related("deck").first()
+    return standup_drills(cohorts=[cohort], now=now)[cohort.pk]
+
+
+def standup_drills(*, cohorts, now) -> dict[int, dict | None]:
+    """`standup_drill` of each of `cohorts`, by cohort id, in two queries however many
+    cohorts: their decks, then the decks' cards in order."""
+    cohorts = list(cohorts)
+    chosen = {
+        row.cohort_id: row
+        for row in CohortDeck.objects.filter(cohort__in=[c.pk for c in cohorts]).select_related(
+            "deck"
+        )
+    }
+    cards_of: dict[int, list[ScenarioCard]] = {}
+    if chosen:
+        entries = (
+            DeckCard.objects.filter(deck__in={row.deck_id for row in chosen.values()})
+            .select_related("card")
+            .order_by("deck", "order", "id")
+        )
+        for entry in entries:
+            cards_of.setdefault(entry.deck_id, []).append(entry.card)
+    return {cohort.pk: _drill(cohort, chosen.get(cohort.pk), cards_of, now) for cohort in cohorts}
+
+
+def _drill(cohort: Cohort, cohort_deck, cards_of: dict, now) -> dict | None:
     if cohort_deck is None:
         return None
-    cards = deck_cards(cohort_deck.deck)
+    cards = cards_of.get(cohort_deck.deck_id, [])
     week = decks.cohort_week(cohort=cohort, now=now)
-    card_id = decks.card_for_week(
-        deck_id=cohort_deck.deck_id, card_ids=[c.pk for c in cards], week=week
-    )
+    ids = [c.pk for c in cards]
+    card_id = decks.card_for_week(deck_id=cohort_deck.deck_id, card_ids=ids, week=week)
     if card_id is None:
         return None
-    next_id = decks.card_for_week(
-        deck_id=cohort_deck.deck_id, card_ids=[c.pk for c in cards], week=week + 1
-    )
+    next_id = decks.card_for_week(deck_id=cohort_deck.deck_id, card_ids=ids, week=week + 1)
     by_id = {c.pk: c for c in cards}
     return {
         "deck": cohort_deck.deck,

@@ -286,11 +286,13 @@ class CohortDeckForm(forms.Form):
 def standups(request):
     """The cohorts I facilitate, each with this week's standup drill."""
     _require_facilitator_role(request.user)
-    now = timezone.now()
-    rows = [
-        {"cohort": cohort, "drill": selectors.standup_drill(cohort=cohort, now=now)}
-        for cohort in selectors.standup_cohorts(user=request.user).order_by("name", "id")
-    ]
+    cohorts = list(
+        selectors.standup_cohorts(user=request.user)
+        .exclude(status__in=selectors.ENDED_COHORTS)
+        .order_by("name", "id")
+    )
+    drills = selectors.standup_drills(cohorts=cohorts, now=timezone.now())
+    rows = [{"cohort": cohort, "drill": drills[cohort.pk]} for cohort in cohorts]
     return render(request, "practice/standups.html", {"nav": "practice", "rows": rows})
 
 

@@ -108,6 +108,35 @@ def test_this_weeks_drill_follows_the_rotation_of_the_cohorts_deck(deck, cohort,
     assert drill["minutes"] == 5
 
 
+def test_the_standup_list_is_three_queries_however_many_cohorts_and_leaves_ended_ones_out(
+    deck, program, facilitator, django_assert_num_queries
+):
+    from cohorts.models import Cohort
+
+    running = [
+        CohortFactory(program=program, name=f"Running {n}", facilitators=[facilitator])
+        for n in range(4)
+    ]
+    for cohort in running[:3]:
+        services.cohort_deck_set(cohort=cohort, deck=deck, user=facilitator)
+    ended = CohortFactory(program=program, name="Ended", facilitators=[facilitator])
+    services.cohort_deck_set(cohort=ended, deck=deck, user=facilitator)
+    Cohort.objects.filter(pk=ended.pk).update(status=Cohort.Status.FINISHED)
+    client = _api(facilitator)
+
+    # the facilitator's cohorts not ended; their chosen decks; those decks' cards in order
+    with django_assert_num_queries(3):
+        rows = client.get("/api/standup-drills/").json()
+
+    assert [row["cohort"] for row in rows] == [c.pk for c in running]
+    assert [row["deck"] for row in rows] == [deck.pk] * 3 + [None]
+    cards = [c.pk for c in selectors.deck_cards(deck)]
+    assert all(row["card"] in cards for row in rows[:3])
+    page = _page(facilitator).get("/practice/standups/").content.decode()
+    assert "Running 3" in page
+    assert "Ended" not in page
+
+
 def test_a_cohort_takes_a_deck_of_its_own_program_only(cohort, facilitator):
     other = services.deck_create(program=ScenarioCardFactory().program, name="Other")
     with pytest.raises(ValidationError):
