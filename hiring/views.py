@@ -391,7 +391,7 @@ def starting_point(request):
     row = None
     if candidate is not None:
         (row,) = selectors.comparison_rows(opening=candidate.opening, candidates=[candidate])
-    context = {"nav": "starting-point", "candidate": candidate, "row": row}
+    context = {"nav": "plan", "candidate": candidate, "row": row}
     return render(request, "hiring/starting_point.html", context)
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 from accounts.models import User
 from hiring import services
 from hiring.models import Candidate
+from tests.factories import AgentFactory
 from tests.hiring.conftest import every
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,22 @@ def test_the_hire_form_sets_the_agents_time_zone_and_names_a_wrong_one(candidate
     assert "Mars/Olympus" in refused.content.decode()
     assert hired.status_code == 302
     assert User.objects.get(email="cara@mail.test").time_zone == "Europe/Lisbon"
+
+
+def test_only_an_agent_hired_through_attune_has_a_starting_point_on_the_plan(
+    candidate, manager, client
+):
+    other = AgentFactory()
+    client.force_login(other)
+    assert "Your starting point" not in client.get("/plan/").content.decode()
+    assert "starting-point" not in client.get("/practice/").content.decode()  # not in the menu
+
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    client.force_login(agent)
+
+    plan = client.get("/plan/").content.decode()
+    assert "Your starting point" in plan
+    assert "Billing agents, spring" in plan
 
 
 def test_a_manager_deletes_a_candidate_on_the_page(interview, manager):

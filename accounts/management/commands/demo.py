@@ -140,10 +140,16 @@ class Command(BaseCommand):
                 "Helpdesk: “Demo Zendesk” was synced from a local Zendesk-format server "
                 "(/helpdesk/); run `manage.py zendesk_demo_server` and press Sync now for more."
             )
-        if demo_hiring_create(manager=manager, coach=coach, team=study.team):
+        if demo_hiring_create(
+            manager=manager,
+            coach=coach,
+            team=study.team,
+            hired=User.objects.get(email="agent@attune.example"),
+        ):
             self.stdout.write(
                 "Hiring: an opening with four candidates scored by the coach and the manager "
-                "(/hiring/); the manager has one role-play left to score blind."
+                "(/hiring/); the manager has one role-play left to score blind. Ada was hired "
+                "through an earlier round: her plan shows her starting point."
             )
         if demo_practice_create(agent=User.objects.get(email="agent@attune.example"), coach=coach):
             self.stdout.write(
