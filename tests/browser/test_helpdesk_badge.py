@@ -67,15 +67,15 @@ def test_a_manager_revokes_an_agents_helpdesk_badge_link(page, live_server, runn
     # From the cohort's certification queue, as a manager finds it.
     page.goto(f"{live_server.url}/cohorts/{running_cohort.pk}/certification/")
     page.get_by_role("link", name="Agents' helpdesk badge links").click()
-    row = page.get_by_role("row").filter(has_text=str(agent))
+    page.get_by_role("heading", name="Helpdesk badge links").wait_for()
     assert_accessible(page)
+    row = page.get_by_role("row").filter(has_text=str(agent))
     row.get_by_role("link", name=f"Revoke the link of {agent}").click()
-    assert page.get_by_text("stops working at once").is_visible()
+    page.get_by_text("stops working at once").wait_for()
     page.get_by_role("button", name="Revoke the link").click()
-    page.wait_for_load_state()
+    page.get_by_text("None of your agents has a live link.").wait_for()
 
     assert (
         f"{agent}'s helpdesk badge link is revoked" in page.get_by_role("status").first.inner_text()
     )
-    assert page.get_by_text("None of your agents has a live link.").is_visible()
     assert page.request.get(svg_on_this_server).status == 404
