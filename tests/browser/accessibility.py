@@ -23,5 +23,8 @@ def blocking_violations(page) -> list[str]:
 
 
 def assert_accessible(page) -> None:
+    # A click that navigates returns once the new page is committed, before it is parsed:
+    # axe needs the whole document.
+    page.wait_for_load_state()
     violations = blocking_violations(page)
     assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
