@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from hiring import services
@@ -121,3 +122,34 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     page.wait_for_load_state()
     assert page.get_by_text("The candidate and their role-plays").is_visible()
     assert not Candidate.objects.filter(name="Dan Doe").exists()
+
+
+def test_a_hired_agent_reads_their_starting_point_from_their_plan(
+    page, live_server, running_cohort
+):
+    manager = running_cohort.facilitators.get()
+    team = TeamFactory(name="Billing")
+    team.managers.add(manager)
+    coach = CoachFactory(email="cole@example.com")
+    opening = services.opening_create(
+        by=manager, title="Billing agents, spring", team=team, interviewers=[coach]
+    )
+    candidate = services.candidate_add(
+        opening=opening, name="Cara Candidate", email="cara@mail.test"
+    )
+    library_card(title="Charged twice before payday")  # the role-play is drawn from it
+    interview = services.interview_create(candidate=candidate, held_on=timezone.localdate())
+    services.interview_score_submit(interview=interview, interviewer=coach, values=every(4))
+    agent = services.candidate_hire(candidate=candidate, by=manager, cohort=running_cohort)
+    agent.set_password("pw")
+    agent.save(update_fields=["password"])
+
+    sign_in(page, live_server, agent.email)
+    page.goto(f"{live_server.url}/plan/")
+    section = page.get_by_role("region", name="Your starting point")
+    assert "Billing agents, spring" in section.inner_text()
+    section.get_by_role("link", name="see your starting point").click()
+    page.get_by_role("heading", name="My starting point").wait_for()
+
+    assert page.get_by_text("4.00").first.is_visible()
+    assert_accessible(page)
