@@ -120,8 +120,11 @@ def intent_publish(*, intent: TaskIntent, task=None, now: datetime.datetime | No
 
 def _registered_tasks() -> dict:
     # Task modules are imported on a worker's start; a web process or a command may not
-    # have imported them yet.
-    current_app.loader.import_default_modules()
+    # have imported them yet. Autodiscovery imports each app's `tasks` module and nothing
+    # else: the loader's import_default_modules() would also run django.setup() again,
+    # which in a worker replaces Celery's logging with the settings' (the worker's log went
+    # silent after the relay's first run).
+    current_app.autodiscover_tasks(force=True)
     return current_app.tasks
 
 

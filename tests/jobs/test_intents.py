@@ -2,6 +2,7 @@
 and published again by the relay until its task finished. Tasks run in process here."""
 
 import datetime
+import logging
 
 import pytest
 from django.db import transaction
@@ -194,3 +195,21 @@ def test_a_failing_task_keeps_its_intent_published_with_the_error(
     intent.refresh_from_db()
     assert intent.state == "published"
     assert intent.last_error == "ValueError: the outbox row is broken"
+
+
+def test_the_relay_leaves_the_process_logging_as_it_found_it():
+    # In a worker the relay once ran django.setup() again (through the Celery loader), and
+    # the settings' logging replaced Celery's: the worker logged nothing more.
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    intent = TaskIntent.objects.create(
+        task=ping.name, created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    result = services.intents_republish()
+
+    assert result["published"] == 1  # the relay did its work, with every task known
+    intent.refresh_from_db()
+    assert intent.state == "done"
+    assert root.handlers == handlers
+    assert all(a is b for a, b in zip(root.handlers, handlers, strict=True))
