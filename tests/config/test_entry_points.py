@@ -42,7 +42,11 @@ def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
 
 def _database_url(tmp_path: Path) -> str:
     """The test database when it is PostgreSQL (another process can reach it); otherwise a
-    SQLite file, since pytest-django's SQLite test database lives in memory."""
+    SQLite file, since pytest-django's SQLite test database lives in memory.
+
+    A test that calls this asks for `django_db_setup`: until the test database exists the
+    connection still names the developer's database, which a fresh machine does not have
+    (and which a test must not touch)."""
     db = connection.settings_dict
     if connection.vendor != "postgresql":
         return f"sqlite:///{tmp_path / 'entry-points.sqlite3'}"
@@ -148,7 +152,9 @@ def test_the_web_entry_points_default_to_production(tmp_path, static_root, modul
 # --- gunicorn -----------------------------------------------------------------------------
 
 
-def test_gunicorn_from_a_clean_environment_serves_production(tmp_path, static_root, spawn):
+def test_gunicorn_from_a_clean_environment_serves_production(
+    tmp_path, static_root, spawn, django_db_setup
+):
     env = _clean_env(
         tmp_path, STATIC_ROOT=str(static_root), DATABASE_URL=_database_url(tmp_path),
         **PRODUCTION,

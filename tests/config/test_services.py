@@ -5,6 +5,8 @@ REDIS_URL at Redis; these tests prove that second run really used them.
 """
 
 import os
+import subprocess
+import sys
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -47,3 +49,24 @@ def test_tests_use_their_own_redis_database_number():
         return
     # Never the developer's database: tests must not see or disturb their queues.
     assert settings.CELERY_BROKER_URL.rsplit("/", 1)[1] != settings.REDIS_URL.rsplit("/", 1)[1]
+    # Each pytest-xdist worker its own: gw0 the first number, gw1 the next, and so on.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    base = int(os.environ.get("TEST_REDIS_DB", "11"))
+    assert settings.CELERY_BROKER_URL.endswith(f"/{base + worker}")
+    assert settings.CELERY_RESULT_BACKEND == settings.CELERY_BROKER_URL
+
+
+def test_a_worker_past_the_last_redis_database_is_refused():
+    environment = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "TEST_REDIS_DB": "15",
+        "PYTEST_XDIST_WORKER": "gw1",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    command = [sys.executable, "-c", "import django; django.setup()"]
+
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode != 0
+    assert "Test worker gw1 would use Redis database 16" in result.stderr
