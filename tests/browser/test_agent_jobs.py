@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Notification
 from cohorts import services
@@ -77,22 +78,22 @@ def test_prework_without_recorded_practice_says_why_the_bar_stays(
     sign_in(page, live_server, enrollment.agent.email)
     page.goto(f"{live_server.url}/plan/")
     module = page.locator("section", has=page.get_by_role("heading", name="This week's module"))
-    assert module.get_by_text("counts as done when both steps are done").is_visible()
-    assert module.get_by_text("Not recorded yet").is_visible()
+    expect(module.get_by_text("counts as done when both steps are done")).to_be_visible()
+    expect(module.get_by_text("Not recorded yet")).to_be_visible()
     before = _progress(page)
 
     module.get_by_role("button", name="Mark pre-work done").click()
     page.wait_for_load_state()
 
     module = page.locator("section", has=page.get_by_role("heading", name="This week's module"))
-    assert module.get_by_text("Pre-work done", exact=True).is_visible()
+    expect(module.get_by_text("Pre-work done", exact=True)).to_be_visible()
     assert (
         module.get_by_role("status")
         .inner_text()
         .endswith("The module counts when your facilitator records your live practice.")
     )
     why = "it counts when your facilitator records your live practice"
-    assert module.get_by_text(why).is_visible()
+    expect(module.get_by_text(why)).to_be_visible()
     assert _progress(page) == before
     assert_accessible(page)
 
@@ -107,14 +108,14 @@ def test_prework_after_recorded_practice_completes_the_module_and_the_bar_moves(
     )
     sign_in(page, live_server, enrollment.agent.email)
     page.goto(f"{live_server.url}/plan/")
-    assert page.get_by_text("Recorded by your facilitator").is_visible()
+    expect(page.get_by_text("Recorded by your facilitator")).to_be_visible()
     before = _progress(page)
 
     page.get_by_role("button", name="Mark pre-work done").click()
     page.wait_for_load_state()
 
     assert _progress(page) > before
-    assert page.get_by_text("Module complete:").is_visible()
+    expect(page.get_by_text("Module complete:")).to_be_visible()
     assert_accessible(page)
 
 
@@ -166,7 +167,7 @@ def test_an_agent_records_the_coaching_session_and_scores_the_partner(
     page.get_by_role("button", name="Save my score").click()
     page.wait_for_load_state()
     assert f"Your score for {partner.display_name} is saved." in page.locator("#score").inner_text()
-    assert page.get_by_text("You scored").is_visible()
+    expect(page.get_by_text("You scored")).to_be_visible()
 
     page.get_by_label("Yes, it took place").check()
     page.get_by_label("Notes (optional)").fill("We practised tone matching.")
@@ -236,7 +237,7 @@ def test_an_agent_subscribes_copies_and_replaces_the_calendar_link(
     assert_accessible(page)
 
     calendar.get_by_role("link", name="Replace the link").click()
-    assert page.get_by_text("in every calendar app that uses it").is_visible()
+    expect(page.get_by_text("in every calendar app that uses it")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Replace the link").click()
     page.wait_for_load_state()
@@ -265,7 +266,7 @@ def test_without_javascript_the_calendar_link_is_selectable_text(
         field = page.get_by_label("Or copy your private calendar link")
         assert field.input_value() == feed_url(agent)
         assert field.get_attribute("readonly") is not None
-        assert not page.get_by_role("button", name="Copy the link").is_visible()
+        expect(page.get_by_role("button", name="Copy the link")).not_to_be_visible()
     finally:
         context.close()
 
@@ -289,7 +290,7 @@ def test_an_agent_reads_and_marks_notifications_on_the_page(page, live_server, r
     )
 
     page.get_by_role("link", name="All your notifications (3 unread)").click()
-    assert page.get_by_role("heading", name="3 unread").is_visible()
+    expect(page.get_by_role("heading", name="3 unread")).to_be_visible()
     items = page.locator("#notifications li")
     assert items.first.inner_text().startswith("Unread Your peer score")  # newest first
     assert page.get_by_text("Not yours").count() == 0
@@ -297,13 +298,13 @@ def test_an_agent_reads_and_marks_notifications_on_the_page(page, live_server, r
 
     page.get_by_role("button", name="Mark read: Tomorrow: Empathy basics").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="2 unread").is_visible()
+    expect(page.get_by_role("heading", name="2 unread")).to_be_visible()
     said = page.locator("#notifications").get_by_role("status").inner_text()
     assert said == "“Tomorrow: Empathy basics” is marked read."
 
     page.get_by_role("button", name="Mark all read").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="All read").is_visible()
+    expect(page.get_by_role("heading", name="All read")).to_be_visible()
     assert page.locator(".badge-warn", has_text="Unread").count() == 0
     assert_accessible(page)
 
@@ -324,8 +325,8 @@ def test_the_notifications_page_at_phone_width(phone, live_server, running_cohor
     sign_in(phone, live_server, agent.email)
     phone.goto(f"{live_server.url}/notifications/")
 
-    assert phone.get_by_text("Page 1 of 2").is_visible()
+    expect(phone.get_by_text("Page 1 of 2")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(phone)
     phone.get_by_role("link", name="Older").click()
-    assert phone.get_by_text("Page 2 of 2").is_visible()
+    expect(phone.get_by_text("Page 2 of 2")).to_be_visible()

@@ -1,5 +1,6 @@
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import AgentFactory
@@ -26,7 +27,7 @@ def test_a_person_creates_a_token_uses_it_on_the_api_and_revokes_it(page, live_s
     page.get_by_role("button", name="Revoke nightly export").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("You have no API tokens.").is_visible()
+    expect(page.get_by_text("You have no API tokens.")).to_be_visible()
     after = requests.get(
         f"{live_server.url}/api/me/", headers={"Authorization": f"Bearer {secret}"}, timeout=10
     )

@@ -1,6 +1,7 @@
 """A manager hands a large enrolment file to a worker and follows it on its page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import TeamFactory
@@ -24,5 +25,5 @@ def test_a_manager_enrols_a_file_in_the_background_and_sees_the_outcome(
     page.wait_for_load_state()
 
     assert "/imports/" in page.url
-    assert page.get_by_text("everyone was enrolled").is_visible()
+    expect(page.get_by_text("everyone was enrolled")).to_be_visible()
     assert running_cohort.enrollments.count() == 46

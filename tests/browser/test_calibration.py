@@ -2,6 +2,7 @@
 score blind, and the results appear for each once they have scored everything."""
 
 import pytest
+from playwright.sync_api import expect
 
 from insights.models import CalibrationSession
 from tests.browser.accessibility import assert_accessible
@@ -43,7 +44,7 @@ def test_a_manager_opens_a_calibration_and_two_reviewers_score_blind(
     assert "is open" in page.get_by_role("status").inner_text()
     session = CalibrationSession.objects.get(name="December calibration")
     assert session.interactions.count() == 2
-    assert page.get_by_text("2 interactions left to score.").is_visible()
+    expect(page.get_by_text("2 interactions left to score.")).to_be_visible()
     assert page.get_by_role("link", name="See the results").count() == 0  # blind
     _score_everything(page, 4)
     assert_accessible(page)
@@ -51,12 +52,14 @@ def test_a_manager_opens_a_calibration_and_two_reviewers_score_blind(
     page.context.clear_cookies()
     sign_in(page, live_server, "cora@example.com")
     page.get_by_role("link", name="Calibration", exact=True).click()
-    assert page.get_by_role("row", name="December calibration").get_by_text("0 of 2").is_visible()
+    expect(
+        page.get_by_role("row", name="December calibration").get_by_text("0 of 2")
+    ).to_be_visible()
     page.get_by_role("link", name="December calibration").click()
     _score_everything(page, 2)
     page.get_by_role("link", name="See the results").click()
 
-    assert page.get_by_role(
-        "heading", name="Calibration results: December calibration"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Calibration results: December calibration")
+    ).to_be_visible()
     assert_accessible(page)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts import services
 from cohorts.models import Attendance, Cohort, Enrollment, ScheduleItem
@@ -58,7 +59,7 @@ def test_a_manager_closes_a_cohort_early_and_sees_each_outcome(page, live_server
 
     page.get_by_role("link", name="Close the cohort now…").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=f"Close {cohort.name} now?").is_visible()
+    expect(page.get_by_role("heading", name=f"Close {cohort.name} now?")).to_be_visible()
     preview = page.get_by_role("region", name="Outcomes if closed now")
     assert preview.get_by_text("Not completed").count() == 3
     assert_accessible(page)

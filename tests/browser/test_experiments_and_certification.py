@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import Experiment
 from tests.browser.accessibility import assert_accessible
@@ -24,10 +25,10 @@ def test_a_manager_defines_an_experiment_and_reads_its_assignment(
     sign_in(page, live_server, "maya@example.com")
 
     page.goto(f"{live_server.url}/experiments/")
-    assert page.get_by_text("No experiment on your cohorts or teams yet.").is_visible()
+    expect(page.get_by_text("No experiment on your cohorts or teams yet.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Define an experiment").click()
-    assert page.get_by_text("within each team").is_visible()
+    expect(page.get_by_text("within each team")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Name").fill("Scripts pilot")
@@ -43,8 +44,8 @@ def test_a_manager_defines_an_experiment_and_reads_its_assignment(
     assignment = page.locator("#assignment")
     assert "6 agents assigned" in assignment.get_by_role("status").inner_text()
     assert "Treatment (scripts and coaching): 3 agents" in assignment.inner_text()
-    assert page.get_by_role("rowheader", name="Billing").is_visible()
-    assert page.get_by_text("Not enough data yet").first.is_visible()
+    expect(page.get_by_role("rowheader", name="Billing")).to_be_visible()
+    expect(page.get_by_text("Not enough data yet").first).to_be_visible()
     screenshot(page, "experiment")
     assert_accessible(page)
     assert Experiment.objects.get().assignments.count() == 6
@@ -87,7 +88,7 @@ def test_the_experiment_pages_work_at_phone_width(phone, live_server, experiment
     phone.goto(f"{live_server.url}/experiments/")
     assert_accessible(phone)
     phone.get_by_role("link", name="Phone pilot").click()
-    assert phone.get_by_role("heading", name="Experiment: Phone pilot").is_visible()
+    expect(phone.get_by_role("heading", name="Experiment: Phone pilot")).to_be_visible()
     assert_accessible(phone)
     phone.goto(f"{live_server.url}/experiments/new/")
     assert_accessible(phone)
@@ -188,7 +189,7 @@ def test_the_queue_works_at_phone_width(phone, live_server, running_cohort, read
     sign_in(phone, live_server, "maya@example.com")
     phone.goto(f"{live_server.url}/cohorts/{running_cohort.pk}/certification/")
 
-    assert phone.get_by_role("link", name=f"Book a role-play for {ready_agent}").is_visible()
+    expect(phone.get_by_role("link", name=f"Book a role-play for {ready_agent}")).to_be_visible()
     assert_accessible(phone)
 
 

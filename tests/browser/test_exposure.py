@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from insights.models import Interaction
 from tests.browser.accessibility import assert_accessible
@@ -48,13 +49,13 @@ def test_a_manager_acts_on_a_rotation_advisory_and_corrects_an_intensity(page, l
     sign_in(page, live_server, manager.email)
     page.get_by_role("link", name="Notifications").first.click()
     page.get_by_role("link", name="Northwind").first.click()
-    assert page.get_by_role("heading", name="Rotate Northwind").is_visible()
+    expect(page.get_by_role("heading", name="Rotate Northwind")).to_be_visible()
     first = page.get_by_role("region", name="Teammates").get_by_role("row").nth(1)
     assert "Tom Teammate" in first.inner_text()
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to exposure and recovery").click()
-    assert page.get_by_role("region", name="Exposure by agent").is_visible()
+    expect(page.get_by_role("region", name="Exposure by agent")).to_be_visible()
     assert "rotate" in page.get_by_role("row").filter(has_text="Ana Agent").first.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Correct").first.click()

@@ -3,6 +3,7 @@ source, sync it now, read its last sync, lag and rows, and see it stop on an exp
 push micro-scripts to it as macros."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from helpdesk import services
@@ -46,7 +47,7 @@ def test_a_manager_adds_a_zendesk_source_syncs_it_and_sees_it_stop(page, live_se
     sign_in(page, live_server, "maya@example.com")
     page.get_by_role("link", name="Helpdesk").click()
     page.wait_for_load_state()
-    assert page.get_by_text("No sources yet.").is_visible()
+    expect(page.get_by_text("No sources yet.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("textbox", name="Name:", exact=True).fill("Acme Zendesk")
@@ -58,28 +59,28 @@ def test_a_manager_adds_a_zendesk_source_syncs_it_and_sees_it_stop(page, live_se
     page.get_by_role("button", name="Add the source").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("heading", name="Acme Zendesk").is_visible()
+    expect(page.get_by_role("heading", name="Acme Zendesk")).to_be_visible()
     assert page.locator("#last-sync").inner_text() == "never"
     assert_accessible(page)
 
     page.get_by_role("button", name="Sync now").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Sync requested").is_visible()
+    expect(page.get_by_text("Sync requested")).to_be_visible()
     assert page.locator("#rows").inner_text() == "4 created, 0 updated, 0 rejected"
     assert "behind" in page.locator("#lag").inner_text()
 
     zendesk.token = "expired"  # the token was revoked in Zendesk
     page.get_by_role("button", name="Sync now").click()
     page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="Syncing stopped").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="Syncing stopped")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="All helpdesk sources").click()
     page.wait_for_load_state()
-    assert page.get_by_text("stopped").is_visible()
+    expect(page.get_by_text("stopped")).to_be_visible()
     page.get_by_role("link", name="Notifications").click()
     page.wait_for_load_state()
-    assert page.get_by_text("“Acme Zendesk” stopped syncing").is_visible()
+    expect(page.get_by_text("“Acme Zendesk” stopped syncing")).to_be_visible()
 
 
 def test_a_manager_pushes_micro_scripts_to_zendesk_as_macros(page, live_server, zendesk):
@@ -95,12 +96,12 @@ def test_a_manager_pushes_micro_scripts_to_zendesk_as_macros(page, live_server, 
     sign_in(page, live_server, "maya@example.com")
 
     page.goto(f"{live_server.url}/helpdesk/{source.pk}/")
-    assert page.get_by_text("Nothing pushed yet.").is_visible()
+    expect(page.get_by_text("Nothing pushed yet.")).to_be_visible()
     page.get_by_label("Situation").select_option(label="Refund")
     page.get_by_role("button", name="Push as macros").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("Pushing 1 micro-scripts as macros").is_visible()
+    expect(page.get_by_text("Pushing 1 micro-scripts as macros")).to_be_visible()
     assert page.locator("#last-push").inner_text().endswith("1 created, 0 updated of 1.")
     assert_accessible(page)
     (macro,) = zendesk.macros.values()

@@ -5,6 +5,7 @@ the SVG shows nothing (issue #19)."""
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.demo import demo_certification_create
 from tests.browser.accessibility import assert_accessible
@@ -40,13 +41,13 @@ def test_an_agent_creates_opens_and_revokes_their_helpdesk_badge(page, live_serv
 
     page.goto(f"{live_server.url}/plan/")
     page.locator("#helpdesk-badge").get_by_role("link", name="Revoke the link").click()
-    assert page.get_by_text("stops working at once").is_visible()
+    expect(page.get_by_text("stops working at once")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Revoke the link").click()
     page.wait_for_load_state()
     section = page.locator("#helpdesk-badge")
     assert "revoked" in section.get_by_role("status").first.inner_text()
-    assert section.get_by_role("button", name="Create my helpdesk badge link").is_visible()
+    expect(section.get_by_role("button", name="Create my helpdesk badge link")).to_be_visible()
 
     gone = page.request.get(svg_on_this_server)
     assert gone.status == 404

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import User
 from hiring import services
@@ -48,33 +49,35 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     sign_in(page, live_server, "maya@example.com")
     page.get_by_role("link", name="Hiring").click()
     page.wait_for_load_state()
-    assert page.get_by_text("No openings yet.").is_visible()
+    expect(page.get_by_text("No openings yet.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Title:").fill("Billing agents, spring")
     page.get_by_label("Team:").select_option(label="Billing")
     page.get_by_role("button", name="Open the opening").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Billing agents, spring").is_visible()
+    expect(page.get_by_role("heading", name="Billing agents, spring")).to_be_visible()
     for name, email in (("Cara Candidate", "cara@mail.test"), ("Dan Doe", "dan@mail.test")):
         page.get_by_label("Name:").fill(name)
         page.get_by_label("E-mail:").fill(email)
         page.get_by_role("button", name="Add the candidate").click()
         page.wait_for_load_state()
-        assert page.get_by_text(f"{name} added.").is_visible()
+        expect(page.get_by_text(f"{name} added.")).to_be_visible()
 
     # ... names the interviewers ...
     page.get_by_label("Cole Coach").check()
     page.get_by_label("Ivo Interviewer").check()
     page.get_by_role("button", name="Save the interviewers").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Interviewers saved.").is_visible()
+    expect(page.get_by_text("Interviewers saved.")).to_be_visible()
     assert_accessible(page)
 
     # ... and adds a role-play for Cara on a card drawn from the library.
     _follow(page, "Cara Candidate")
     page.get_by_role("button", name="Add the role-play").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Scenario: Charged twice before payday").is_visible()
+    expect(
+        page.get_by_role("heading", name="Scenario: Charged twice before payday")
+    ).to_be_visible()
     interview = Interview.objects.get()
 
     # Ivo scores first (elsewhere); Cole sees nothing of it until he has sent his own.
@@ -84,13 +87,13 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     page.context.clear_cookies()
     sign_in(page, live_server, "cole@example.com")
     _follow(page, "Hiring", "Billing agents, spring", "Cara Candidate", "Charged twice")
-    assert page.locator("#blind").is_visible()
+    expect(page.locator("#blind")).to_be_visible()
     assert page.get_by_text("Interrupted the customer.").count() == 0
     assert_accessible(page)
     _send_score(page, 4, "Named the worry before fixing it.")
     assert page.locator("#blind").count() == 0
-    assert page.get_by_text("Interrupted the customer.").is_visible()
-    assert page.get_by_text("Named the worry before fixing it.").is_visible()
+    expect(page.get_by_text("Interrupted the customer.")).to_be_visible()
+    expect(page.get_by_text("Named the worry before fixing it.")).to_be_visible()
     _follow(page, "Back to Cara Candidate")  # an interviewer does not decide
     assert page.get_by_role("button", name="Delete Cara Candidate").count() == 0
     assert page.get_by_role("button", name="Hire Cara Candidate").count() == 0
@@ -111,8 +114,8 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     _follow(page, "Cara Candidate")
     page.get_by_role("button", name="Hire Cara Candidate").click()
     page.wait_for_load_state()
-    assert page.get_by_text("has been invited to set a password").is_visible()
-    assert page.get_by_role("heading", name="Starting point").is_visible()
+    expect(page.get_by_text("has been invited to set a password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Starting point")).to_be_visible()
     agent = User.objects.get(email="cara@mail.test")
     assert (agent.role, agent.team.name) == ("agent", "Billing")
     assert_accessible(page)
@@ -120,7 +123,7 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     _follow(page, "Back to Billing agents, spring", "Dan Doe")
     page.get_by_role("button", name="Delete Dan Doe").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The candidate and their role-plays").is_visible()
+    expect(page.get_by_text("The candidate and their role-plays")).to_be_visible()
     assert not Candidate.objects.filter(name="Dan Doe").exists()
 
 
@@ -151,5 +154,5 @@ def test_a_hired_agent_reads_their_starting_point_from_their_plan(
     section.get_by_role("link", name="see your starting point").click()
     page.get_by_role("heading", name="My starting point").wait_for()
 
-    assert page.get_by_text("4.00").first.is_visible()
+    expect(page.get_by_text("4.00").first).to_be_visible()
     assert_accessible(page)

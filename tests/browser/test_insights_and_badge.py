@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from certification import services as certification_services
 from certification.models import CertificationDecision
@@ -136,9 +137,9 @@ def test_an_anonymous_visitor_checks_a_valid_and_a_revoked_badge(page, live_serv
 
     page.goto(f"{live_server.url}/badges/assertions/{valid.uuid}/verify")
     assert page.locator("#badge-status").inner_text() == "Genuine and valid"
-    assert page.get_by_role("heading", name="Issuer").is_visible()
+    expect(page.get_by_role("heading", name="Issuer")).to_be_visible()
     assert "They averaged 82%" in page.get_by_text("They averaged").inner_text()
-    assert page.get_by_role("link", name="Download the baked badge (PNG)").is_visible()
+    expect(page.get_by_role("link", name="Download the baked badge (PNG)")).to_be_visible()
     assert page.get_by_role("navigation", name="Main").count() == 0  # signed out
     image = page.get_by_role("img", name=f"The {valid.badge_class.name} badge")
     assert image.evaluate("img => img.naturalWidth") == 256

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import TeamFactory
@@ -26,7 +27,7 @@ def test_a_new_agent_from_a_csv_row_sets_a_password_and_sees_their_plan(
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_role("button", name="Enrol").click()
     page.wait_for_load_state()
-    assert page.locator("#invitations").get_by_text("new.agent@example.com").is_visible()
+    expect(page.locator("#invitations").get_by_text("new.agent@example.com")).to_be_visible()
 
     (invitation,) = [m for m in mail.outbox if m.to == ["new.agent@example.com"]]
     link = re.search(r"https://attune\.test(/invitations/\S+/)", invitation.body).group(1)
@@ -38,6 +39,6 @@ def test_a_new_agent_from_a_csv_row_sets_a_password_and_sees_their_plan(
     agent.wait_for_load_state()
 
     assert agent.url.endswith("/plan/")
-    assert agent.get_by_role("heading", name="My plan").is_visible()
-    assert agent.get_by_text("Browser cohort").first.is_visible()
+    expect(agent.get_by_role("heading", name="My plan")).to_be_visible()
+    expect(agent.get_by_text("Browser cohort").first).to_be_visible()
     agent.context.close()

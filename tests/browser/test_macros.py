@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from programs.models import MicroScript
 from programs.services import program_publish
@@ -30,8 +31,8 @@ def test_a_manager_filters_the_micro_scripts_and_downloads_zendesk_macros(page, 
     page.get_by_label("Situation").select_option(label="Refund")
     page.get_by_role("button", name="Show").click()
 
-    assert page.get_by_role("heading", name="Download 1 micro-script").is_visible()
-    assert page.get_by_role("cell", name="Erstattung verspätet").is_visible()
+    expect(page.get_by_role("heading", name="Download 1 micro-script")).to_be_visible()
+    expect(page.get_by_role("cell", name="Erstattung verspätet")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Zendesk macros (JSON)").click()

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts import services
 from cohorts.models import Attendance, Cohort, Enrollment, ModuleProgress
@@ -57,7 +58,7 @@ def test_a_manager_opens_a_cohort_from_the_list(page, live_server, cohort):
     page.get_by_role("button", name="Open the cohort").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("is not a time zone").is_visible()
+    expect(page.get_by_text("is not a time zone")).to_be_visible()
     assert page.get_by_label("Time zone").get_attribute("aria-invalid") == "true"
     assert_accessible(page)
     page.get_by_label("Time zone").fill("Europe/London")
@@ -65,7 +66,7 @@ def test_a_manager_opens_a_cohort_from_the_list(page, live_server, cohort):
     page.wait_for_load_state()
 
     assert page.get_by_role("heading", level=1).inner_text() == "EMEA January"
-    assert page.get_by_text("is open").is_visible()
+    expect(page.get_by_text("is open")).to_be_visible()
     opened = Cohort.objects.get(name="EMEA January")
     assert opened.time_zone == "Europe/London"
     assert sorted(str(f) for f in opened.facilitators.all()) == ["Cora Coach", "Maya Manager"]
@@ -83,8 +84,8 @@ def test_a_manager_withdraws_an_agent_after_confirming_then_reactivates_them(
 
     page.get_by_role("link", name=f"Withdraw {agent}").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="What happens").is_visible()
-    assert page.get_by_text("drawn again without them").is_visible()
+    expect(page.get_by_role("heading", name="What happens")).to_be_visible()
+    expect(page.get_by_text("drawn again without them")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Reason for withdrawing").fill("Moved to the billing team")
     page.get_by_role("button", name=f"Withdraw {agent}").click()
@@ -97,15 +98,15 @@ def test_a_manager_withdraws_an_agent_after_confirming_then_reactivates_them(
     history = row.locator("summary")
     assert history.inner_text().startswith("1 change")
     history.click()  # opens the history
-    assert row.get_by_text("active → withdrawn by Maya Manager").is_visible()
-    assert row.get_by_text("(Moved to the billing team)").is_visible()
+    expect(row.get_by_text("active → withdrawn by Maya Manager")).to_be_visible()
+    expect(row.get_by_text("(Moved to the billing team)")).to_be_visible()
     assert_accessible(page)
 
     row.get_by_label(f"Reason for reactivating {agent}").fill("Back after all")
     row.get_by_role("button", name=f"Reactivate {agent}").click()
     page.wait_for_load_state()
 
-    assert page.locator("#enrolled").get_by_text("is active again").is_visible()
+    expect(page.locator("#enrolled").get_by_text("is active again")).to_be_visible()
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
     assert enrollment.events.last().reason == "Back after all"
@@ -124,7 +125,7 @@ def test_a_manager_moves_a_workshop_with_the_date_time_picker(page, live_server,
     page.wait_for_load_state()
 
     assert page.url.endswith("#timeline")
-    assert page.locator("#timeline").get_by_text("“Active listening” moved to").is_visible()
+    expect(page.locator("#timeline").get_by_text("“Active listening” moved to")).to_be_visible()
     workshop.refresh_from_db()
     assert workshop.starts_at == datetime.datetime.combine(
         target, datetime.time(14, 30), tzinfo=datetime.UTC
@@ -147,7 +148,7 @@ def test_a_manager_records_attendance_and_live_practice(page, live_server, cohor
     assert page.url.endswith("#attendance")
     message = page.locator("#attendance").get_by_role("status")
     assert "2 of 6 attended" in message.inner_text()
-    assert message.is_visible()
+    expect(message).to_be_visible()
     assert Attendance.objects.filter(attended=True).count() == 2
     assert_accessible(page)
 
@@ -168,7 +169,7 @@ def test_a_manager_regenerates_pairs_and_re_lays_the_schedule_after_confirming(
 
     page.get_by_role("link", name="Regenerate future weeks…").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="What will not change").is_visible()
+    expect(page.get_by_role("heading", name="What will not change")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Regenerate future pairs").click()
     page.wait_for_load_state()

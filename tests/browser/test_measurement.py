@@ -2,6 +2,7 @@
 among their assessments and reads it side by side with the baseline."""
 
 import pytest
+from playwright.sync_api import expect
 
 from programs.services import rubric_publish
 from tests.browser.accessibility import assert_accessible
@@ -30,10 +31,10 @@ def follow_up():
 def _open_the_follow_up(page, live_server):
     sign_in(page, live_server, "maya@example.com")
     page.get_by_role("link", name="Measurement", exact=True).click()
-    assert page.get_by_role("heading", name="Measurement", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Measurement", level=1)).to_be_visible()
     row = page.get_by_role("row", name="Spring cohort: follow-up after three months")
-    assert row.get_by_text("Follow-up after three months", exact=True).is_visible()
-    assert row.get_by_text("2 of 2").is_visible()
+    expect(row.get_by_text("Follow-up after three months", exact=True)).to_be_visible()
+    expect(row.get_by_text("2 of 2")).to_be_visible()
     assert_accessible(page)
     row.get_by_role("link").click()
 
@@ -41,9 +42,9 @@ def _open_the_follow_up(page, live_server):
 def test_a_manager_compares_the_follow_up_with_the_baseline(page, live_server, follow_up):
     _open_the_follow_up(page, live_server)
 
-    assert page.get_by_role(
-        "heading", name="Spring cohort: follow-up after three months"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Spring cohort: follow-up after three months")
+    ).to_be_visible()
     table = page.get_by_role("region", name="Figures side by side")
     headers = table.get_by_role("columnheader").all_inner_texts()
     assert headers == ["Figure", "Baseline", "End of program", "Follow-up after three months"]
@@ -56,7 +57,7 @@ def test_a_manager_compares_the_follow_up_with_the_baseline(page, live_server, f
     assert_accessible(page)
     screenshot(page, "manager-measurement-comparison")
     page.get_by_role("link", name="Baseline").click()
-    assert page.get_by_role("heading", name="Before").is_visible()
+    expect(page.get_by_role("heading", name="Before")).to_be_visible()
     assert_accessible(page)
 
 
@@ -64,7 +65,7 @@ def test_the_comparison_reads_at_phone_width(phone, live_server, follow_up):
     _open_the_follow_up(phone, live_server)
 
     region = phone.get_by_role("region", name="Figures side by side")
-    assert region.is_visible()
+    expect(region).to_be_visible()
     assert region.get_attribute("tabindex") == "0"
     assert_accessible(phone)
     screenshot(phone, "manager-measurement-comparison-phone")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from cohorts import services
 from cohorts.models import ScheduleItem
@@ -26,7 +27,7 @@ def test_an_agent_marks_prework_done_and_the_progress_bar_moves(page, live_serve
     page.get_by_role("button", name="Mark pre-work done").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("Pre-work done", exact=True).is_visible()
+    expect(page.get_by_text("Pre-work done", exact=True)).to_be_visible()
     assert _progress(page) > before
     screenshot(page, "agent-my-plan")
 
@@ -47,7 +48,7 @@ def test_a_manager_enrols_from_a_csv_with_one_bad_row_and_sees_the_error(
     page.wait_for_load_state()
 
     errors = page.locator("#import-errors")
-    assert errors.is_visible()
+    expect(errors).to_be_visible()
     assert "3" in errors.locator(".import-error").first.inner_text()
     assert running_cohort.enrollments.count() == 6
     screenshot(page, "manager-cohort")

@@ -58,7 +58,7 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
     sign_in(page, live_server, agent.email)
     _open_practice(page)
     page.get_by_role("link", name=card.title).click()
-    assert page.get_by_text("He cancelled 35 days after purchase").is_visible()
+    expect(page.get_by_text("He cancelled 35 days after purchase")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your reply to the customer").fill(
         "Sorry for any inconvenience. You should have read the policy. "
@@ -66,9 +66,9 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
     )
     page.get_by_role("button", name="Get feedback").click()
     findings = page.get_by_role("region", name="Feedback, rule by rule")
-    assert findings.get_by_text("A stock apology").is_visible()
-    assert findings.get_by_text("“You should have read the policy.”").is_visible()
-    assert findings.get_by_text("“I will call you back by 3 pm.”").is_visible()
+    expect(findings.get_by_text("A stock apology")).to_be_visible()
+    expect(findings.get_by_text("“You should have read the policy.”")).to_be_visible()
+    expect(findings.get_by_text("“I will call you back by 3 pm.”")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -77,14 +77,14 @@ def test_an_agent_writes_a_drill_reads_the_feedback_and_a_coach_marks_a_finding(
     page.get_by_role("link", name=card.title).click()
     mark = page.get_by_role("form", name="Mark “Blame or defensive language” (1)")
     mark.get_by_role("button", name="Wrong").click()
-    assert page.get_by_text("Marked “Blame or defensive language” wrong.").is_visible()
-    assert page.get_by_text("You marked it wrong.").is_visible()
+    expect(page.get_by_text("Marked “Blame or defensive language” wrong.")).to_be_visible()
+    expect(page.get_by_text("You marked it wrong.")).to_be_visible()
     assert_accessible(page)
     assert FindingMark.objects.get().correct is False
 
     page.get_by_role("link", name="how precise they are").click()
     row = page.get_by_role("row", name="Blame or defensive language")
-    assert row.get_by_role("cell", name="0%").is_visible()
+    expect(row.get_by_role("cell", name="0%")).to_be_visible()
     assert_accessible(page)
 
 
@@ -97,27 +97,27 @@ def test_an_agent_goes_through_a_flashcard_session_from_the_plan(page, live_serv
     sign_in(page, live_server, agent.email)
     page.goto(f"{live_server.url}/plan/")
     flashcards = page.get_by_role("region", name="Flashcards")
-    assert flashcards.get_by_text("2 cards for today").is_visible()
+    expect(flashcards.get_by_text("2 cards for today")).to_be_visible()
     assert_accessible(page)
     flashcards.get_by_role("link", name="Practise your flashcards").click()
 
     page.get_by_text("Show the answer").click()
-    assert page.get_by_text("Thanks for the detail, here is what we can do.").is_visible()
+    expect(page.get_by_text("Thanks for the detail, here is what we can do.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="I knew it").click()
-    assert page.get_by_text("Box 2: it comes back in 2 days.").is_visible()
+    expect(page.get_by_text("Box 2: it comes back in 2 days.")).to_be_visible()
 
     page.get_by_text("Show the answer").click()
-    assert page.get_by_text("I will call you back by 3 pm.").is_visible()
+    expect(page.get_by_text("I will call you back by 3 pm.")).to_be_visible()
     page.get_by_role("button", name="Not yet").click()
-    assert page.get_by_text("Box 1: it comes back tomorrow.").is_visible()
-    assert page.get_by_role("heading", name="Done for today").is_visible()
+    expect(page.get_by_text("Box 1: it comes back tomorrow.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/plan/")
     flashcards = page.get_by_role("region", name="Flashcards")
-    assert flashcards.get_by_text("Nothing due today").is_visible()
-    assert flashcards.get_by_text("You went through 2 today.").is_visible()
+    expect(flashcards.get_by_text("Nothing due today")).to_be_visible()
+    expect(flashcards.get_by_text("You went through 2 today.")).to_be_visible()
 
 
 def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
@@ -135,22 +135,22 @@ def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
     _open_practice(page)
     page.get_by_role("link", name="The practice library").click()
     page.get_by_role("link", name="NURSE").click()
-    assert page.get_by_text("Name the feeling you notice").is_visible()
+    expect(page.get_by_text("Name the feeling you notice")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Active-listening drill").click()
     page.get_by_label("Your notes (optional)").fill("I named the worry before the fix.")
     page.get_by_role("button", name="Log it as done").click()
-    assert page.get_by_text("“Active-listening drill” logged as done.").is_visible()
-    assert page.get_by_text("I named the worry before the fix.").is_visible()
+    expect(page.get_by_text("“Active-listening drill” logged as done.")).to_be_visible()
+    expect(page.get_by_text("I named the worry before the fix.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Share with my coaching partner").click()
-    assert page.get_by_text("Your coaching partner can read these notes now.").is_visible()
+    expect(page.get_by_text("Your coaching partner can read these notes now.")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, live_server, partner.email)
     page.goto(f"{live_server.url}/practice/exercises/")
     shared = page.get_by_role("region", name="Shared with me by my coaching partners")
-    assert shared.get_by_text("I named the worry before the fix.").is_visible()
+    expect(shared.get_by_text("I named the worry before the fix.")).to_be_visible()
 
 
 def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
@@ -169,7 +169,7 @@ def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
     page.get_by_label("Situation").fill("The parcel shows delivered; the birthday is tomorrow.")
     page.get_by_label("Intensity").select_option("medium")
     page.get_by_role("button", name="Suggest it").click()
-    assert page.get_by_text("a training manager will review it").is_visible()
+    expect(page.get_by_text("a training manager will review it")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -181,7 +181,7 @@ def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
     page.get_by_label(f"{card.title} ({card.program})").check()
     page.get_by_label(f"Locked out after a reset ({card.program})").check()
     page.get_by_role("button", name="Make the deck").click()
-    assert page.get_by_text("Deck “Standups” made with 2 cards.").is_visible()
+    expect(page.get_by_text("Deck “Standups” made with 2 cards.")).to_be_visible()
     assert_accessible(page)
 
     _open_practice(page)
@@ -189,7 +189,9 @@ def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
     review = page.get_by_role("form", name="Review “Parcel left at the wrong door”")
     review.get_by_label("Add to deck (optional)").select_option(label="Standups")
     review.get_by_role("button", name="Add as a card").click()
-    assert page.get_by_text("“Parcel left at the wrong door” is now a scenario card.").is_visible()
+    expect(
+        page.get_by_text("“Parcel left at the wrong door” is now a scenario card.")
+    ).to_be_visible()
     assert_accessible(page)
 
     _open_practice(page)
@@ -197,13 +199,13 @@ def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
     page.get_by_role("link", name=cohort.name).click()
     page.get_by_label("Deck for this cohort's standups").select_option(label="Standups")
     page.get_by_role("button", name="Use this deck").click()
-    assert page.get_by_role("heading", name="This week's standup drill").is_visible()
+    expect(page.get_by_role("heading", name="This week's standup drill")).to_be_visible()
     timer = page.get_by_role("timer")
     assert timer.inner_text() == "5:00"
     page.get_by_role("button", name="Start").click()
     expect(timer).not_to_have_text("5:00")  # it counts down
     page.get_by_role("button", name="Pause").click()
-    assert page.get_by_text("Paused.").is_visible()
+    expect(page.get_by_text("Paused.")).to_be_visible()
     page.get_by_role("button", name="Reset").click()
     assert timer.inner_text() == "5:00"
     assert_accessible(page)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from certification import services as certification_services
 from certification.models import CertificationDecision
@@ -50,7 +51,7 @@ def test_a_visitor_checks_an_expired_badge_and_finds_the_renewal(page, live_serv
 
     assert page.url.endswith(reverse("badges:verify", args=[renewed.uuid]))
     assert page.locator("#badge-status").inner_text() == "Genuine and valid"
-    assert page.get_by_role("link", name="the earlier badge").is_visible()
+    expect(page.get_by_role("link", name="the earlier badge")).to_be_visible()
     assert_accessible(page)
 
 
@@ -83,5 +84,5 @@ def test_the_queue_fits_a_phone(phone, live_server, running_cohort, history):
     phone.goto(f"{live_server.url}{reverse('web:cohort-certification', args=[running_cohort.pk])}")
 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    assert phone.get_by_text("Expires soon").first.is_visible()
+    expect(phone.get_by_text("Expires soon").first).to_be_visible()
     assert_accessible(phone)

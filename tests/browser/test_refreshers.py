@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from cohorts.models import RefresherSchedule
 from tests.browser.accessibility import assert_accessible
@@ -27,7 +28,7 @@ def test_a_manager_sets_up_a_recurring_refresher(page, live_server, manager):
     page.goto(f"{live_server.url}/cohorts/")
     page.get_by_role("link", name="Quarterly refreshers").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Quarterly refreshers").is_visible()
+    expect(page.get_by_role("heading", name="Quarterly refreshers")).to_be_visible()
     assert "You facilitate no recurring refresher yet." in page.content()
     assert_accessible(page)
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reviews.assignment import DAY, WEEK, week_of, week_start
 from reviews.models import ReviewAssignment
@@ -41,7 +42,7 @@ def test_a_manager_plans_reviews_fills_the_week_reassigns_and_skips(
     assert "created" in page.get_by_role("status").inner_text()
     page.get_by_role("button", name="Create this week's reviews now").click()
 
-    assert page.get_by_role("heading", name="Reviews to do (6)").is_visible()
+    expect(page.get_by_role("heading", name="Reviews to do (6)")).to_be_visible()
     assert_accessible(page)
     plan_url = page.url
 
@@ -56,7 +57,7 @@ def test_a_manager_plans_reviews_fills_the_week_reassigns_and_skips(
     page.get_by_label(f"Why skip the review of {second.agent}").fill("On leave this week")
     page.get_by_role("row", name=str(second.agent)).get_by_role("button", name="Skip").click()
 
-    assert page.get_by_role("heading", name="Reviews to do (5)").is_visible()
+    expect(page.get_by_role("heading", name="Reviews to do (5)")).to_be_visible()
     first.refresh_from_db()
     assert first.reviewer.email == "carl@example.com"
 

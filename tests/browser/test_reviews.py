@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reviews.models import ReviewAssignment, ReviewPlan
 from tests.browser.conftest import screenshot, sign_in
@@ -48,21 +49,21 @@ def test_a_coach_reviews_and_the_agent_reads_and_acknowledges(page, live_server,
     page.get_by_role("button", name="Submit review").click()
 
     assert "submitted" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("Done this week (1)").is_visible()
+    expect(page.get_by_text("Done this week (1)")).to_be_visible()
     assignment.refresh_from_db()
     assert assignment.score.percent == 80
 
     page.context.clear_cookies()
     sign_in(page, live_server, assignment.agent.email)
     page.goto(f"{live_server.url}/plan/")
-    assert page.get_by_text("QA review by Cora Coach").first.is_visible()
-    assert page.get_by_text("Calm, even when the customer was not.").is_visible()
+    expect(page.get_by_text("QA review by Cora Coach").first).to_be_visible()
+    expect(page.get_by_text("Calm, even when the customer was not.")).to_be_visible()
     # The certification status follows: one of the assessed interactions it needs.
-    assert page.get_by_text("1 of 3 assessed interactions so far").is_visible()
+    expect(page.get_by_text("1 of 3 assessed interactions so far")).to_be_visible()
     screenshot(page, "agent-feedback")
     page.get_by_role("button", name="I have read this feedback").click()
 
-    assert page.get_by_text("You read this on").is_visible()
+    expect(page.get_by_text("You read this on")).to_be_visible()
 
 
 def test_the_agent_disputes_and_the_manager_adjusts_on_the_pages(page, live_server, assignment):
@@ -83,7 +84,7 @@ def test_the_agent_disputes_and_the_manager_adjusts_on_the_pages(page, live_serv
         "I listened and summarised before answering."
     )
     page.get_by_role("button", name="Send the dispute").click()
-    assert page.get_by_text("Your dispute: Open").is_visible()
+    expect(page.get_by_text("Your dispute: Open")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, live_server, "maya@example.com")  # the cohort's facilitator
@@ -98,10 +99,10 @@ def test_the_agent_disputes_and_the_manager_adjusts_on_the_pages(page, live_serv
     page.context.clear_cookies()
     sign_in(page, live_server, assignment.agent.email)
     page.goto(f"{live_server.url}/feedback/")
-    assert page.get_by_text("You did: that criterion is a 5.").is_visible()
+    expect(page.get_by_text("You did: that criterion is a 5.")).to_be_visible()
     page.goto(f"{live_server.url}/plan/")
     # The certification status reads the score in force: 68% (17 of 25), not 60%.
-    assert page.get_by_text("1 of 3 assessed interactions so far").is_visible()
+    expect(page.get_by_text("1 of 3 assessed interactions so far")).to_be_visible()
     scores = page.locator("ul.scores > li")
     assert scores.count() == 1  # the score in force; the original stays on My feedback
     assert scores.first.inner_text().startswith("68% QA review by")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import CoachingPairMember
 from tests.browser.accessibility import assert_accessible
@@ -37,31 +38,31 @@ def test_an_agent_keeps_a_private_journal_answers_the_pulse_and_asks_for_a_debri
     page.get_by_label("What is it about?").select_option("hard_contact")
     page.get_by_label("Your reflection").fill("The refund caller shouted; I stayed calm.")
     page.get_by_role("button", name="Save privately").click()
-    assert page.get_by_text("Saved. Only you can read it.").is_visible()
-    assert page.get_by_text("The refund caller shouted; I stayed calm.").is_visible()
-    assert page.get_by_text("Employee assistance line").is_visible()
+    expect(page.get_by_text("Saved. Only you can read it.")).to_be_visible()
+    expect(page.get_by_text("The refund caller shouted; I stayed calm.")).to_be_visible()
+    expect(page.get_by_text("Employee assistance line")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Wellbeing", exact=True).click()
     for item in pulse.ITEMS[:7]:
         page.get_by_role("group", name=item.text).get_by_label(item.scale[2][1]).check()
     page.get_by_role("button", name="Save my answers").click()
-    assert page.get_by_text("Thank you. Only you see your answers.").is_visible()
-    assert page.get_by_role("region", name="My pulse by month").is_visible()
+    expect(page.get_by_text("Thank you. Only you see your answers.")).to_be_visible()
+    expect(page.get_by_role("region", name="My pulse by month")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Ask a teammate for a debrief").click()
     chosen = page.get_by_label("Whom to ask")
     assert "(your coaching partner)" in chosen.locator("option:checked").inner_text()
     page.get_by_role("button", name="Ask").click()
-    assert page.get_by_text("is asked").is_visible()
+    expect(page.get_by_text("is asked")).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
     sign_in(page, live_server, partner.email)
     page.goto(f"{live_server.url}/debriefs/")
     page.get_by_role("button", name=f"Accept {agent.get_short_name()}'s request").click()
-    assert page.get_by_text("Accepted: find each other").is_visible()
+    expect(page.get_by_text("Accepted: find each other")).to_be_visible()
 
     assert JournalEntry.objects.get().author == agent
     assert PulseResponse.objects.get().burnout_score == 50.0
@@ -75,10 +76,10 @@ def test_a_manager_adds_a_support_resource_and_hr_reads_the_indicators(page, liv
     page.get_by_role("link", name="Add a resource").click()
     page.get_by_label("Name").fill("Counselling service")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Give a phone number, an e-mail address or a link.").is_visible()
+    expect(page.get_by_text("Give a phone number, an e-mail address or a link.")).to_be_visible()
     page.get_by_label("Link").fill("https://counselling.example.com")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("link", name="Counselling service").is_visible()
+    expect(page.get_by_role("link", name="Counselling service")).to_be_visible()
     assert_accessible(page)
     assert SupportResource.objects.get().url == "https://counselling.example.com"
 
@@ -107,8 +108,8 @@ def test_an_agent_edits_downloads_and_deletes_their_journal(page, live_server):
     page.get_by_role("link", name="Edit the entry").first.click()
     page.get_by_label("Your reflection").fill("Second: a calm refund, and I named her worry.")
     page.get_by_role("button", name="Save privately").click()
-    assert page.get_by_text("Your entry is updated.").is_visible()
-    assert page.get_by_text("and I named her worry.").is_visible()
+    expect(page.get_by_text("Your entry is updated.")).to_be_visible()
+    expect(page.get_by_text("and I named her worry.")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download all my entries (JSON)").click()
@@ -121,13 +122,13 @@ def test_an_agent_edits_downloads_and_deletes_their_journal(page, live_server):
 
     page.get_by_role("link", name="Delete the entry").first.click()
     page.get_by_role("button", name="Delete the entry").click()
-    assert page.get_by_text("The entry is deleted; it cannot be brought back.").is_visible()
+    expect(page.get_by_text("The entry is deleted; it cannot be brought back.")).to_be_visible()
     assert JournalEntry.objects.filter(author=agent).count() == 1
 
     page.get_by_role("link", name="Delete all my entries").click()
-    assert page.get_by_role("heading", name="Delete all 1 of my journal entries?").is_visible()
+    expect(page.get_by_role("heading", name="Delete all 1 of my journal entries?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Delete all my entries").click()
-    assert page.get_by_text("1 entry deleted.").is_visible()
-    assert page.get_by_text("Nothing written yet.").is_visible()
+    expect(page.get_by_text("1 entry deleted.")).to_be_visible()
+    expect(page.get_by_text("Nothing written yet.")).to_be_visible()
     assert not JournalEntry.objects.filter(author=agent).exists()
