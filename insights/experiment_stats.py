@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.duration import duration_microseconds
 
+from config.prepared import prepared_cursor
 from insights.weeks import week_start, whole_weeks
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def experiment_group_stats(
     figures over [start, end) and the interaction-level sums. One query."""
     params = {"experiment": experiment_id, **_window_params(start, end, using)}
     sql = group_stats_sql(tuple(metrics), whole_weeks="first" in params)
-    with connections[using].cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
         found = {row[0]: row[1:] for row in cursor.fetchall()}
     assigned = {group: found[group][0] if group in found else 0 for group in groups}
@@ -273,7 +274,7 @@ def experiment_window_find(
     """(experiment id, start, end) answered by a window query (`experiment_window_sql`),
     or None when it answers no row."""
     sql, params = window
-    with connections[using].cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     if found is None:
