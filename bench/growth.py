@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import time_machine
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -320,9 +321,18 @@ def my_plan(*, repeat: int) -> Result:
 # --- lists ---------------------------------------------------------------------------------
 
 # The first page of each list as the manager sees it, newest first, with what a row shows.
+# The manager's scope as cohorts/scope.py states it (agents enrolled in a cohort they
+# facilitate or members of a team they manage), found from the manager as the request
+# finds it, as the scores page finds its cohorts.
 INTERACTIONS_PAGE_SQL = """
 SELECT i.*, u.email FROM insights_interaction i JOIN accounts_user u ON u.id = i.agent_id
-WHERE i.agent_id IN (SELECT agent_id FROM cohorts_enrollment WHERE cohort_id = %(cohort)s)
+WHERE i.agent_id IN (
+    SELECT a.id FROM accounts_user a WHERE a.role = 'agent' AND (
+        a.id IN (SELECT e.agent_id FROM cohorts_enrollment e WHERE e.cohort_id IN (
+            SELECT cohort_id FROM cohorts_cohort_facilitators WHERE user_id = %(manager)s))
+        OR a.team_id IN (SELECT team_id FROM accounts_team_managers WHERE user_id = %(manager)s)
+    )
+)
 ORDER BY i.occurred_at DESC, i.id LIMIT 50
 """
 SCORES_PAGE_SQL = """
@@ -348,10 +358,17 @@ SCORE_COLUMNS = (
 )  # fmt: skip
 
 
-def _interactions_page_values(cohort_id: int) -> str:
+def _interactions_page_values(manager_id: int) -> str:
+    from accounts.models import Team
+    from cohorts.models import Cohort
     from insights.models import Interaction
 
-    agents = Enrollment.objects.filter(cohort_id=cohort_id).values("agent_id")
+    cohorts = Cohort.facilitators.through.objects.filter(user_id=manager_id).values("cohort_id")
+    teams = Team.managers.through.objects.filter(user_id=manager_id).values("team_id")
+    enrolled = Enrollment.objects.filter(cohort_id__in=cohorts).values("agent_id")
+    agents = User.objects.filter(
+        Q(pk__in=enrolled) | Q(team_id__in=teams), role=User.Role.AGENT
+    ).values("pk")
     rows = (
         Interaction.objects.filter(agent_id__in=agents)
         .order_by("-occurred_at", "id")
@@ -388,16 +405,19 @@ def lists(*, repeat: int) -> Result:
 
     The `.values()` page is the standard #17 sets for my-plan: the bare SQL has no Python
     at all (no model, no query built), so no Django request could come within 2x of it.
-    Both baselines read the bare SQL's scope (the cohort's agents; the cohorts the manager
-    facilitates). Neither counts the rows; nor does the request since these lists page by
-    cursor (one query a page)."""
+    Both baselines find the manager's scope from the manager, as the request must: the
+    agents enrolled in the cohorts they facilitate or in the teams they manage, for
+    interactions; the cohorts they facilitate, for scores. (Until 2026-12-06 the
+    interactions baselines were given the cohort's id and read its enrolments alone, less
+    work than the rule the request applies.) Neither counts the rows; nor does the request
+    since these lists page by cursor (one query a page)."""
     data = build(10)
-    params = {"cohort": data.cohort.pk, "manager": data.manager.pk}
+    params = {"manager": data.manager.pk}
     pages = requests(data)
     pairs = {
         "interactions": (
             pages["interactions list API (manager)"],
-            lambda: _interactions_page_values(data.cohort.pk),
+            lambda: _interactions_page_values(data.manager.pk),
             INTERACTIONS_PAGE_SQL,
         ),
         "rubric-scores": (
