@@ -4,7 +4,8 @@
     python -m bench cohort_progress  # one of them
 
 Each benchmark builds its data in a fresh database (created and dropped like a test
-database, named after DATABASE_URL's, default postgres://postgres@127.0.0.1:5432/attune_bench),
+database, named after DATABASE_URL's, default postgres://postgres@127.0.0.1:5432/attune_bench;
+the growth benchmarks, run one after another, share theirs: bench/registry.py),
 times Attune and a raw-SQL / COPY baseline that produces the same rows in the same run,
 takes the median of several runs, and ends with the line
 
@@ -15,6 +16,7 @@ where X = A / B (lower is better; 1.0 would mean Attune is as fast as the bare S
 
 import argparse
 import contextlib
+import itertools
 import os
 import statistics
 import sys
@@ -75,7 +77,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench.registry import BENCHMARKS
+    from bench.registry import BENCHMARKS, DATABASE_GROUPS
 
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -83,13 +85,15 @@ def main(argv=None) -> int:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    names = args.names or list(BENCHMARKS)
     try:
-        for name in args.names or BENCHMARKS:
-            with _fresh_database(connection, name):
-                results = BENCHMARKS[name](repeat=args.repeat)
-            # A benchmark measured at several sizes answers one result for each.
-            for result in results if isinstance(results, list) else [results]:
-                print(result.line(), flush=True)
+        for group, members in itertools.groupby(names, key=lambda n: DATABASE_GROUPS.get(n, n)):
+            with _fresh_database(connection, group):
+                for name in members:
+                    results = BENCHMARKS[name](repeat=args.repeat)
+                    # A benchmark measured at several sizes answers one result for each.
+                    for result in results if isinstance(results, list) else [results]:
+                        print(result.line(), flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
@@ -97,7 +101,8 @@ def main(argv=None) -> int:
 
 @contextlib.contextmanager
 def _fresh_database(connection, name: str):
-    """Run one benchmark in its own copy of the migrated database.
+    """Run one benchmark (or a group of them: DATABASE_GROUPS) in its own copy of the
+    migrated database.
 
     Reports that read the whole organisation (HR's) would otherwise count the rows an
     earlier benchmark left behind, and each benchmark's timings would depend on which ran
