@@ -4,9 +4,9 @@ and again (an HR report), parsing and planning can cost as much as running it.
 Django's psycopg cursors bind parameters on the client and never prepare. `prepared_cursor()`
 is the exception, for the statements that ask for it: a server-binding cursor that
 prepares each statement on its first run in the session (psycopg's `prepare_threshold`,
-which Django leaves unset, is set in the settings to allow it), so
-later runs skip parsing, and skip planning once PostgreSQL settles on a generic plan (after
-five runs, when that plan costs no more than the custom ones; see `plan_cache_mode`).
+which Django leaves unset, is set in the settings to allow it). The settings also ask for
+the generic plan (`plan_cache_mode=force_generic_plan`, which only prepared statements
+follow), so each statement is parsed and planned once per session, not on each run.
 It is wrapped as Django wraps its own cursors, so its queries are logged and counted like
 any other (the query-count tests see them), and on any other database it is the ordinary
 cursor.
