@@ -514,6 +514,23 @@ def behind_enrollments(*, cohort: Cohort, now: datetime.datetime) -> QuerySet[En
     return enrollments_behind(cohort=cohort, now=now).filter(status=Enrollment.Status.ACTIVE)
 
 
+def behind_ids(enrollments: QuerySet[Enrollment]) -> list[int]:
+    """The ids of `enrollments` (`enrollments_behind` or `behind_enrollments`), in their
+    order, read in one query.
+
+    Telling who is behind counts the whole cohort's progress. A paginator given the
+    queryset would do that twice, once to count and once for the page; given these ids it
+    counts and slices in Python, and `in_progress_order` reads the page's rows."""
+    return list(enrollments.values_list("pk", flat=True))
+
+
+def in_progress_order(ids: Sequence[int], *, cohort: Cohort) -> list[Enrollment]:
+    """The enrolments `ids` of `cohort` with what a progress row shows, in the order of
+    `ids` (a page of `behind_ids`)."""
+    found = progress_enrollments(cohort=cohort).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 # --- My plan -------------------------------------------------------------------------------
 
 

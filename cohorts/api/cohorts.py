@@ -181,10 +181,16 @@ class CohortViewSet(viewsets.ModelViewSet):
         _require_facilitator(request.user, cohort)
         now = timezone.now()
         if request.query_params.get("behind") in ("true", "1"):
-            enrollments = selectors.enrollments_behind(cohort=cohort, now=now)
+            # Who is behind is told once, for the count and the page (`behind_ids`).
+            ids = self.paginate_queryset(
+                selectors.behind_ids(selectors.enrollments_behind(cohort=cohort, now=now))
+            )
+            rows = selectors.progress_enrollments(cohort=cohort).filter(pk__in=ids)
+            found = {row["pk"]: row for row in rows.values(*PROGRESS_VALUES)}
+            page = [found[pk] for pk in ids if pk in found]
         else:
             enrollments = selectors.progress_enrollments(cohort=cohort)
-        page = self.paginate_queryset(enrollments.values(*PROGRESS_VALUES))
+            page = self.paginate_queryset(enrollments.values(*PROGRESS_VALUES))
         progress = selectors.progress_by_enrollment(
             cohort=cohort, now=now, enrollment_ids=[row["pk"] for row in page]
         )

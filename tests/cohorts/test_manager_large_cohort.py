@@ -151,6 +151,17 @@ def test_who_is_behind_is_counted_and_paged(signed_in, started, small_pages):
     assert second.count('role="progressbar"') == 2
 
 
+def test_who_is_behind_is_told_once_and_paged_in_name_order(signed_in, started, small_pages):
+    agents = by_name(started)
+
+    with CaptureQueriesContext(connection) as captured:
+        second = section(signed_in.get(url(started) + "?behind=2").content.decode(), "behind")
+
+    assert [e.agent.display_name in second for e in agents] == [False] * 4 + [True] * 2
+    # The whole cohort's progress is grouped once, for the count and the page together.
+    assert sum("HAVING" in query["sql"] for query in captured) == 1
+
+
 def test_this_weeks_pairs_are_paged(signed_in, started, small_pages, monkeypatch, facilitator):
     monkeypatch.setattr(manager_views, "PAIRS_PER_PAGE", 2)
     with time_machine.travel(DAY_32, tick=False):

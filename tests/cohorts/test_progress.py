@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cohorts import services
 from cohorts.selectors import cohort_progress
@@ -126,8 +128,8 @@ def test_progress_endpoint_query_count_is_constant(
     services.cohort_start(cohort=cohort, now=datetime.datetime(2026, 10, 1, tzinfo=UTC))
     client = _api_as(manager_api, facilitator)
 
-    # cohort, its facilitators, the count of enrolments (of those behind: told by the
-    # database), the page's rows, their progress counted in one grouped query, phases,
+    # cohort, its facilitators, the count of enrolments (of those behind: their ids, told
+    # by the database), the page's rows, their progress counted in one grouped query, phases,
     # the titles of schedule items
     with time_machine.travel(DAY_11, tick=False), django_assert_num_queries(7):
         response = client.get(f"/api/cohorts/{cohort.pk}/progress/{query}")
@@ -160,6 +162,32 @@ def test_progress_of_a_large_cohort_comes_a_page_at_a_time(
             everyone[row["enrollment"]].due,
             len(everyone[row["enrollment"]].items),
         )
+
+
+def test_those_behind_come_a_page_at_a_time_in_name_order_told_once(
+    manager_api, started, facilitator, monkeypatch
+):
+    from config.pagination import ProgressPagination
+
+    monkeypatch.setattr(ProgressPagination, "page_size", 4)
+    client = _api_as(manager_api, facilitator)
+    url = f"/api/cohorts/{started.pk}/progress/?behind=true"
+
+    with time_machine.travel(DAY_11, tick=False):
+        with CaptureQueriesContext(connection) as captured:
+            first = client.get(url).json()
+        grouped = sum("HAVING" in query["sql"] for query in captured)
+        second = client.get(first["next"]).json()
+
+    assert first["count"] == 6
+    assert [len(first["results"]), len(second["results"])] == [4, 2]
+    names = [row["name"] for row in first["results"] + second["results"]]
+    assert names == sorted(names)
+    assert len(set(names)) == 6
+    assert all(row["behind"] for row in first["results"] + second["results"])
+    # Who is behind (the whole cohort's progress, grouped) is told once for the count and
+    # the page, not once for each.
+    assert grouped == 1
 
 
 def test_an_agent_cannot_read_cohort_progress(agent_api, started):
