@@ -543,6 +543,16 @@ def _endpoints(data: Data) -> list[Endpoint]:
     ]
 
 
+# Untimed runs of each side of an endpoint after its first. A request of a few
+# milliseconds kept getting faster over its first ten or so runs in a fresh process (the
+# A/B result: 12.7, 5.5, 4.4, 4.2, 3.9, 3.7, 3.8, 3.6, 3.5 ms, then 3.2-3.6), as CPython
+# specialises each function's bytecode once it has run a few times and psycopg prepares
+# the statements it has been asked to; the bare SQL settled after three or four runs (6.0,
+# 3.7, 3.0, then 2.5-2.9 ms). A gunicorn worker answers thousands of requests: the
+# steady state is what a reader waits for. Both sides get the same runs.
+WARM_UP = 10
+
+
 def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
     """Time the request and the baseline, after one untimed run of each; check the last
     response against the last baseline result."""
@@ -558,9 +568,11 @@ def _measure(client, endpoint: Endpoint, repeat: int) -> Result:
     # Whichever side ran first read the rows from disk and loaded PostgreSQL's caches for
     # the other, and the request paid the process's first calls (scipy's among them): with
     # --repeat 1 the request paid that alone (the A/B result's first request took 60 ms,
-    # its next ones 15, on a loaded machine).
-    request()
-    raw()
+    # its next ones 15, on a loaded machine). Both sides then run WARM_UP times more,
+    # untimed, as a server's worker has before most of its requests: see WARM_UP.
+    for _ in range(1 + WARM_UP):
+        request()
+        raw()
     attune = median_time(request, repeat=repeat)
     baseline = median_time(raw, repeat=repeat)
     status = last["response"].status_code

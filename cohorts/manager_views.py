@@ -329,7 +329,7 @@ def _enrolled_page(request, cohort: Cohort, now) -> dict:
 def _behind_page(request, cohort: Cohort, now) -> dict:
     """Who is behind, a page at a time: the database tells who (one query for all their
     ids, counted and paged here), and progress is told for the page's agents only."""
-    ids = selectors.behind_ids(selectors.behind_enrollments(cohort=cohort, now=now))
+    ids = selectors.behind_ids(cohort=cohort, now=now, active_only=True)
     section = _section_page(request, ids, "behind", BEHIND_PER_PAGE, "behind")
     enrollments = selectors.in_progress_order(section.page.object_list, cohort=cohort)
     progress = selectors.progress_by_enrollment(

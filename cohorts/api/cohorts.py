@@ -183,7 +183,7 @@ class CohortViewSet(viewsets.ModelViewSet):
         if request.query_params.get("behind") in ("true", "1"):
             # Who is behind is told once, for the count and the page (`behind_ids`).
             ids = self.paginate_queryset(
-                selectors.behind_ids(selectors.enrollments_behind(cohort=cohort, now=now))
+                selectors.behind_ids(cohort=cohort, now=now, active_only=False)
             )
             rows = selectors.progress_enrollments(cohort=cohort).filter(pk__in=ids)
             found = {row["pk"]: row for row in rows.values(*PROGRESS_VALUES)}
