@@ -161,6 +161,16 @@ def starting_point_candidate(*, agent, user) -> Candidate | None:
     return None
 
 
+def starting_points_readable(*, agent_ids, user) -> set[int]:
+    """Of `agent_ids`, the agents hired through Attune whose starting point `user` (a
+    manager) may read, by the rule of `starting_point_candidate`: one query for a page."""
+    if not (_signed_in(user) and user.is_manager):
+        return set()
+    readable = Q(agent__in=managed_agents(user=user)) | Q(opening__in=opening_managed_by(user=user))
+    found = Candidate.objects.filter(readable, agent_id__in=list(agent_ids))
+    return set(found.values_list("agent_id", flat=True))
+
+
 def interviewer_choices(*, user) -> QuerySet:
     """Who `user` may name as an interviewer: active coaches and managers of their directory."""
     return (

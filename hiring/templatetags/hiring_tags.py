@@ -1,6 +1,8 @@
-"""The plan page's "Your starting point" section: cohorts' plan template loads this tag, so
-an agent hired through Attune finds their interview scores on their plan without cohorts
-importing hiring (hiring depends on cohorts). One query; nothing shown to other agents."""
+"""Hiring's parts of cohorts' pages, loaded by their templates so that cohorts does not
+import hiring (hiring depends on cohorts): the plan page's "Your starting point" section,
+where an agent hired through Attune finds their interview scores (one query; nothing
+shown to other agents), and which agents of a cohort page's list have a starting point
+their manager may open (one query for the page)."""
 
 from django import template
 
@@ -13,3 +15,11 @@ register = template.Library()
 def starting_point_section(agent):
     candidate = selectors.starting_point_candidate(agent=agent, user=agent)
     return {"candidate": candidate}
+
+
+@register.simple_tag(takes_context=True)
+def starting_points(context, enrolled):
+    """The ids of the agents among `enrolled` (the cohort page's (enrolment, progress,
+    history) rows) whose starting point the signed-in manager may read."""
+    agent_ids = [enrollment.agent_id for enrollment, *_ in enrolled]
+    return selectors.starting_points_readable(agent_ids=agent_ids, user=context["user"])

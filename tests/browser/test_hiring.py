@@ -127,9 +127,8 @@ def test_hiring_from_opening_to_agent_through_the_pages(page, live_server):
     assert not Candidate.objects.filter(name="Dan Doe").exists()
 
 
-def test_a_hired_agent_reads_their_starting_point_from_their_plan(
-    page, live_server, running_cohort
-):
+def _hire_into(running_cohort):
+    """Cara, interviewed and scored 4 by a coach, hired into the cohort by its manager."""
     manager = running_cohort.facilitators.get()
     team = TeamFactory(name="Billing")
     team.managers.add(manager)
@@ -146,6 +145,13 @@ def test_a_hired_agent_reads_their_starting_point_from_their_plan(
     agent = services.candidate_hire(candidate=candidate, by=manager, cohort=running_cohort)
     agent.set_password("pw")
     agent.save(update_fields=["password"])
+    return manager, agent
+
+
+def test_a_hired_agent_reads_their_starting_point_from_their_plan(
+    page, live_server, running_cohort
+):
+    _, agent = _hire_into(running_cohort)
 
     sign_in(page, live_server, agent.email)
     page.goto(f"{live_server.url}/plan/")
@@ -153,6 +159,24 @@ def test_a_hired_agent_reads_their_starting_point_from_their_plan(
     assert "Billing agents, spring" in section.inner_text()
     section.get_by_role("link", name="see your starting point").click()
     page.get_by_role("heading", name="My starting point").wait_for()
+
+    expect(page.get_by_text("4.00").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_manager_opens_a_hired_agents_starting_point_from_the_cohort_page(
+    page, live_server, running_cohort
+):
+    manager, _ = _hire_into(running_cohort)
+
+    sign_in(page, live_server, manager.email)
+    page.goto(f"{live_server.url}/cohorts/")
+    _follow(page, "Browser cohort")
+    enrolled = page.get_by_role("region", name="Who is enrolled")
+    # Only the agent hired through Attune has a starting point to open.
+    expect(enrolled.get_by_role("link", name="Starting point")).to_have_count(1)
+    enrolled.get_by_role("link", name="Starting point of Cara Candidate").click()
+    page.get_by_role("heading", name="Starting point: Cara Candidate").wait_for()
 
     expect(page.get_by_text("4.00").first).to_be_visible()
     assert_accessible(page)

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from hiring import services
+from hiring import selectors, services
 from hiring.models import Candidate
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, CohortFactory, EnrollmentFactory, ManagerFactory
 from tests.hiring.conftest import every
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +152,35 @@ def test_the_agents_manager_reads_the_starting_point_and_other_managers_do_not(
     assert "Starting point: Cara Candidate" in _client(manager).get(url).content.decode()
     assert _client(outsiders["other manager"]).get(url).status_code == 404
     assert _client(outsiders["coach not interviewing"]).get(url).status_code == 403
+
+
+def test_the_cohort_page_links_the_starting_point_of_a_hired_agent_only(candidate, manager):
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    facilitator = ManagerFactory()  # not the hiring manager: the agent is theirs by the cohort
+    cohort = CohortFactory(facilitators=[facilitator])
+    EnrollmentFactory(cohort=cohort, agent=agent)
+    other = EnrollmentFactory(cohort=cohort)
+    client = _client(facilitator)
+
+    page = client.get(f"/cohorts/{cohort.pk}/").content.decode()
+
+    assert page.count('href="/hiring/starting-point/') == 1
+    assert f'href="/hiring/starting-point/{agent.pk}/"' in page
+    assert f"/hiring/starting-point/{other.agent_id}/" not in page
+    starting = client.get(f"/hiring/starting-point/{agent.pk}/")
+    assert "Starting point: Cara Candidate" in starting.content.decode()
+
+
+def test_only_managers_who_may_read_a_starting_point_are_told_it_exists(
+    candidate, manager, outsiders
+):
+    agent = services.candidate_hire(candidate=candidate, by=manager)
+    ids = [agent.pk, outsiders["agent"].pk]
+
+    assert selectors.starting_points_readable(agent_ids=ids, user=manager) == {agent.pk}
+    for who in ("other manager", "coach not interviewing", "agent", "hr"):
+        assert selectors.starting_points_readable(agent_ids=ids, user=outsiders[who]) == set()
+    assert selectors.starting_points_readable(agent_ids=[agent.pk], user=agent) == set()
 
 
 def test_a_manager_closes_an_opening_and_it_takes_no_more_candidates(opening, manager):
