@@ -189,6 +189,11 @@ def scenario_library(*, user) -> QuerySet:
     )
 
 
+def opening_rubric_fixed(*, opening) -> bool:
+    """Whether a role-play of the opening is scored, which fixes its rubric."""
+    return InterviewScore.objects.filter(interview__candidate__opening=opening).exists()
+
+
 def interview_rubrics(*, user) -> QuerySet:
     """Published rubric versions a manager may score an opening on."""
     if not (_signed_in(user) and user.is_manager):

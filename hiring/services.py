@@ -16,6 +16,7 @@ from accounts.invitations import invitations_send
 from cohorts.scope import managed_cohorts, managed_teams
 from cohorts.services import enrollment_enroll, rubric_values_errors
 from hiring.models import Candidate, Interview, InterviewScore, Opening
+from hiring.selectors import opening_rubric_fixed
 from programs.models import Program, Rubric, RubricCriterion, ScenarioCard
 
 User = get_user_model()
@@ -102,7 +103,7 @@ def opening_update(
     opening = Opening.objects.select_for_update().get(pk=opening.pk)
     if rubric is not None and rubric.pk != opening.rubric_id:
         _check_rubric(rubric)
-        if InterviewScore.objects.filter(interview__candidate__opening=opening).exists():
+        if opening_rubric_fixed(opening=opening):
             raise ValidationError({"rubric": "Role-plays are scored on this rubric already."})
         opening.rubric = rubric
     if title is not None:

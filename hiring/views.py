@@ -81,6 +81,21 @@ class InterviewersForm(forms.Form):
         self.fields["interviewers"].queryset = selectors.interviewer_choices(user=user)
 
 
+class OpeningChangeForm(forms.Form):
+    """The opening's title and, until a role-play is scored on it, its rubric."""
+
+    title = forms.CharField(max_length=200)
+    rubric = forms.ModelChoiceField(queryset=Rubric.objects.none(), required=False)
+
+    def __init__(self, *args, user, rubric_fixed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rubric_fixed:
+            del self.fields["rubric"]
+        else:
+            self.fields["rubric"].queryset = selectors.interview_rubrics(user=user)
+            self.fields["rubric"].empty_label = None
+
+
 class CandidateForm(forms.Form):
     name = forms.CharField(max_length=150)
     email = forms.EmailField(label="E-mail")
@@ -169,6 +184,13 @@ def opening_detail(request, pk):
     opening = _visible_opening(request, pk)
     runs = _runs(request.user, opening)
     candidate_form = CandidateForm(prefix="candidate")
+    rubric_fixed = runs and selectors.opening_rubric_fixed(opening=opening)
+    change_form = OpeningChangeForm(
+        user=request.user,
+        rubric_fixed=rubric_fixed,
+        prefix="change",
+        initial={"title": opening.title, "rubric": opening.rubric_id},
+    )
     interviewers_form = InterviewersForm(
         user=request.user, prefix="panel", initial={"interviewers": opening.interviewers.all()}
     )
@@ -182,6 +204,18 @@ def opening_detail(request, pk):
             else:
                 messages.success(request, f"“{opening}” is {opening.get_status_display().lower()}.")
                 return redirect("web:hiring-opening", pk=opening.pk)
+        elif "change-title" in request.POST:
+            change_form = OpeningChangeForm(
+                request.POST, user=request.user, rubric_fixed=rubric_fixed, prefix="change"
+            )
+            if change_form.is_valid():
+                try:
+                    services.opening_update(opening=opening, **change_form.cleaned_data)
+                except ValidationError as error:
+                    _errors(request, error)
+                else:
+                    messages.success(request, "Opening saved.")
+                    return redirect("web:hiring-opening", pk=opening.pk)
         elif "candidate-name" in request.POST:
             candidate_form = CandidateForm(request.POST, prefix="candidate")
             if candidate_form.is_valid():
@@ -214,6 +248,8 @@ def opening_detail(request, pk):
         "interviewers": opening.interviewers.order_by("display_name", "email"),
         "criteria": opening.rubric.criteria.order_by("order", "id"),
         "candidate_form": candidate_form,
+        "change_form": change_form,
+        "rubric_fixed": rubric_fixed,
         "interviewers_form": interviewers_form,
     }
     return render(request, "hiring/opening.html", context)

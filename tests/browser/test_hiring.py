@@ -16,7 +16,13 @@ from hiring import services
 from hiring.models import Candidate, Interview
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import sign_in
-from tests.factories import CoachFactory, ManagerFactory, TeamFactory
+from tests.factories import (
+    CoachFactory,
+    ManagerFactory,
+    RubricCriterionFactory,
+    RubricFactory,
+    TeamFactory,
+)
 from tests.hiring.conftest import every, library_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -179,4 +185,31 @@ def test_a_manager_opens_a_hired_agents_starting_point_from_the_cohort_page(
     page.get_by_role("heading", name="Starting point: Cara Candidate").wait_for()
 
     expect(page.get_by_text("4.00").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_manager_renames_an_opening_and_chooses_its_rubric_on_the_page(page, live_server):
+    manager = ManagerFactory(email="mina@example.com")
+    team = TeamFactory(name="Billing")
+    team.managers.add(manager)
+    opening = services.opening_create(by=manager, title="Billing agents", team=team)
+    shorter = RubricFactory(
+        name="Interview, shorter", status="published", published_at=timezone.now()
+    )
+    RubricCriterionFactory(rubric=shorter, key="listening", name="Listening")
+
+    sign_in(page, live_server, manager.email)
+    page.goto(f"{live_server.url}/hiring/")
+    _follow(page, "Billing agents")
+    form = page.locator("form", has=page.get_by_role("heading", name="Title and rubric"))
+    form.get_by_label("Title").fill("Billing agents, autumn")
+    form.get_by_label("Rubric").select_option(label=str(shorter))
+    form.get_by_role("button", name="Save the opening").click()
+    page.wait_for_load_state()
+
+    expect(page.get_by_role("heading", name="Billing agents, autumn")).to_be_visible()
+    expect(page.get_by_text("Opening saved.")).to_be_visible()
+    expect(page.get_by_text("scored on Interview, shorter")).to_be_visible()
+    opening.refresh_from_db()
+    assert opening.rubric == shorter
     assert_accessible(page)

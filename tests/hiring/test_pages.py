@@ -3,11 +3,19 @@ deleting, and an agent's starting point."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from hiring import selectors, services
 from hiring.models import Candidate
-from tests.factories import AgentFactory, CohortFactory, EnrollmentFactory, ManagerFactory
+from tests.factories import (
+    AgentFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    ManagerFactory,
+    RubricCriterionFactory,
+    RubricFactory,
+)
 from tests.hiring.conftest import every
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +207,79 @@ def test_a_bad_status_on_the_page_is_a_message_not_an_error(opening, manager):
     assert response.status_code == 200
     opening.refresh_from_db()
     assert opening.status == "open"
+
+
+def _published_rubric():
+    rubric = RubricFactory(
+        name="Interview, shorter", status="published", published_at=timezone.now()
+    )
+    RubricCriterionFactory(rubric=rubric, key="listening", name="Listening")
+    return rubric
+
+
+def _change(opening, **fields) -> dict:
+    return {"change-title": fields.get("title", opening.title)} | (
+        {"change-rubric": fields["rubric"]} if "rubric" in fields else {}
+    )
+
+
+def test_a_manager_renames_an_opening_and_changes_its_rubric_before_any_score(opening, manager):
+    rubric = _published_rubric()
+    client = _client(manager)
+    assert 'name="change-rubric"' in client.get(f"/hiring/openings/{opening.pk}/").content.decode()
+
+    response = client.post(
+        f"/hiring/openings/{opening.pk}/",
+        _change(opening, title="Billing agents, autumn", rubric=rubric.pk),
+        follow=True,
+    )
+
+    opening.refresh_from_db()
+    assert (opening.title, opening.rubric_id) == ("Billing agents, autumn", rubric.pk)
+    assert "Opening saved." in response.content.decode()
+
+
+def test_once_a_role_play_is_scored_the_page_keeps_the_rubric(interview, coach, manager):
+    services.interview_score_submit(interview=interview, interviewer=coach, values=every(4))
+    opening = interview.candidate.opening
+    before = opening.rubric_id
+    client = _client(manager)
+
+    page = client.get(f"/hiring/openings/{opening.pk}/").content.decode()
+    client.post(
+        f"/hiring/openings/{opening.pk}/",
+        _change(opening, title="Renamed", rubric=_published_rubric().pk),
+    )
+
+    assert 'name="change-rubric"' not in page
+    assert "the rubric is fixed now that role-plays are scored on it" in page
+    opening.refresh_from_db()
+    assert (opening.title, opening.rubric_id) == ("Renamed", before)
+
+
+def test_a_blank_title_or_a_draft_rubric_is_refused_with_a_message(opening, manager):
+    draft = RubricFactory(name="Not yet", status="draft")
+    client = _client(manager)
+    url = f"/hiring/openings/{opening.pk}/"
+
+    blank = client.post(url, _change(opening, title=" "))
+    unpublished = client.post(url, _change(opening, rubric=draft.pk))
+
+    assert blank.status_code == unpublished.status_code == 200
+    assert "This field is required." in blank.content.decode()
+    assert "Select a valid choice" in unpublished.content.decode()
+    opening.refresh_from_db()
+    assert opening.rubric_id != draft.pk
+    assert opening.title.strip()
+
+
+def test_only_the_openings_managers_may_change_it(opening, coach, outsiders):
+    url = f"/hiring/openings/{opening.pk}/"
+    title = opening.title
+
+    assert _client(coach).post(url, _change(opening, title="By the coach")).status_code == 403
+    other = _client(outsiders["other manager"]).post(url, _change(opening, title="By another"))
+    assert other.status_code == 404
+    assert 'name="change-title"' not in _client(coach).get(url).content.decode()
+    opening.refresh_from_db()
+    assert opening.title == title
