@@ -49,7 +49,11 @@ class BadgeLinkSerializer(serializers.ModelSerializer):
     def _address(self, link, kind: str) -> str | None:
         if link.revoked_at is not None or link.agent_id != self.context["request"].user.pk:
             return None
-        return badge_links.badge_link_urls(link)[kind]
+        # Both addresses come from one signing; the second field reads what the first made.
+        urls = getattr(link, "_urls", None)
+        if urls is None:
+            urls = link._urls = badge_links.badge_link_urls(link)
+        return urls[kind]
 
     def get_svg(self, link) -> str | None:
         return self._address(link, "svg")

@@ -45,6 +45,24 @@ def test_an_agent_makes_their_link_and_alone_sees_its_addresses(agent, manager, 
     assert (seen_by_manager["svg"], seen_by_manager["json"]) == (None, None)
 
 
+def test_each_listed_link_signs_its_addresses_once(agent, monkeypatch):
+    api_as(agent).post(URL)
+    api_as(agent).post(URL)  # the first is revoked: it shows no addresses
+    signed = []
+    original = badge_links.badge_link_urls
+    monkeypatch.setattr(
+        badge_links, "badge_link_urls", lambda link: signed.append(link.pk) or original(link)
+    )
+
+    rows = api_as(agent).get(URL).data["results"]
+
+    live = [row for row in rows if row["live"]]
+    assert len(rows) == 2
+    assert live[0]["svg"].startswith("http")
+    assert live[0]["json"].endswith("/status.json")
+    assert signed == [live[0]["id"]]
+
+
 def test_making_a_link_again_replaces_the_live_one(agent):
     first = api_as(agent).post(URL).data
 
