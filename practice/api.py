@@ -104,6 +104,15 @@ class DrillAnswerViewSet(
         answer = self.get_queryset().get(pk=answer.pk)
         return Response(self.get_serializer(answer).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Delete your own answer with its findings (another's you may read answers 403)."""
+        answer = get_object_or_404(self.get_queryset(), pk=pk)
+        if answer.agent_id != request.user.pk:
+            raise PermissionDenied("Only the agent who wrote an answer deletes it.")
+        services.drill_answer_delete(answer=answer, agent=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class FindingMarkSerializer(serializers.Serializer):
     correct = serializers.BooleanField(help_text="true: the finding is right; false: wrong.")
@@ -339,6 +348,13 @@ class ExerciseLogViewSet(
         body.is_valid(raise_exception=True)
         services.exercise_log_update(log=log, agent=request.user, **body.validated_data)
         return Response(ExerciseLogSerializer(log).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Delete your own entry, notes and all (a partner's entry answers 404)."""
+        log = get_object_or_404(selectors.exercise_log_own(user=request.user), pk=pk)
+        services.exercise_log_delete(log=log, agent=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- decks, standups, suggestions ----------------------------------------------------------------

@@ -44,6 +44,11 @@ def drill_answer_visible_to(*, user) -> QuerySet[DrillAnswer]:
     return DrillAnswer.objects.filter(agent__in=scorecard_agents_visible_to(user=user))
 
 
+def drill_answer_own(*, user) -> QuerySet[DrillAnswer]:
+    """The answers `user` may delete: their own."""
+    return drill_answer_visible_to(user=user).filter(agent=user.pk)
+
+
 def drill_answer_detail_queryset(*, user) -> QuerySet[DrillAnswer]:
     """Visible answers with their card and findings, and the asking coach's own marks."""
     return (

@@ -117,6 +117,24 @@ def exercise_log_update(*, log: ExerciseLog, agent, **changes) -> ExerciseLog:
     return log
 
 
+@transaction.atomic
+def exercise_log_delete(*, log: ExerciseLog, agent) -> None:
+    """An agent deletes their own log, notes and all (their partners no longer read it)."""
+    if log.agent_id != agent.pk:
+        raise ValidationError("Only the agent who logged an exercise deletes it.")
+    log.delete()
+
+
+@transaction.atomic
+def drill_answer_delete(*, answer: DrillAnswer, agent) -> None:
+    """An agent deletes their own written answer with its findings. The coaches' marks on
+    those findings go with them: the rule-precision report counts the marks of the answers
+    that are kept."""
+    if answer.agent_id != agent.pk:
+        raise ValidationError("Only the agent who wrote an answer deletes it.")
+    answer.delete()
+
+
 # --- decks and suggestions --------------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """Practice pages: written drills (answer a card, read the feedback at once), coaches'
 marks on findings, and the analyzer's per-rule precision report."""
 
+import zoneinfo
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import analyzer, flashcards, selectors, services
@@ -102,6 +104,26 @@ def answer_feedback(request, pk):
         "can_mark": selectors.can_mark(user=request.user) and answer.agent_id != request.user.pk,
     }
     return render(request, "practice/answer.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_delete(request, pk):
+    """An agent deletes their own answer with its feedback, after confirming (GET asks)."""
+    _require_agent(request.user)
+    answer = get_object_or_404(selectors.drill_answer_own(user=request.user), pk=pk)
+    if request.method == "POST":
+        services.drill_answer_delete(answer=answer, agent=request.user)
+        messages.success(request, f"Your answer to “{answer.card.title}” is deleted.")
+        return redirect("web:practice")
+    context = {
+        "nav": "practice",
+        "title": f"Delete your answer to “{answer.card.title}”?",
+        "what": "Your reply and its feedback are deleted for good, for you and for the "
+        "coaches who could read them.",
+        "back": reverse("web:practice-answer", args=[answer.pk]),
+    }
+    return render(request, "practice/confirm_delete.html", context)
 
 
 @login_required
@@ -248,6 +270,30 @@ def exercise_log_share(request, pk):
         else "These notes are private again.",
     )
     return redirect("web:practice-exercise-log")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_log_delete(request, pk):
+    """An agent deletes one of their own exercise log entries, after confirming."""
+    _require_agent(request.user)
+    log = get_object_or_404(
+        selectors.exercise_log_own(user=request.user).select_related("exercise"), pk=pk
+    )
+    if request.method == "POST":
+        services.exercise_log_delete(log=log, agent=request.user)
+        messages.success(request, f"“{log.exercise.name}” is deleted from your exercises.")
+        return redirect("web:practice-exercise-log")
+    zone = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
+    done = dateformat.format(timezone.localtime(log.done_at, zone), "j F Y, H:i")
+    context = {
+        "nav": "practice",
+        "title": f"Delete “{log.exercise.name}” of {done}?",
+        "what": "The entry and your notes are deleted for good"
+        + (", also for your coaching partner." if log.shared_with_partner else "."),
+        "back": reverse("web:practice-exercise-log"),
+    }
+    return render(request, "practice/confirm_delete.html", context)
 
 
 # --- standup drills, decks, suggestions ---------------------------------------------------------

@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cohorts.models import CoachingPairMember
-from practice.models import FindingMark
+from practice import services
+from practice.models import DrillAnswer, Exercise, ExerciseLog, FindingMark
 from programs.models import Program
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import sign_in
@@ -151,6 +152,36 @@ def test_an_agent_logs_an_exercise_from_the_library_and_shares_the_notes(
     page.goto(f"{live_server.url}/practice/exercises/")
     shared = page.get_by_role("region", name="Shared with me by my coaching partners")
     expect(shared.get_by_text("I named the worry before the fix.")).to_be_visible()
+
+
+def test_an_agent_deletes_a_drill_answer_and_an_exercise_log_on_the_pages(
+    page, live_server, drill_setup
+):
+    card, agent, _coach = drill_setup
+    call_command("load_playbook", verbosity=0)
+    answer = services.drill_answer_submit(agent=agent, card=card, text="I hear you.")
+    services.exercise_log_create(
+        agent=agent, exercise=Exercise.objects.get(slug="empathy-map"), notes="Too personal."
+    )
+    sign_in(page, live_server, agent.email)
+    _open_practice(page)
+    answers = page.get_by_role("region", name="My answers")
+    answers.get_by_role("link", name=card.title).click()
+    page.get_by_role("link", name="Delete this answer…").click()
+    asked = f"Delete your answer to “{card.title}”?"
+    expect(page.get_by_role("heading", name=asked)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete it").click()
+    expect(page.get_by_text(f"Your answer to “{card.title}” is deleted.")).to_be_visible()
+    assert not DrillAnswer.objects.filter(pk=answer.pk).exists()
+
+    page.goto(f"{live_server.url}/practice/exercises/")
+    page.get_by_role("link", name="Delete… Empathy map", exact=False).click()
+    page.get_by_role("button", name="Delete it").click()
+    expect(page.get_by_text("“Empathy map” is deleted from your exercises.")).to_be_visible()
+    expect(page.get_by_text("Too personal.")).to_have_count(0)
+    assert not ExerciseLog.objects.exists()
+    assert_accessible(page)
 
 
 def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(

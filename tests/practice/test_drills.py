@@ -274,3 +274,62 @@ def test_the_precision_page_shows_each_rule(agent, card, coach):
     assert "Blame or defensive language" in page
     assert "100%" in page
     assert "not marked yet" in page
+
+
+# --- deleting an answer -------------------------------------------------------------------
+
+
+def test_an_agent_deletes_their_answer_through_the_api_with_its_findings_and_marks(
+    agent, card, coach
+):
+    answer = services.drill_answer_submit(agent=agent, card=card, text=WEAK_ANSWER)
+    services.finding_mark(finding=answer.findings.first(), coach=coach, correct=True)
+    kept = services.drill_answer_submit(agent=agent, card=card, text=STRONG_ANSWER)
+
+    response = _api(agent).delete(f"/api/drill-answers/{answer.pk}/")
+
+    assert response.status_code == 204
+    assert list(DrillAnswer.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not DrillFinding.objects.filter(answer_id=answer.pk).exists()
+    assert not FindingMark.objects.exists()
+    assert _api(agent).get(f"/api/drill-answers/{answer.pk}/").status_code == 404
+
+
+def test_only_the_agent_deletes_their_answer_through_the_api(agent, card, coach, facilitator):
+    answer = services.drill_answer_submit(agent=agent, card=card, text=WEAK_ANSWER)
+    url = f"/api/drill-answers/{answer.pk}/"
+
+    # Those who may read it are refused; anyone else is told there is no such answer.
+    assert _api(coach).delete(url).status_code == 403
+    assert _api(facilitator).delete(url).status_code == 403
+    assert _api(HRFactory()).delete(url).status_code == 403
+    assert _api(AgentFactory()).delete(url).status_code == 404
+    assert DrillAnswer.objects.filter(pk=answer.pk).exists()
+
+
+def test_an_agent_deletes_their_answer_on_the_page_after_confirming(agent, card):
+    answer = services.drill_answer_submit(agent=agent, card=card, text=WEAK_ANSWER)
+    client = _page(agent)
+    feedback = client.get(f"/practice/answers/{answer.pk}/").content.decode()
+    assert f'href="/practice/answers/{answer.pk}/delete/"' in feedback
+
+    confirm = client.get(f"/practice/answers/{answer.pk}/delete/")
+    assert DrillAnswer.objects.filter(pk=answer.pk).exists()  # asking deletes nothing
+    assert "Delete your answer to “Refund denied outside the window”?" in confirm.content.decode()
+    response = client.post(f"/practice/answers/{answer.pk}/delete/", follow=True)
+
+    assert not DrillAnswer.objects.filter(pk=answer.pk).exists()
+    assert "is deleted" in response.content.decode()
+
+
+def test_the_delete_page_refuses_everyone_but_the_answers_agent(agent, card, coach):
+    answer = services.drill_answer_submit(agent=agent, card=card, text=WEAK_ANSWER)
+    url = f"/practice/answers/{answer.pk}/delete/"
+
+    feedback = _page(coach).get(f"/practice/answers/{answer.pk}/").content.decode()
+    assert "Delete this answer" not in feedback
+    assert _page(coach).post(url).status_code == 403
+    assert _page(HRFactory()).post(url).status_code == 403
+    assert _page(AgentFactory()).post(url).status_code == 404
+    assert _page(AgentFactory()).get(url).status_code == 404
+    assert DrillAnswer.objects.filter(pk=answer.pk).exists()

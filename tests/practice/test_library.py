@@ -176,3 +176,37 @@ def test_a_log_id_that_is_not_a_number_is_a_404(pair):
     agent, _, _ = pair
     response = _api(agent).patch("/api/exercise-logs/abc/", {"notes": "x"}, format="json")
     assert response.status_code == 404
+
+
+def test_an_agent_deletes_a_log_through_the_api_and_a_partner_cannot(pair):
+    agent, partner, _ = pair
+    log = services.exercise_log_create(
+        agent=agent, exercise=Exercise.objects.first(), notes="Mine.", shared_with_partner=True
+    )
+
+    assert _api(partner).delete(f"/api/exercise-logs/{log.pk}/").status_code == 404
+    assert _api(ManagerFactory()).delete(f"/api/exercise-logs/{log.pk}/").status_code == 403
+    assert ExerciseLog.objects.filter(pk=log.pk).exists()
+    assert _api(agent).delete(f"/api/exercise-logs/{log.pk}/").status_code == 204
+    assert not ExerciseLog.objects.filter(pk=log.pk).exists()
+    assert not _api(partner).get("/api/exercise-logs/").json()["results"]
+
+
+def test_an_agent_deletes_a_log_on_the_page_after_confirming(pair):
+    agent, partner, _ = pair
+    log = services.exercise_log_create(
+        agent=agent, exercise=Exercise.objects.get(slug="empathy-map"), shared_with_partner=True
+    )
+    client = _page(agent)
+    url = f"/practice/exercises/{log.pk}/delete/"
+    assert f'href="{url}"' in client.get("/practice/exercises/").content.decode()
+
+    confirm = client.get(url).content.decode()
+    assert "also for your coaching partner" in confirm
+    assert _page(partner).post(url).status_code == 404
+    assert ExerciseLog.objects.filter(pk=log.pk).exists()
+    response = client.post(url, follow=True)
+
+    assert not ExerciseLog.objects.filter(pk=log.pk).exists()
+    assert "is deleted from your exercises" in response.content.decode()
+    assert _page(HRFactory()).post(url).status_code == 403
