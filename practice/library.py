@@ -33,6 +33,15 @@ def _links(program: Program | None, content: dict) -> dict:
     }
 
 
+def _link_if_unlinked(exercise: Exercise, links: dict) -> None:
+    """An exercise loaded before it named its modules and workshops gets them, unless it
+    is linked to some already (a manager's choice, kept)."""
+    if exercise.modules.exists() or exercise.workshops.exists():
+        return
+    exercise.modules.set(links["modules"])
+    exercise.workshops.set(links["workshops"])
+
+
 @transaction.atomic
 def library_load(*, stdout=None) -> tuple[int, int]:
     """Create the built-in frameworks and exercises that do not exist yet. Returns how many
@@ -56,7 +65,9 @@ def library_load(*, stdout=None) -> tuple[int, int]:
             getattr(framework, field).set(rows)
         made_frameworks += 1
     for content in EXERCISES:
-        if Exercise.objects.filter(slug=content["slug"]).exists():
+        exercise = Exercise.objects.filter(slug=content["slug"]).first()
+        if exercise is not None:
+            _link_if_unlinked(exercise, _links(program, content))
             continue
         exercise = Exercise.objects.create(
             slug=content["slug"],
@@ -67,7 +78,8 @@ def library_load(*, stdout=None) -> tuple[int, int]:
             solo=content["solo"],
         )
         exercise.frameworks.set(Framework.objects.filter(slug__in=content["frameworks"]))
-        exercise.criteria.set(_links(program, content)["criteria"])
+        for field, rows in _links(program, content).items():
+            getattr(exercise, field).set(rows)
         made_exercises += 1
     if stdout is not None:
         stdout.write(

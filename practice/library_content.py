@@ -118,6 +118,8 @@ EXERCISES = [
         "solo": True,
         "frameworks": ["ladder-of-inference"],
         "criteria": ["validation"],
+        "workshops": ["Empathy basics"],
+        "modules": ["Reflective listening"],
     },
     {
         "slug": "active-listening-drill",
@@ -131,6 +133,8 @@ EXERCISES = [
         "solo": False,
         "frameworks": ["care", "nurse"],
         "criteria": ["paraphrase", "question_quality", "validation"],
+        "workshops": ["Active listening"],
+        "modules": ["Reflective listening"],
     },
     {
         "slug": "strong-weak-statements",
@@ -144,6 +148,8 @@ EXERCISES = [
         "solo": True,
         "frameworks": ["heart", "last"],
         "criteria": ["validation", "tone"],
+        "workshops": ["Validating language"],
+        "modules": ["Tone matching"],
     },
     {
         "slug": "cause-and-effect-map",
@@ -156,6 +162,8 @@ EXERCISES = [
         "solo": True,
         "frameworks": ["ladder-of-inference"],
         "criteria": ["paraphrase"],
+        "workshops": [],
+        "modules": ["De-escalation language"],
     },
     {
         "slug": "csat-comment-review",
@@ -168,6 +176,8 @@ EXERCISES = [
         "solo": True,
         "frameworks": [],
         "criteria": ["tone", "actionable_closure"],
+        "workshops": [],
+        "modules": ["Tone matching"],
     },
     {
         "slug": "account-walk",
@@ -192,6 +202,8 @@ EXERCISES = [
         "solo": True,
         "frameworks": ["heart"],
         "criteria": ["validation"],
+        "workshops": ["Empathy basics"],
+        "modules": [],
     },
     {
         "slug": "micro-script-flashcards",

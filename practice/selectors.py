@@ -176,6 +176,11 @@ def exercise_log_visible_to(*, user) -> QuerySet[ExerciseLog]:
     ).select_related("agent", "exercise")
 
 
+def exercises_of_module(*, module) -> QuerySet[Exercise]:
+    """The exercises linked to a program's module, by name."""
+    return Exercise.objects.filter(modules=module).order_by("name", "id")
+
+
 def exercise_log_own(*, user) -> QuerySet[ExerciseLog]:
     """The logs `user` may change: their own."""
     return exercise_log_visible_to(user=user).filter(agent=user.pk)

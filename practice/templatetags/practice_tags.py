@@ -1,10 +1,11 @@
-"""The plan page's flashcard section: cohorts' plan template loads this tag, so the plan
-shows practice progress without cohorts importing practice (practice depends on cohorts)."""
+"""The plan page's practice parts: cohorts' plan template loads these tags, so the plan
+shows practice progress, and the exercises that go with this week's module, without
+cohorts importing practice (practice depends on cohorts)."""
 
 from django import template
 from django.utils import timezone
 
-from practice import flashcards
+from practice import flashcards, selectors
 
 register = template.Library()
 
@@ -17,3 +18,11 @@ def flashcard_progress(agent):
 
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+@register.inclusion_tag("practice/_plan_module_exercises.html")
+def module_exercises(module):
+    """The library's exercises linked to `module` (a program's Module, or None): one query."""
+    if module is None:
+        return {"exercises": []}
+    return {"exercises": list(selectors.exercises_of_module(module=module))}

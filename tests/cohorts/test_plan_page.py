@@ -425,3 +425,23 @@ def test_a_link_that_cannot_be_shown_again_is_offered_for_replacement_not_silent
     assert 'href="/plan/calendar/">Replace the link</a>' in page
     assert "Create my calendar link" not in page
     assert client.get("/plan/calendar/").status_code == 200  # asks first
+
+
+def test_this_weeks_module_lists_the_exercises_that_go_with_it(client, started):
+    from practice.models import Exercise
+
+    enrollment = started.enrollments.first()
+    module = started.schedule_items.get(title="Reflective listening").module
+    linked = Exercise.objects.create(
+        slug="empathy-map", name="Empathy map", summary="s", instructions="i", minutes=10
+    )
+    linked.modules.add(module)
+    Exercise.objects.create(slug="other", name="Unrelated drill", summary="s", instructions="i")
+    client.force_login(enrollment.agent)
+
+    with time_machine.travel(WEEK_ONE, tick=False):
+        page = client.get("/plan/").content.decode()
+
+    assert "Exercises that go with it:" in page
+    assert 'href="/practice/library/exercises/empathy-map/"' in page
+    assert "Unrelated drill" not in page

@@ -51,6 +51,30 @@ def test_load_playbook_loads_the_library_linked_to_the_seeds_rubric_and_workshop
     assert set(drill.frameworks.values_list("slug", flat=True)) == {"care", "nurse"}
 
 
+def test_the_built_in_exercises_go_with_the_seeds_modules_and_workshops(loaded):
+    drill = Exercise.objects.get(slug="active-listening-drill")
+    assert list(drill.modules.values_list("topic", flat=True)) == ["Reflective listening"]
+    assert list(drill.workshops.values_list("title", flat=True)) == ["Active listening"]
+    assert Exercise.objects.filter(modules__isnull=False).distinct().count() >= 5
+    page = _page(AgentFactory()).get("/practice/library/exercises/active-listening-drill/")
+    assert "the module “Reflective listening”" in page.content.decode()
+
+
+def test_loading_again_links_an_unlinked_exercise_and_keeps_a_managers_links(loaded):
+    drill = Exercise.objects.get(slug="active-listening-drill")
+    drill.modules.clear()
+    drill.workshops.clear()
+    chosen = Exercise.objects.get(slug="empathy-map")
+    kept = list(chosen.workshops.all())
+    chosen.modules.clear()  # the manager kept the workshop and dropped the module
+
+    call_command("load_playbook", verbosity=0)
+
+    assert list(drill.modules.values_list("topic", flat=True)) == ["Reflective listening"]
+    assert list(chosen.workshops.all()) == kept
+    assert not chosen.modules.exists()
+
+
 def test_loading_again_creates_nothing_and_keeps_a_managers_edit(loaded):
     Framework.objects.filter(slug="heart").update(summary="Our own words.")
     call_command("load_playbook", verbosity=0)
