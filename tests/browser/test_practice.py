@@ -240,3 +240,24 @@ def test_a_facilitator_runs_this_weeks_standup_drill_and_reviews_a_suggestion(
     page.get_by_role("button", name="Reset").click()
     assert timer.inner_text() == "5:00"
     assert_accessible(page)
+
+
+def test_an_agent_opens_an_exercise_from_this_weeks_module_and_logs_it(
+    page, live_server, running_cohort
+):
+    call_command("load_playbook", verbosity=0)
+    module = running_cohort.schedule_items.filter(kind="module").order_by("starts_at").first()
+    Exercise.objects.get(slug="empathy-map").modules.add(module.module)
+    agent = running_cohort.enrollments.first().agent
+
+    sign_in(page, live_server, agent.email)
+    page.goto(f"{live_server.url}/plan/")
+    card = page.get_by_role("region", name="This week's module")
+    expect(card.get_by_text("Exercises that go with it:")).to_be_visible()
+    assert_accessible(page)
+    card.get_by_role("link", name="Empathy map").click()
+    page.get_by_role("heading", name="Empathy map").wait_for()
+    page.get_by_role("button", name="Log it as done").click()
+
+    expect(page.get_by_text("“Empathy map” logged as done.")).to_be_visible()
+    assert ExerciseLog.objects.get().agent == agent
