@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from wellbeing.fields import EncryptedTextField
+from config.fields import EncryptedTextField
 
 SUBDOMAIN = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,62}$", "Lowercase letters, digits and hyphens, e.g. acme."

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.fields import EncryptedTextField
 from practice import analyzer
-from wellbeing.fields import EncryptedTextField
 
 ANSWER_MAX_CHARS = 4000
 NOTES_MAX_CHARS = 4000

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from wellbeing.fields import EncryptedTextField
+from config.fields import EncryptedTextField
 
 JOURNAL_TEXT_MAX = 4000
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from wellbeing.fields import EncryptedTextField
+from config.fields import EncryptedTextField
 from wellbeing.models import JOURNAL_TEXT_MAX, JournalEntry, SupportResource
 from wellbeing.selectors import journal_of
 

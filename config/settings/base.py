@@ -422,7 +422,7 @@ CONTENT_SECURITY_POLICY = {
 
 # The reflection journal is encrypted with these Fernet keys (comma-separated; the first
 # encrypts, all decrypt). Development derives a key from SECRET_KEY when none is set;
-# production requires its own (config/settings/production.py). wellbeing/crypto.py.
+# production requires its own (config/settings/production.py). config/crypto.py.
 ATTUNE_JOURNAL_KEYS = env.list("ATTUNE_JOURNAL_KEYS", default=[])
 ATTUNE_JOURNAL_KEY_FROM_SECRET = True
 

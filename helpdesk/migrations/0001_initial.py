@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import wellbeing.fields
+import config.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('start_time', models.DateTimeField(blank=True, help_text='The first sync exports tickets changed since then.', null=True)),
                 ('cursor', models.CharField(blank=True, max_length=500)),
                 ('synced_through', models.DateTimeField(blank=True, help_text='Changes up to this moment are imported.', null=True)),
-                ('webhook_secret', wellbeing.fields.EncryptedTextField(blank=True, null=True)),
+                ('webhook_secret', config.fields.EncryptedTextField(blank=True, null=True)),
                 ('sync_lease_until', models.DateTimeField(blank=True, null=True)),
                 ('retry_not_before', models.DateTimeField(blank=True, null=True)),
                 ('auth_failed_at', models.DateTimeField(blank=True, help_text='The helpdesk refused the token; syncing is stopped.', null=True)),

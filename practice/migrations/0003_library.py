@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wellbeing.fields
+import config.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('done_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notes', wellbeing.fields.EncryptedTextField(blank=True, default='')),
+                ('notes', config.fields.EncryptedTextField(blank=True, default='')),
                 ('shared_with_partner', models.BooleanField(default=False, help_text='Their coaching partners may read the notes.')),
                 ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercise_logs', to=settings.AUTH_USER_MODEL)),
                 ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='logs', to='practice.exercise')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wellbeing.fields
+import config.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('written_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('context', models.CharField(choices=[('hard_contact', 'After a hard contact'), ('exercise', 'After an exercise or role-play'), ('other', 'Something else')], default='other', max_length=16)),
-                ('text', wellbeing.fields.EncryptedTextField(help_text='Encrypted at rest; only the author can read it.')),
+                ('text', config.fields.EncryptedTextField(help_text='Encrypted at rest; only the author can read it.')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journal_entries', to=settings.AUTH_USER_MODEL)),
             ],
             options={

@@ -1,4 +1,4 @@
-"""A text column stored encrypted (wellbeing/crypto.py).
+"""A text column stored encrypted (config/crypto.py).
 
 Each save encrypts afresh (Fernet tokens carry a random IV), so the column cannot be
 searched or compared: only `isnull` lookups are allowed, and a query that filters on the
@@ -7,7 +7,7 @@ text is an error rather than a silent miss.
 
 from django.db import models
 
-from wellbeing import crypto
+from config import crypto
 
 
 class EncryptedTextField(models.TextField):

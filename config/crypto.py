@@ -1,4 +1,6 @@
-"""Encryption at rest for what only its author may read (the reflection journal).
+"""Encryption at rest for what only its author may read: the reflection journal, exercise
+notes, and secrets held for a connector (a helpdesk's webhook secret). Shared plumbing
+(`config.fields.EncryptedTextField` is the column), so no app borrows another's.
 
 Keys come from `ATTUNE_JOURNAL_KEYS`: Fernet keys, comma-separated, the first one
 encrypting and every one decrypting, so a key is rotated by putting the new one first and
