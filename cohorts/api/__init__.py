@@ -1,6 +1,6 @@
 """REST API for cohorts: enrolment, the dated schedule, progress, coaching and scores.
 
-Every queryset is scoped to the requesting user first (cohorts/selectors.py): a manager
+Every queryset is scoped to the requesting user first (cohorts/selectors/): a manager
 sees the cohorts they facilitate, an agent only their own enrolments, plan, pairs and
 the scores about them. Anything else answers 404. Split by sub-domain; the public names
 are importable from `cohorts.api`.

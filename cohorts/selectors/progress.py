@@ -1,8 +1,9 @@
-"""Reads of cohorts, scoped to who asks: the agent's plan and the facilitator's progress view.
+"""Progress: each agent's items and their state (`cohort_progress`, told in Python from
+the cohort's facts, for an agent's plan) and the same counts told by the database for
+lists of agents (`progress_of`, `progress_by_enrollment`), and who is behind.
 
-Both views are computed from a fixed set of queries whatever the cohort's size; the
-query counts are pinned in tests.
-"""
+Both are computed from a fixed set of queries whatever the cohort's size; the query
+counts are pinned in tests."""
 
 import datetime
 import functools
@@ -10,7 +11,6 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
 
 from django.db.models import (
     Aggregate,
@@ -22,7 +22,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 
@@ -33,120 +32,12 @@ from cohorts.models import (
     Cohort,
     Enrollment,
     ModuleProgress,
-    RubricScore,
     ScheduleItem,
 )
 from cohorts.schedule import CohortCalendar
-from cohorts.scope import managed_cohort_ids, managed_cohorts, managed_teams
+from cohorts.selectors.scoping import control_assignments_overlapping, control_windows, in_control
 from config.compiled import IDS, INTEGER, MOMENT, CompiledQuery, ids_in
 from programs.models import Phase
-
-# --- Scoping -------------------------------------------------------------------------------
-
-
-def cohort_visible_to(*, user) -> QuerySet[Cohort]:
-    """Facilitators see the cohorts they run; agents the cohorts they are enrolled in."""
-    if not user.is_authenticated:
-        return Cohort.objects.none()
-    if user.is_manager:
-        return managed_cohorts(user=user)
-    return Cohort.objects.filter(enrollments__agent=user).distinct()
-
-
-def with_program_days(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
-    """The cohorts with their program's length (`program_days`), so that `last_day` and
-    `ends_at()` need no query per cohort."""
-    last = Phase.objects.filter(program=OuterRef("program")).order_by("-last_day")
-    return cohorts.annotate(program_days=Subquery(last.values("last_day")[:1]))
-
-
-def enrollment_visible_to(*, user) -> QuerySet[Enrollment]:
-    if not user.is_authenticated:
-        return Enrollment.objects.none()
-    if user.is_manager:
-        return Enrollment.objects.filter(cohort__in=managed_cohorts(user=user))
-    return Enrollment.objects.filter(agent=user)
-
-
-def schedule_item_visible_to(*, user) -> QuerySet[ScheduleItem]:
-    return ScheduleItem.objects.filter(cohort__in=cohort_visible_to(user=user))
-
-
-def experiment_visible_to(*, user):
-    """HR reads every experiment (its results in aggregate); a manager those on a cohort
-    they facilitate, or on teams that are all theirs (the results list agents)."""
-    from accounts.models import Team
-    from cohorts.models import Experiment
-
-    if not user.is_authenticated:
-        return Experiment.objects.none()
-    if user.is_hr or user.is_superuser:
-        return Experiment.objects.all()
-    if not user.is_manager:
-        return Experiment.objects.none()
-    others = Team.objects.exclude(pk__in=managed_teams(user=user))
-    on_my_teams = Experiment.objects.filter(cohort__isnull=True).exclude(teams__in=others)
-    return Experiment.objects.filter(
-        Q(cohort__in=managed_cohorts(user=user)) | Q(pk__in=on_my_teams)
-    )
-
-
-def coaching_pair_visible_to(*, user) -> QuerySet[CoachingPair]:
-    """Agents see the pairs they are in; facilitators their cohorts' pairs."""
-    if not user.is_authenticated:
-        return CoachingPair.objects.none()
-    if user.is_manager:
-        return CoachingPair.objects.filter(cohort__in=managed_cohorts(user=user))
-    return CoachingPair.objects.filter(members__enrollment__agent=user).distinct()
-
-
-def rubric_score_visible_to(*, user) -> QuerySet[RubricScore]:
-    """Agents see scores about them and the peer scores they gave; coaches the scores they
-    gave; facilitators their cohorts' scores. HR sees none: feedback is never theirs."""
-    if not user.is_authenticated or user.is_hr:
-        return RubricScore.objects.none()
-    if user.is_manager:
-        return RubricScore.objects.filter(cohort__in=managed_cohort_ids(user=user))
-    if user.role == user.Role.COACH:
-        return RubricScore.objects.filter(scorer=user)
-    return RubricScore.objects.filter(Q(subject=user) | Q(scorer=user))
-
-
-def control_windows(*, agent_ids) -> dict[int, list[tuple]]:
-    """For agents in an experiment's control group: their (start, end) windows."""
-    from cohorts.models import ExperimentAssignment
-
-    windows: dict[int, list[tuple]] = defaultdict(list)
-    rows = ExperimentAssignment.objects.filter(
-        agent__in=agent_ids, group=ExperimentAssignment.Group.CONTROL
-    ).values_list("agent_id", "experiment__window_start", "experiment__window_end")
-    for agent_id, start, end in rows:
-        windows[agent_id].append((start, end))
-    return windows
-
-
-def control_assignments_overlapping(*, agent, starts, ends):
-    """An agent's control-group assignments whose window overlaps [starts, ends), the
-    same test as `in_control` in SQL (arguments may be OuterRef, for an Exists)."""
-    from cohorts.models import ExperimentAssignment
-
-    return ExperimentAssignment.objects.filter(
-        agent=agent,
-        group=ExperimentAssignment.Group.CONTROL,
-        experiment__window_start__lt=ends,
-        experiment__window_end__gt=starts,
-    )
-
-
-def in_control(windows, agent_id: int, start, end) -> bool:
-    """Whether [start, end) overlaps one of the agent's control windows."""
-    return any(s < end and start < e for s, e in windows.get(agent_id, ()))
-
-
-def is_facilitator(*, user, cohort: Cohort) -> bool:
-    # Iterating uses the facilitators prefetched by the cohort views: no extra query.
-    return user.is_superuser or any(f.pk == user.pk for f in cohort.facilitators.all())
-
 
 # --- Progress ------------------------------------------------------------------------------
 
@@ -559,139 +450,3 @@ def in_progress_order(ids: Sequence[int], *, cohort: Cohort) -> list[Enrollment]
     `ids` (a page of `behind_ids`)."""
     found = progress_enrollments(cohort=cohort).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
-
-
-# --- My plan -------------------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    enrollment: Enrollment
-    progress: AgentProgress
-    this_week_module: ScheduleItem | None
-    prework_done: bool
-    upcoming: list[ScheduleItem]
-    coaching_week: ScheduleItem | None
-    partners: list[Enrollment]
-    scores: list[RubricScore] | list[dict]
-
-
-UPCOMING_LIMIT = 5
-
-
-def my_plan(
-    *, user, now: datetime.datetime | None = None, score_columns: Sequence[str] = ()
-) -> list[Plan]:
-    """The signed-in agent's plan in each cohort they are active in (usually one).
-
-    Scores are model instances with their rubric and scorer (the page), or with
-    `score_columns` `.values()` rows of those columns, which must hold `cohort_id` (the
-    API, which writes them as they are and needs no instance per score)."""
-    now = now or timezone.now()
-    enrollments = list(
-        Enrollment.objects.filter(agent=user, status=Enrollment.Status.ACTIVE)
-        .select_related("cohort", "cohort__program")
-        .order_by("cohort__start_date")
-    )
-    for enrollment in enrollments:
-        enrollment.agent = user  # the signed-in user: no need to read them again
-    in_force = RubricScore.objects.filter(subject=user, superseded_by__isnull=True).order_by(
-        "-scored_at"
-    )
-    # The criteria of each score's rubric are the plan page's to read (the API shows none).
-    if score_columns:
-        scores = list(in_force.values(*score_columns)[:20])
-        cohort_of = itemgetter("cohort_id")
-    else:
-        scores = list(in_force.select_related("rubric", "scorer")[:20])
-        cohort_of = attrgetter("cohort_id")
-    plans = []
-    for enrollment in enrollments:
-        cohort = enrollment.cohort
-        facts = _CohortFacts(cohort, [enrollment])
-        progress = facts.agent_progress(cohort, enrollment, now)
-        current = [item for item in facts.items if item.starts_at <= now < item.ends_at]
-        upcoming_modules = [
-            i for i in facts.items if i.kind == ScheduleItem.Kind.MODULE and i.ends_at > now
-        ]
-        module = next(
-            (i for i in current if i.kind == ScheduleItem.Kind.MODULE),
-            upcoming_modules[0] if upcoming_modules else None,
-        )
-        coaching = next((i for i in current if i.kind == ScheduleItem.Kind.COACHING), None)
-        plans.append(
-            Plan(
-                enrollment=enrollment,
-                progress=progress,
-                this_week_module=module,
-                prework_done=bool(module and (enrollment.pk, module.pk) in facts.prework_done),
-                upcoming=[
-                    i
-                    for i in facts.items
-                    if i.kind != ScheduleItem.Kind.MODULE and i.starts_at > now
-                ][:UPCOMING_LIMIT],
-                coaching_week=coaching,
-                partners=list(
-                    Enrollment.objects.filter(
-                        pk__in=facts.partner_ids.get((enrollment.pk, coaching.coaching_week), [])
-                    )
-                    .select_related("agent")
-                    # One cohort's: the default order would join it to sort by it.
-                    .order_by("agent__display_name", "agent__email")
-                )
-                if coaching
-                else [],
-                scores=[s for s in scores if cohort_of(s) in (None, cohort.pk)],
-            )
-        )
-    return plans
-
-
-def my_outcomes(*, user) -> QuerySet[Enrollment]:
-    """The agent's enrolments in cohorts that ended: completed or not, with what was missing."""
-    return (
-        Enrollment.objects.filter(
-            agent=user,
-            status__in=[Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED],
-        )
-        .select_related("cohort__program")
-        .order_by("-status_changed_at")
-    )
-
-
-def module_progress_of(*, enrollment: Enrollment, item: ScheduleItem) -> ModuleProgress | None:
-    """The agent's pre-work and live-practice record for one module window, if any."""
-    return ModuleProgress.objects.filter(enrollment=enrollment, item=item).first()
-
-
-def coaching_pair_of(*, enrollment: Enrollment, week: int) -> CoachingPair | None:
-    """The pair the enrolment is in for a coaching week, if any."""
-    return (
-        CoachingPair.objects.filter(members__enrollment=enrollment, week=week)
-        .select_related("item")
-        .first()
-    )
-
-
-def coaching_pair_of_agent(*, user, pair_id: int) -> CoachingPair | None:
-    """One of the agent's own coaching pairs, with its week and cohort, while they are active
-    in the cohort; None for any other pair, so that nobody outside a pair (or withdrawn from
-    it) can read or act on it."""
-    return (
-        CoachingPair.objects.filter(
-            pk=pair_id,
-            members__enrollment__agent=user,
-            members__enrollment__status=Enrollment.Status.ACTIVE,
-        )
-        .select_related("item", "cohort__program__rubric")
-        .first()
-    )
-
-
-def facilitator_choices() -> QuerySet:
-    """Who may facilitate a cohort: active training managers and coaches."""
-    from accounts.models import User
-
-    return User.objects.filter(
-        role__in=[User.Role.MANAGER, User.Role.COACH], is_active=True
-    ).order_by("display_name", "email")
