@@ -32,7 +32,8 @@ from django.db.models.expressions import RawSQL
 from insights.models import Interaction, InteractionWeek
 from insights.reports import INTERACTION_WEEK as WEEK
 from insights.reports import WEEKLY_SUMS as SUMS
-from insights.reports import as_week, week_start
+from insights.reports import as_week
+from insights.weeks import week_start
 
 COLUMNS = ["agent_id", "week", *SUMS]
 PAIRS = "insights_interactionweek_pairs"  # a temporary table of the pairs to recompute

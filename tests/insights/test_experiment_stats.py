@@ -9,8 +9,10 @@ import statistics
 import pytest
 
 from cohorts import services as cohort_services
+from cohorts.models import Experiment
 from insights import reports
 from insights.experiment_stats import experiment_group_stats
+from insights.models import Interaction
 from tests.cohorts.conftest import enrol, rollout_program
 from tests.factories import CohortFactory, InteractionFactory
 
@@ -76,7 +78,7 @@ def _by_agent(experiment):
     groups = {"treatment": {}, "control": {}}
     for agent_id, group in experiment.assignments.values_list("agent", "group"):
         groups[group][agent_id] = list(
-            reports.Interaction.objects.filter(
+            Interaction.objects.filter(
                 agent_id=agent_id, occurred_at__gte=START, occurred_at__lt=END
             ).values()
         )
@@ -145,7 +147,7 @@ def _python_stats(experiment, start, end, metrics):
         agents = experiment.assignments.filter(group=group).values_list("agent", flat=True)
         answers = [
             list(
-                reports.Interaction.objects.filter(
+                Interaction.objects.filter(
                     agent_id=agent, occurred_at__gte=start, occurred_at__lt=end
                 ).values()
             )
@@ -203,7 +205,7 @@ def test_hrs_ab_result_is_two_queries(hr_api, experiment, django_assert_num_quer
 
 
 def test_hr_reads_by_id_what_the_experiment_gives(experiment):
-    experiments = reports.Experiment.objects.all()
+    experiments = Experiment.objects.all()
 
     by_id = reports.hr_experiment_result(experiments, pk=experiment.pk)
 
@@ -213,7 +215,7 @@ def test_hr_reads_by_id_what_the_experiment_gives(experiment):
 
 def test_hr_reads_by_id_a_window_of_their_own(experiment):
     start = START + datetime.timedelta(days=3, hours=5, microseconds=7)
-    experiments = reports.Experiment.objects.all()
+    experiments = Experiment.objects.all()
 
     by_id = reports.hr_experiment_result(experiments, pk=experiment.pk, start=start, days=12)
 
@@ -228,23 +230,23 @@ def test_the_window_of_the_experiment_ends_days_after_its_start(experiment):
     InteractionFactory(agent_id=agent, occurred_at=START + datetime.timedelta(days=5) - SECOND)
     InteractionFactory(agent_id=agent, occurred_at=START + datetime.timedelta(days=5))
 
-    by_id = reports.hr_experiment_result(reports.Experiment.objects.all(), pk=experiment.pk, days=5)
+    by_id = reports.hr_experiment_result(Experiment.objects.all(), pk=experiment.pk, days=5)
 
     assert by_id == reports.experiment_result(experiment, days=5)
 
 
 def test_an_experiment_outside_the_readers_experiments_is_not_found(experiment):
-    others = reports.Experiment.objects.exclude(pk=experiment.pk)
+    others = Experiment.objects.exclude(pk=experiment.pk)
 
     assert reports.hr_experiment_result(others, pk=experiment.pk) is None
-    assert reports.hr_experiment_result(reports.Experiment.objects.none(), pk=experiment.pk) is None
-    assert reports.hr_experiment_result(reports.Experiment.objects.all(), pk=2**70) is None
+    assert reports.hr_experiment_result(Experiment.objects.none(), pk=experiment.pk) is None
+    assert reports.hr_experiment_result(Experiment.objects.all(), pk=2**70) is None
 
 
 def test_an_experiment_nobody_is_assigned_to_has_no_agents_in_either_group(experiment):
     experiment.assignments.all().delete()
 
-    report = reports.hr_experiment_result(reports.Experiment.objects.all(), pk=experiment.pk)
+    report = reports.hr_experiment_result(Experiment.objects.all(), pk=experiment.pk)
 
     assert report == reports.experiment_result(experiment)
     assert report["figures"]["agents_assigned"] is None  # under 5: withheld from HR

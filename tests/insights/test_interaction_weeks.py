@@ -25,6 +25,7 @@ from insights.interaction_weeks import (
 )
 from insights.models import Interaction, InteractionWeek
 from insights.reconcile import interaction_weeks_out_of_date
+from insights.reports import trends
 from programs.services import rubric_publish
 from tests.factories import (
     AgentFactory,
@@ -121,7 +122,7 @@ def raw_totals(start=None, end=None, *, by_week: bool) -> list[dict]:
 def assert_rollup_agrees(scope, start=None, end=None) -> None:
     for by_week in (True, False):
         expected = raw_totals(start, end, by_week=by_week)
-        got = reports._interaction_totals(scope, start, end, by_week=by_week)
+        got = trends._interaction_totals(scope, start, end, by_week=by_week)
         assert got == expected
         for got_row, expected_row in zip(got, expected, strict=True):  # ints stay ints
             assert {k: type(v) for k, v in got_row.items()} == {
@@ -174,7 +175,7 @@ def scored(agents):
 def test_rubric_figures_from_the_rollup_of_scores_equal_the_raw_ones(scored, scope, start, end):
     assert RubricScoreWeek.objects.exists()
     for by_week in (True, False):
-        got = reports._rubric_totals(scope, start, end, by_week=by_week)
+        got = trends._rubric_totals(scope, start, end, by_week=by_week)
         assert got == raw_rubric_totals(start, end, by_week=by_week)
 
 
@@ -220,7 +221,7 @@ def test_a_range_ending_in_a_week_with_nothing_after_its_end_reads_that_week_fro
     # The look for interactions after the end in its week (none), then one query: the last
     # week is the rollup's, only the first partial week is read from the interactions.
     with CaptureQueriesContext(connection) as queries, django_assert_num_queries(2):
-        reports._interaction_totals(scope, start, end, by_week=True)
+        trends._interaction_totals(scope, start, end, by_week=True)
     sql = queries.captured_queries[1]["sql"]
     assert sql.count(f'FROM "{Interaction._meta.db_table}"') == 1
     # An interaction after the end in that week: read from the interactions, left out.

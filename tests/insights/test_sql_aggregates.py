@@ -12,6 +12,7 @@ from certification.models import CertificationDecision
 from cohorts import services as cohort_services
 from cohorts.models import Attendance, Enrollment, ModuleProgress, RubricScore
 from insights import reports
+from insights.reports import completion
 from tests.cohorts.conftest import BEFORE_START, enrol, rollout_program
 from tests.factories import AgentFactory, CohortFactory, InteractionFactory
 
@@ -116,7 +117,7 @@ def test_hrs_funnel_counted_in_sql_equals_the_funnel_from_its_rows():
     totals, agents = reports.funnel_totals(EVERYONE)
     detail = reports.funnel(EVERYONE_IN_DETAIL)
 
-    assert totals == reports.funnel_figures(detail["rows"], reports._funnel_modules(
+    assert totals == reports.funnel_figures(detail["rows"], completion._funnel_modules(
         EVERYONE.enrollments()))  # fmt: skip
     assert totals == detail["figures"]
     assert agents == 11
