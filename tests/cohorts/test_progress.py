@@ -137,12 +137,17 @@ def test_progress_endpoint_query_count_is_constant(
     assert len(response.json()["results"]) == agents
 
 
-def test_progress_of_a_large_cohort_comes_a_page_at_a_time(
-    manager_api, started, facilitator, monkeypatch
-):
+@pytest.fixture
+def pages_of_four(monkeypatch):
+    """Progress pages of 4 agents, so that the six of `started` take two."""
     from config.pagination import ProgressPagination
 
     monkeypatch.setattr(ProgressPagination, "page_size", 4)
+
+
+def test_progress_of_a_large_cohort_comes_a_page_at_a_time(
+    manager_api, started, facilitator, pages_of_four
+):
     client = _api_as(manager_api, facilitator)
     url = f"/api/cohorts/{started.pk}/progress/"
 
@@ -165,11 +170,8 @@ def test_progress_of_a_large_cohort_comes_a_page_at_a_time(
 
 
 def test_those_behind_come_a_page_at_a_time_in_name_order_told_once(
-    manager_api, started, facilitator, monkeypatch
+    manager_api, started, facilitator, pages_of_four
 ):
-    from config.pagination import ProgressPagination
-
-    monkeypatch.setattr(ProgressPagination, "page_size", 4)
     client = _api_as(manager_api, facilitator)
     url = f"/api/cohorts/{started.pk}/progress/?behind=true"
 
