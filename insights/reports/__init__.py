@@ -15,8 +15,9 @@ was applied or not. HR's rows are aggregate tables (never one row per agent), wi
 rule cell by cell, and no feedback text is read here.
 
 The reports are a package by report: `completion` (the funnel), `retention_curves`,
-`trends` (KPI trends and the metrics), `ab_test`, `leading`, and `common` (the scope and
-the privacy rule). Everything is imported from here: `from insights import reports`.
+`trends` (KPI trends), `ab_test`, `leading`; `metrics` (how each interaction figure is
+computed) and `common` (the scope and the privacy rule) serve them all. Everything is
+imported from here: `from insights import reports`.
 """
 
 from insights.reports.ab_test import (
@@ -47,22 +48,24 @@ from insights.reports.completion import (
 from insights.reports.leading import (
     leading_indicator,
 )
+from insights.reports.metrics import (
+    INTERACTION_AGGREGATES,
+    INTERACTION_METRICS,
+    METRICS,
+    RUBRIC_FIGURES,
+    Metric,
+)
 from insights.reports.retention_curves import (
     retention,
     retention_figures,
 )
 from insights.reports.trends import (
     CRITERION_TOTALS_SQL,
-    INTERACTION_AGGREGATES,
-    INTERACTION_METRICS,
     INTERACTION_WEEK,
-    METRICS,
     PERCENT_SUM,
     PLACES,
     RUBRIC_AGGREGATES,
-    RUBRIC_FIGURES,
     WEEKLY_SUMS,
-    Metric,
     as_week,
     criterion_totals,
     kpi_trends,

@@ -20,7 +20,7 @@ from insights.experiment_stats import (
 )
 from insights.models import Interaction
 from insights.reports.common import MIN_GROUP, SUPPRESSED
-from insights.reports.trends import METRICS, Metric
+from insights.reports.metrics import METRICS, Metric
 
 # --- A/B test ------------------------------------------------------------------------------
 
