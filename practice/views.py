@@ -1,8 +1,6 @@
 """Practice pages: written drills (answer a card, read the feedback at once), coaches'
 marks on findings, and the analyzer's per-rule precision report."""
 
-import zoneinfo
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practice import analyzer, flashcards, selectors, services
@@ -118,7 +116,7 @@ def answer_delete(request, pk):
         return redirect("web:practice")
     context = {
         "nav": "practice",
-        "title": f"Delete your answer to “{answer.card.title}”?",
+        "title": f"Delete your answer to “{answer.card.title}”",
         "what": "Your reply and its feedback are deleted for good, for you and for the "
         "coaches who could read them.",
         "back": reverse("web:practice-answer", args=[answer.pk]),
@@ -284,11 +282,10 @@ def exercise_log_delete(request, pk):
         services.exercise_log_delete(log=log, agent=request.user)
         messages.success(request, f"“{log.exercise.name}” is deleted from your exercises.")
         return redirect("web:practice-exercise-log")
-    zone = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
-    done = dateformat.format(timezone.localtime(log.done_at, zone), "j F Y, H:i")
     context = {
         "nav": "practice",
-        "title": f"Delete “{log.exercise.name}” of {done}?",
+        "title": f"Delete “{log.exercise.name}”",
+        "moment": log.done_at,  # shown in the agent's zone, as the log page shows it
         "what": "The entry and your notes are deleted for good"
         + (", also for your coaching partner." if log.shared_with_partner else "."),
         "back": reverse("web:practice-exercise-log"),

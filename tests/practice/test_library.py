@@ -1,6 +1,8 @@
 """The practice library (frameworks and exercises loaded with the playbook, linked to the
 rubric criteria they train) and the exercise log with private or shared notes."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -218,14 +220,20 @@ def test_an_agent_deletes_a_log_through_the_api_and_a_partner_cannot(pair):
 
 def test_an_agent_deletes_a_log_on_the_page_after_confirming(pair):
     agent, partner, _ = pair
+    agent.time_zone = "Europe/Paris"
+    agent.save(update_fields=["time_zone"])
     log = services.exercise_log_create(
-        agent=agent, exercise=Exercise.objects.get(slug="empathy-map"), shared_with_partner=True
+        agent=agent,
+        exercise=Exercise.objects.get(slug="empathy-map"),
+        shared_with_partner=True,
+        done_at=datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC),
     )
     client = _page(agent)
     url = f"/practice/exercises/{log.pk}/delete/"
     assert f'href="{url}"' in client.get("/practice/exercises/").content.decode()
 
     confirm = client.get(url).content.decode()
+    assert "Delete “Empathy map” of 2 March 2026, 10:30?" in confirm  # in the agent's zone
     assert "also for your coaching partner" in confirm
     assert _page(partner).post(url).status_code == 404
     assert ExerciseLog.objects.filter(pk=log.pk).exists()
